@@ -1,0 +1,239 @@
+"""The pipeline: load -> validate -> render -> write, with atomic output.
+
+The new site is written into a temporary folder beside the output and swapped in
+only when everything succeeded, so a failed or interrupted build leaves the
+previous site untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from . import themes
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .errors import MapsiteError, Problem
+from .load import Document, Invalid, display_path, find_plans, load_plan
+from .render import build_view, make_environment, markdown_renderer
+
+PLANS_DIR = "plans"
+ASSETS_DIR = "assets"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A loaded, valid site: ready to render."""
+
+    root: Path
+    config: SiteConfig
+    theme: themes.Theme
+    documents: list[Document]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+
+
+def load_site(root: Path) -> Site:
+    """Load settings, theme and every plan; raise one ``MapsiteError`` with all problems."""
+    problems: list[Problem] = []
+    try:
+        config, config_source = load_config(root)
+    except Invalid as exc:
+        problems += exc.problems
+        config, config_source = SiteConfig(), None
+
+    theme = None
+    try:
+        theme = themes.resolve(root, config.theme)
+    except themes.ThemeNotFound as exc:
+        where = config_source.problem(("theme",), str(exc), exc.hint) if config_source else None
+        problems.append(where or Problem(CONFIG_FILE, 1, 1, "theme", str(exc), exc.hint))
+
+    plans_dir = root / PLANS_DIR
+    paths = find_plans(plans_dir) if plans_dir.is_dir() else []
+    if not paths:
+        problems.append(
+            Problem(
+                display_path(plans_dir),
+                1,
+                1,
+                "",
+                "no plans found",
+                "add a Markdown plan there, e.g. with 'mapsite new NAME'",
+            )
+        )
+    documents: list[Document] = []
+    by_slug: dict[str, Document] = {}
+    for path in paths:
+        try:
+            doc = load_plan(path)
+        except Invalid as exc:
+            problems += exc.problems
+            continue
+        problems += check_assets(doc, root)
+        if doc.slug in by_slug:
+            problems.append(
+                Problem(
+                    doc.source.file,
+                    1,
+                    1,
+                    "",
+                    f"page name '{doc.slug}' is already used by {by_slug[doc.slug].source.file}",
+                    "rename one of the files",
+                )
+            )
+        by_slug[doc.slug] = doc
+        documents.append(doc)
+    if problems:
+        raise MapsiteError(problems)
+    assert theme is not None
+    return Site(root, config, theme, documents)
+
+
+def check_assets(doc: Document, root: Path) -> list[Problem]:
+    problems = []
+    for side in ("buyer", "seller"):
+        logo = getattr(doc.plan, side).logo
+        if logo is None:
+            continue
+        path = (root / ASSETS_DIR / logo).resolve()
+        inside = path.is_relative_to((root / ASSETS_DIR).resolve())
+        if not inside or not path.is_file():
+            problems.append(
+                doc.source.problem(
+                    (side, "logo"),
+                    f"logo '{logo}' not found in {ASSETS_DIR}/",
+                    f"put the file at {ASSETS_DIR}/{logo} or fix the path",
+                )
+            )
+    return problems
+
+
+def build(root: Path, out: Path | None = None, *, today: date) -> BuildResult:
+    """Build every plan of the site at ``root`` into ``out`` (default ``root/public``)."""
+    site = load_site(root)
+    out = (out or root / "public").absolute()
+    _check_output(root, out)
+    with _atomic_dir(out) as tmp:
+        pages = write_site(site, tmp, today)
+    return BuildResult(out, pages)
+
+
+def write_site(site: Site, dest: Path, today: date) -> int:
+    """Render the whole site into the empty folder ``dest``; return the number of plan pages."""
+    static = copy_static(site.theme, dest / "static")
+    if (site.root / ASSETS_DIR).is_dir():
+        shutil.copytree(site.root / ASSETS_DIR, dest / ASSETS_DIR)
+
+    @jinja2.pass_context
+    def static_url(context: jinja2.runtime.Context, name: str) -> str:
+        if name not in static:
+            raise jinja2.TemplateRuntimeError(f"static file '{name}' not found in the theme")
+        return f"{context['root']}static/{name}?v={static[name]}"
+
+    md = markdown_renderer()
+    env = make_environment(site.theme, today, static_url, md)
+    common = {"site": site.config, "theme": site.theme.name}
+    with template_errors():
+        plan_template = env.get_template("plan.html")
+        for doc in site.documents:
+            view = build_view(doc, today, site.config, md)
+            html = plan_template.render(common, view=view, plan=doc.plan, root="../")
+            (dest / doc.slug).mkdir()
+            (dest / doc.slug / "index.html").write_text(html, encoding="utf-8")
+        for name in ("index.html", "404.html"):
+            html = env.get_template(name).render(common, root="")
+            (dest / name).write_text(html, encoding="utf-8")
+    (dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    return len(site.documents)
+
+
+def copy_static(theme: themes.Theme, dest: Path) -> dict[str, str]:
+    """Copy the theme's static files (child themes win); return name -> short content hash."""
+    hashes: dict[str, str] = {}
+    for folder in theme.static_dirs:
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and name not in hashes:
+                target = dest / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                data = path.read_bytes()
+                target.write_bytes(data)
+                hashes[name] = hashlib.sha256(data).hexdigest()[:10]
+    return hashes
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """Report template mistakes as ``file:line: message`` instead of a traceback."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        file = exc.filename or exc.name or "template"
+        raise MapsiteError(
+            [Problem(file, exc.lineno, 1, "", exc.message or "syntax error")]
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise MapsiteError(
+            [Problem(exc.name or "template", 1, 1, "", "template not found", "check the theme")]
+        ) from None
+    except jinja2.TemplateError as exc:
+        file, line = "template", 1
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+                file, line = frame.filename, frame.lineno or 1
+        raise MapsiteError([Problem(file, line, 1, "", exc.message or str(exc))]) from None
+
+
+def _check_output(root: Path, out: Path) -> None:
+    root = root.absolute()
+    if out == root or root.is_relative_to(out):
+        raise MapsiteError(
+            [
+                Problem(
+                    str(out),
+                    1,
+                    1,
+                    "",
+                    "the output folder would replace the site itself",
+                    "choose another folder with -o",
+                )
+            ]
+        )
+    if out.exists() and not out.is_dir():
+        raise MapsiteError(
+            [Problem(str(out), 1, 1, "", "the output path is a file", "choose a folder with -o")]
+        )
+
+
+@contextmanager
+def _atomic_dir(out: Path) -> Iterator[Path]:
+    """Yield an empty folder beside ``out``; on success it replaces ``out`` in two renames."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

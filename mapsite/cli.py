@@ -1,0 +1,143 @@
+"""The ``mapsite`` command: a thin click group; each command calls one function elsewhere."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from . import __version__, scaffold
+from .build import build, load_site
+from .load import display_path
+from .model import Plan
+
+SITE = click.argument(
+    "site", default=".", type=click.Path(file_okay=False, path_type=Path), required=False
+)
+
+
+def today_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        envvar="MAPSITE_TODAY",
+        help="Pretend today is this date (YYYY-MM-DD), for reproducible builds. "
+        "Also read from MAPSITE_TODAY.",
+    )(f)
+
+
+def _today(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="mapsite")
+def main() -> None:
+    """Mutual action plans as Markdown in git, published as polished private pages.
+
+    A site is a folder with mapsite.yml, plans/*.md (one plan per deal), assets/ and
+    themes/. Start with 'mapsite init', write plans, then 'mapsite build'.
+    """
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@today_option
+def init(directory: Path, today: datetime | None) -> None:
+    """Create a new site in DIRECTORY (default: here).
+
+    Writes mapsite.yml, plans/ with an example plan, assets/ and themes/.
+    """
+    created = scaffold.init_site(directory, _today(today))
+    for path in created:
+        click.echo(f"created {display_path(path)}")
+    click.echo(f"\nNext: edit {display_path(created[1])}, then run 'mapsite build {directory}'.")
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--site",
+    "site",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site folder (default: here).",
+)
+@click.option("--buyer", help="The buyer's company name (default: from NAME).")
+@click.option(
+    "--seller", help="Your company's name (default: from another plan, or 'Your company')."
+)
+@today_option
+def new(
+    name: str, site: Path, buyer: str | None, seller: str | None, today: datetime | None
+) -> None:
+    """Start a new plan, SITE/plans/NAME.md, from the built-in template.
+
+    The template is a complete, valid plan with dates counted from today:
+    replace the names, dates and steps with the deal's own.
+    """
+    path = scaffold.new_plan(site, name, _today(today), buyer=buyer, seller=seller)
+    click.echo(f"created {display_path(path)}")
+
+
+@main.command(name="build")
+@SITE
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: SITE/public).",
+)
+@today_option
+def build_command(site: Path, out: Path | None, today: datetime | None) -> None:
+    """Build every plan in SITE/plans into a static site.
+
+    The new site replaces the old one only when the whole build succeeded.
+    Exits with status 1 and lists every error when a plan is invalid.
+    """
+    start = time.perf_counter()
+    result = build(site, out, today=_today(today))
+    took = time.perf_counter() - start
+    plural = "s" if result.pages != 1 else ""
+    click.echo(f"built {result.pages} plan{plural} into {display_path(result.out)} in {took:.2f} s")
+
+
+@main.command()
+@SITE
+def check(site: Path) -> None:
+    """Validate the site's settings and every plan without writing anything.
+
+    Prints the same errors as build; exit status 1 when there are any.
+    """
+    loaded = load_site(site)
+    n = len(loaded.documents)
+    click.echo(f"{n} plan{'s' if n != 1 else ''} checked, no errors")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of a plan's front matter, for editors."""
+    text = plan_schema_json()
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {display_path(out)}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def plan_schema_json() -> str:
+    schema = Plan.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

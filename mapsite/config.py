@@ -1,0 +1,38 @@
+"""The site's settings, ``mapsite.yml``, validated like a plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from .load import Source, load_yaml_file
+from .model import Model, Text
+
+CONFIG_FILE = "mapsite.yml"
+
+
+class SiteConfig(Model):
+    """Settings for the whole site."""
+
+    title: Text = "Mutual action plans"
+    """Shown on the neutral root page and in browser tabs after the plan title."""
+    theme: Text = "default"
+    """Theme name: a folder in the site's themes/ or a built-in theme."""
+    base_url: Text | None = None
+    """Public address of the site, e.g. https://plans.contoso.example (for share links)."""
+    language: Text = "en"
+    """Language of the pages (the html lang attribute)."""
+    page_size: Literal["A4", "Letter"] = "A4"
+    """Paper size for printing and PDFs."""
+    next_up: int = Field(default=3, ge=1, le=10)
+    """How many open steps the 'Next up' panel shows."""
+
+
+def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
+    """Read ``SITE/mapsite.yml``; a site without one uses the defaults."""
+    path = site / CONFIG_FILE
+    if not path.exists():
+        return SiteConfig(), None
+    return load_yaml_file(path, SiteConfig)

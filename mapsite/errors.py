@@ -1,0 +1,60 @@
+"""One error type for everything a user can get wrong, located to file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file.
+
+    Rendered as ``file:line:col: path: message (hint)`` so that an editor or a CI
+    log viewer can jump straight to it.
+    """
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class MapsiteError(click.ClickException):
+    """Raised with every problem found in a run; the CLI prints them all, then a count."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(self.format_message())
+
+    def format_message(self) -> str:
+        lines = [str(p) for p in self.problems]
+        files = len({p.file for p in self.problems})
+        n = len(self.problems)
+        lines.append(f"{n} error{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+        return "\n".join(lines)
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        # ClickException prefixes "Error: " to the whole block; each line is already
+        # self-describing, so print them bare for editors and CI annotations.
+        click.echo(self.format_message(), err=True, file=file)
+
+
+def format_path(loc: Iterable[str | int]) -> str:
+    """``("milestones", 1, "steps", 0, "due")`` -> ``milestones[1].steps[0].due``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,407 @@
+"""Files -> typed models, with every problem located to file, line and column.
+
+A plan file is Markdown with YAML front matter between two ``---`` lines. Reading
+one never raises for bad input: it returns the document or the full list of
+problems, so one run can report every error in every plan.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import yamlmarks
+from .errors import Problem, format_path
+from .model import Plan
+
+M = TypeVar("M", bound=BaseModel)
+
+FENCE = re.compile(r"---[ \t]*")
+CLOSING_FENCE = re.compile(r"(---|\.\.\.)[ \t]*")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a model came from: the file, and the positions of its values."""
+
+    file: str
+    marks: yamlmarks.Marked
+    first_line: int = 0
+    """0-based line of the file where the YAML text starts."""
+
+    def locate(self, loc: yamlmarks.Loc, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value (or key) at ``loc``."""
+        mark = self.marks.key_mark(loc) if key else self.marks.value_mark(loc)
+        return self.first_line + mark.line + 1, mark.column + 1
+
+    def problem(
+        self, loc: yamlmarks.Loc, message: str, hint: str = "", *, key: bool = False
+    ) -> Problem:
+        line, column = self.locate(loc, key=key)
+        return Problem(self.file, line, column, format_path(loc), message, hint)
+
+    def problem_at(
+        self, mark: yamlmarks.Mark, loc: yamlmarks.Loc, message: str, hint: str = ""
+    ) -> Problem:
+        line, column = self.first_line + mark.line + 1, mark.column + 1
+        return Problem(self.file, line, column, format_path(loc), message, hint)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One plan file, loaded and valid."""
+
+    path: Path
+    slug: str
+    plan: Plan
+    body: str
+    body_line: int
+    source: Source = field(repr=False)
+
+
+class Invalid(Exception):
+    """Every problem found in one file."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def slug_for(path: Path) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "plan"
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Decode UTF-8 (with or without BOM), or raise ``Invalid`` pointing at the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Invalid([Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise Invalid(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                    "save it as UTF-8 in your editor",
+                )
+            ]
+        ) from None
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
+    """Return (yaml text, body, 0-based line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not text.strip():
+        raise Invalid(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    "file is empty",
+                    "start it with front matter between two '---' lines, "
+                    "or run 'mapsite new NAME' for a template",
+                )
+            ]
+        )
+    if not FENCE.fullmatch(lines[0].rstrip("\r\n")):
+        raise Invalid(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    "no front matter: the file must start with a '---' line",
+                    "put the plan's YAML fields between two '---' lines at the top",
+                )
+            ]
+        )
+    for i in range(1, len(lines)):
+        if CLOSING_FENCE.fullmatch(lines[i].rstrip("\r\n")):
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 1
+    raise Invalid(
+        [
+            Problem(
+                shown,
+                1,
+                1,
+                "",
+                "front matter is not closed",
+                "add a '---' line after the last YAML field",
+            )
+        ]
+    )
+
+
+def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
+    try:
+        marked = yamlmarks.parse(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line + 1 if mark else 1)
+        column = mark.column + 1 if mark else 1
+        problem = exc.problem or exc.context or "cannot parse"
+        raise Invalid(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    "",
+                    f"invalid YAML: {problem}",
+                    _yaml_hint(problem),
+                )
+            ]
+        ) from None
+    source = Source(shown, marked, first_line)
+    problems = [source.problem_at(mark, loc, msg, hint) for mark, loc, msg, hint in marked.problems]
+    if problems:
+        raise Invalid(problems)
+    return marked
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "quote values that contain ': ', and check the indentation"
+    if "found character '\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "every field needs 'name: value'; check the line above too"
+    if "found undefined alias" in problem:
+        return "quote values that start with '*'"
+    if "expected <block end>" in problem:
+        return "check the indentation of this line against the ones above"
+    return "check the indentation and quote values with special characters"
+
+
+def validate(model: type[M], source: Source, what: str) -> M:
+    """Validate parsed YAML against ``model``, turning every error into a located problem."""
+    data = source.marks.data
+    if not isinstance(data, dict):
+        line, column = source.locate(())
+        raise Invalid(
+            [
+                Problem(
+                    source.file,
+                    line,
+                    column,
+                    "",
+                    f"{what} must be a mapping of fields, got {describe(data)}",
+                    "write 'field: value' lines, e.g. 'title: ...'",
+                )
+            ]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid([_problem(model, source, err) for err in exc.errors()]) from None
+
+
+def load_plan(path: Path) -> Document:
+    """Read and validate one plan file. Raises ``Invalid`` with every problem in it."""
+    shown = display_path(path)
+    text = read_text(path, shown)
+    front, body, body_line = split_front_matter(text, shown)
+    marked = parse_yaml(front, shown, 1)
+    source = Source(shown, marked, 1)
+    plan = validate(Plan, source, "the front matter")
+    problems = check_ids(plan, source)
+    if problems:
+        raise Invalid(problems)
+    return Document(path, slug_for(path), plan, body, body_line, source)
+
+
+def load_yaml_file(path: Path, model: type[M]) -> tuple[M, Source]:
+    """Read a whole-file YAML document (``mapsite.yml``) into ``model``."""
+    shown = display_path(path)
+    text = read_text(path, shown)
+    marked = parse_yaml(text, shown, 0)
+    source = Source(shown, marked, 0)
+    if marked.data is None:
+        marked.data = {}
+    return validate(model, source, shown), source
+
+
+def check_ids(plan: Plan, source: Source) -> list[Problem]:
+    """Milestone and step ids share one namespace within a plan."""
+    seen: dict[str, tuple[str | int, ...]] = {}
+    problems = []
+    for mi, milestone in enumerate(plan.milestones):
+        owners: list[tuple[tuple[str | int, ...], str | None]] = [
+            (("milestones", mi), milestone.id)
+        ]
+        owners += [(("milestones", mi, "steps", si), s.id) for si, s in enumerate(milestone.steps)]
+        for loc, ident in owners:
+            if ident is None:
+                continue
+            if ident in seen:
+                first_line, _ = source.locate((*seen[ident], "id"))
+                problems.append(
+                    source.problem(
+                        (*loc, "id"),
+                        f"duplicate id '{ident}' (already used by "
+                        f"{format_path(seen[ident])} on line {first_line})",
+                        "ids must be unique within a plan",
+                    )
+                )
+            else:
+                seen[ident] = loc
+    return problems
+
+
+# --- turning pydantic's errors into sentences -------------------------------------------
+
+DATE_HINT = "use YYYY-MM-DD"
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, datetime):
+        return f"'{value.isoformat(sep=' ')}' (a date and time)"
+    if isinstance(value, date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"'{value}'"
+
+
+def _problem(model: type[BaseModel], source: Source, err: Any) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    message, hint, on_key = _explain(model, loc, kind, value, err)
+    if kind == "missing":
+        # point at the mapping that lacks the field
+        line, column = source.locate(loc[:-1])
+        return Problem(source.file, line, column, format_path(loc), message, hint)
+    return source.problem(loc, message, hint, key=on_key)
+
+
+def _explain(
+    model: type[BaseModel], loc: tuple[Any, ...], kind: str, value: Any, err: Any
+) -> tuple[str, str, bool]:
+    name = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        allowed = sorted(_fields_at(model, loc[:-1]))
+        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        if close:
+            return f"unknown field '{name}'", f"did you mean '{close[0]}'?", True
+        hint = f"allowed here: {', '.join(allowed)}"
+        if loc[:-1] == ():
+            hint += "; put custom fields under 'extra:'"
+        return f"unknown field '{name}'", hint, True
+    if kind == "missing":
+        return f"required field '{name}' is missing", f"add '{name}: ...'", False
+    if kind.startswith("date") or kind.startswith("datetime"):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d?-\d\d?", value.strip()):
+            return f"'{value}' is not a real date", DATE_HINT, False
+        return f"{describe(value)} is not a date", DATE_HINT, False
+    if kind == "enum" and name == "status":
+        return (
+            f"{describe(value)} is not a status",
+            "use todo, in progress, done or blocked",
+            False,
+        )
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{describe(value)} is not a valid {name}", f"use {expected}", False
+    if kind == "string_pattern_mismatch" and name == "id":
+        return (
+            f"{describe(value)} is not a valid id",
+            "use lowercase letters, digits, '-' and '_', starting with a letter",
+            False,
+        )
+    if kind in ("string_too_short", "too_short") or (kind == "string_type" and value is None):
+        if isinstance(value, list):
+            return "must not be empty", f"add at least one item under '{name}:'", False
+        return "must not be empty", f"give '{name}' a value or remove the line", False
+    if kind == "string_type":
+        hint = "put quotes around it" if isinstance(value, bool) else "write it as plain text"
+        return f"expected text, got {describe(value)}", hint, False
+    if kind == "list_type":
+        return f"expected a list, got {describe(value)}", "start each item with '- '", False
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return (
+            f"expected a mapping of fields, got {describe(value)}",
+            "write 'field: value' lines indented under it",
+            False,
+        )
+    return err["msg"], "", False
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
+    """The field names allowed in the mapping found at ``loc`` of ``model``."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[0] if args else current
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            current = current.model_fields[part].annotation
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return set(current.model_fields)
+    return set()
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] to the interesting type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0]
+        else:
+            return tp
+
+
+def find_plans(plans_dir: Path) -> list[Path]:
+    """Every ``*.md`` plan in ``plans_dir`` and below, sorted.
+
+    Files and folders starting with '.' or '_' and README.md are not plans.
+    """
+    return sorted(
+        p
+        for p in plans_dir.rglob("*.md")
+        if p.is_file()
+        and p.name.lower() != "readme.md"
+        and not any(part.startswith((".", "_")) for part in p.relative_to(plans_dir).parts)
+    )

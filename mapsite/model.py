@@ -1,0 +1,176 @@
+"""The plan as typed, immutable data. No I/O here: ``load.py`` fills these from files.
+
+The field names are the plan format's public contract: add fields, never rename them.
+The JSON Schema that editors use is generated from these classes (``mapsite schema``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        return {"todo": "To do", "in progress": "In progress"}.get(self.value, self.value.title())
+
+
+def normalise_status(value: Any) -> Any:
+    """Accept ``In Progress``, ``in-progress`` and ``in_progress`` alike."""
+    if isinstance(value, str):
+        return re.sub(r"[\s_-]+", " ", value.strip().lower())
+    return value
+
+
+def one_or_many(value: Any) -> Any:
+    """An owner may be one name or a list of names (a jointly owned step)."""
+    return [value] if isinstance(value, str) else value
+
+
+Owners = Annotated[
+    list[Text],
+    BeforeValidator(one_or_many),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "array", "items": {"type": "string", "minLength": 1}},
+            ],
+            "description": "One named person, or a list of names for a jointly owned step.",
+        }
+    ),
+]
+StepStatus = Annotated[
+    Status,
+    BeforeValidator(normalise_status),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "todo (default), in progress, done or blocked; any case, "
+            "'in-progress' and 'in_progress' also accepted.",
+            "examples": ["todo", "in progress", "done", "blocked"],
+        }
+    ),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,  # `phone: 5550100` or `title: 2027` are text, not errors
+        use_attribute_docstrings=True,
+    )
+
+
+class Party(Model):
+    """One side of the deal."""
+
+    name: Text
+    """Company name, shown in the header."""
+    logo: Text | None = None
+    """Path of a logo image inside the site's assets/ folder, e.g. logos/northwind.svg."""
+
+
+class Stakeholder(Model):
+    """A named person on either side."""
+
+    name: Text
+    side: Literal["buyer", "seller"] | None = None
+    """Which side this person is on: buyer or seller."""
+    title: Text | None = None
+    """Job title."""
+    role: Text | None = None
+    """Role in the deal (Champion, Economic Buyer, Decision Maker ...); shown as a badge."""
+    email: Text | None = None
+    phone: Text | None = None
+
+
+class Step(Model):
+    """One action with a named owner and a date."""
+
+    task: Text
+    id: Id | None = None
+    """Optional id so other dates can refer to this step."""
+    owner: Owners = Field(default_factory=list)
+    due: date | None = None
+    status: StepStatus = Status.TODO
+    notes: Text | None = None
+    """Markdown."""
+
+
+class Milestone(Model):
+    """A phase of the plan, with the steps that complete it."""
+
+    name: Text
+    id: Id | None = None
+    """Optional id (lowercase letters, digits, '-' and '_') so dates and links can refer to it."""
+    due: date | None = None
+    why: Text | None = None
+    """Why this milestone matters to the buyer."""
+    steps: list[Step] = Field(default_factory=list)
+
+
+class Resource(Model):
+    """A document or link the buyer needs."""
+
+    title: Text
+    url: Text | None = None
+    owner: Text | None = None
+    description: Text | None = None
+
+
+class Risk(Model):
+    """Something that could derail the plan, and what we do about it."""
+
+    risk: Text
+    plan: Text | None = None
+    """How we mitigate it."""
+    owner: Text | None = None
+
+
+class Plan(Model):
+    """A mutual action plan: the front matter of one file in plans/."""
+
+    title: Text
+    buyer: Party
+    seller: Party
+    go_live: date | None = None
+    """The date the buyer wants to be live."""
+    compelling_event: Text | None = None
+    """The business event that makes the go-live date matter."""
+    value: Text | None = None
+    """Two or three sentences, from the buyer's point of view, on what this project does."""
+    success_criteria: list[Text] = Field(default_factory=list)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(min_length=1)
+    resources: list[Resource] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+    updated: date | None = None
+    """When the plan was last reviewed with the buyer."""
+    extra: dict[str, Any] = Field(default_factory=dict)
+    """Free-form custom fields for themes to use."""
+
+    def steps(self) -> list[tuple[Milestone, Step]]:
+        return [(m, s) for m in self.milestones for s in m.steps]

@@ -1,0 +1,116 @@
+"""YAML to Python data that remembers where every value came from.
+
+PyYAML's composer gives a node tree with start marks; we turn it into plain data
+ourselves so that each key and value keeps its line and column, duplicate keys are
+caught (PyYAML silently keeps the last), and a bad scalar becomes a located error
+instead of an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml parses several times faster; fall back when it is not compiled in
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 0-based position inside the YAML text."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Marked:
+    """Plain data plus the position of every value (``values``) and mapping key (``keys``)."""
+
+    data: Any
+    values: dict[Loc, Mark] = field(default_factory=dict)
+    keys: dict[Loc, Mark] = field(default_factory=dict)
+    problems: list[tuple[Mark, Loc, str, str]] = field(default_factory=list)
+
+    def value_mark(self, loc: Loc) -> Mark:
+        """Where the value at ``loc`` starts, or the nearest enclosing value that exists."""
+        while loc not in self.values and loc:
+            loc = loc[:-1]
+        return self.values.get(loc, Mark(0, 0))
+
+    def key_mark(self, loc: Loc) -> Mark:
+        return self.keys.get(loc) or self.value_mark(loc)
+
+
+_constructor = yaml.SafeLoader("")  # only used for its scalar constructors
+
+
+def parse(text: str) -> Marked:
+    """Parse one YAML document. Raises ``yaml.MarkedYAMLError`` for syntax errors."""
+    node = yaml.compose(text, Loader=_Loader)
+    out = Marked(data=None)
+    if node is not None:
+        out.data = _convert(node, (), out)
+    return out
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return Mark(node.start_mark.line, node.start_mark.column)
+
+
+def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
+    out.values[loc] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                out.problems.append((_mark(key_node), loc, "field names must be plain text", ""))
+                continue
+            key = key_node.value  # `2027:` or `yes:` stay the text the user wrote
+            if key in result:
+                first = out.keys[(*loc, key)]
+                out.problems.append(
+                    (
+                        _mark(key_node),
+                        (*loc, key),
+                        f"duplicate field '{key}' (already set on line {first.line + 1})",
+                        "keep one of them",
+                    )
+                )
+                continue
+            out.keys[(*loc, key)] = _mark(key_node)
+            result[key] = _convert(value_node, (*loc, key), out)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*loc, i), out) for i, item in enumerate(node.value)]
+    return _scalar(node, loc, out)
+
+
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+}
+
+
+def _scalar(node: yaml.ScalarNode, loc: Loc, out: Marked) -> Any:
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError):
+        # `due: 2026-13-45` matches YAML's timestamp pattern but is no date: keep the
+        # text and let the schema say what it should be. Other tags (`!!python/object`,
+        # `!custom`) are refused outright.
+        if node.tag not in _PLAIN_TAGS:
+            out.problems.append(
+                (
+                    _mark(node),
+                    loc,
+                    f"unsupported YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}'",
+                    "remove the tag",
+                )
+            )
+        return node.value
