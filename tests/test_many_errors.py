@@ -1,0 +1,76 @@
+"""One run reports every error of every file, sorted, then a count; nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import VALID_PLAN, leftovers
+
+BROKEN_PLANS = {
+    # two errors in one file
+    "tailspin": VALID_PLAN.replace("go_live: 2027-03-31", "go_live: next spring").replace(
+        "        due: 2026-12-15\n---", "        due: 2026-12-15\n        status: finished\n---"
+    ),
+    # a YAML syntax error stops that file, not the run
+    "fabrikam": VALID_PLAN.replace("title: Revenue forecasting rollout", "title: Renewal: EMEA"),
+    # plans in sub-folders are plans too
+    "emea/adatum": VALID_PLAN.replace("  name: Contoso\n", "  nme: Contoso\n"),
+    "empty": "",
+}
+
+# sorted by file, then line: mapsite.yml first, then the plans by path
+EXPECTED = """\
+mapsite.yml:2:12: page_size: 'A5' is not a valid page_size (use 'A4' or 'Letter')
+plans/emea/adatum.md:6:3: seller.name: required field 'name' is missing (add 'name: ...')
+plans/emea/adatum.md:6:3: seller.nme: unknown field 'nme' (did you mean 'name'?)
+plans/empty.md:1:1: file is empty (start it with front matter between two '---' lines, \
+or run 'mapsite new NAME' for a template)
+plans/fabrikam.md:2:15: invalid YAML: mapping values are not allowed in this context \
+(quote values that contain ': ', and check the indentation)
+plans/tailspin.md:7:10: go_live: 'next spring' is not a date (use YYYY-MM-DD)
+plans/tailspin.md:24:17: milestones[0].steps[1].status: 'finished' is not a status \
+(use todo, in progress, done or blocked)
+7 errors in 5 files
+"""
+
+
+@pytest.fixture
+def broken_site(site: Path, write_plan) -> Path:
+    (site / "mapsite.yml").write_text("title: Deals\npage_size: A5\n", encoding="utf-8")
+    write_plan("northwind")  # the one good plan
+    for name, text in BROKEN_PLANS.items():
+        write_plan(name, text)
+    write_plan("_draft", "not a plan yet")  # files starting with '_' are not plans
+    write_plan("README", "# How we write plans")
+    return site
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "--today", "2026-11-23"]])
+def test_every_error_of_every_file_then_a_count(broken_site: Path, run, command) -> None:
+    result = run(*command)
+
+    assert result.exit_code == 1
+    assert result.stderr == EXPECTED
+    assert result.stdout == ""
+    assert not (broken_site / "public").exists()
+    assert leftovers(broken_site) == []
+
+
+def test_one_error_is_singular(site: Path, write_plan, run) -> None:
+    write_plan("northwind", VALID_PLAN.replace("go_live: 2027-03-31", "go_live: soon"))
+
+    result = run("check")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "1 error in 1 file"
+
+
+def test_a_site_without_plans(site: Path, run) -> None:
+    result = run("check")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "plans:1:1: no plans found (add a Markdown plan there, e.g. with 'mapsite new NAME')\n"
+        "1 error in 1 file\n"
+    )
