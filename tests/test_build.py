@@ -1,0 +1,243 @@
+"""``mapsite build``: the example site builds, and a failed build never damages the last one."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, TODAY, VALID_PLAN, leftovers, tree_hash
+
+import mapsite.build
+
+THEME = REPO / "mapsite" / "themes" / "default"
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+@pytest.fixture
+def built(example_site: Path, run) -> Path:
+    result = run("build", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    return example_site / "public"
+
+
+def test_build_the_example_site(example_site: Path, run) -> None:
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert re.fullmatch(r"built 3 plans into public in \d+\.\d\d s\n", result.stdout)
+
+
+def test_one_page_per_plan(built: Path) -> None:
+    plans = sorted((REPO / "plans").glob("*.md"))
+    assert [p.stem for p in plans] == ["fabrikam-renewal", "northwind", "tailspin"]
+    for plan in plans:
+        page = built / plan.stem / "index.html"
+        assert page.is_file(), f"no page for {plan.name}"
+        assert front_matter(plan)["title"] in page.read_text(encoding="utf-8")
+
+
+def test_search_engines_are_kept_out(built: Path) -> None:
+    assert (built / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+
+
+@pytest.mark.parametrize("page", ["index.html", "404.html"])
+def test_neutral_pages_do_not_list_the_plans(built: Path, page: str) -> None:
+    """Plans are shared by private link: the root page must not lead anyone to them."""
+    html = (built / page).read_text(encoding="utf-8")
+    for plan in sorted((REPO / "plans").glob("*.md")):
+        data = front_matter(plan)
+        for secret in (plan.stem, data["title"], data["buyer"]["name"]):
+            assert secret not in html, f"{page} mentions {secret!r}"
+
+
+def test_theme_static_files_are_copied(built: Path) -> None:
+    for source in (THEME / "static").rglob("*"):
+        if source.is_file():
+            copy = built / "static" / source.relative_to(THEME / "static")
+            assert copy.read_bytes() == source.read_bytes()
+    assert (built / "static" / "mapsite.css").is_file()
+
+
+def test_assets_are_copied(built: Path) -> None:
+    logos = sorted(p.name for p in (REPO / "assets" / "logos").iterdir())
+    assert logos
+    for name in logos:
+        copy = built / "assets" / "logos" / name
+        assert copy.read_bytes() == (REPO / "assets" / "logos" / name).read_bytes()
+
+
+def test_output_folder_option(site: Path, write_plan, run) -> None:
+    write_plan("northwind")
+
+    result = run("build", "-o", "dist/site", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("built 1 plan into dist/site in ")
+    assert (site / "dist" / "site" / "northwind" / "index.html").is_file()
+    assert not (site / "public").exists()
+
+
+def test_build_a_site_in_another_folder(tmp_path: Path, monkeypatch, run) -> None:
+    (tmp_path / "deals" / "plans").mkdir(parents=True)
+    (tmp_path / "deals" / "plans" / "northwind.md").write_text(VALID_PLAN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    result = run("build", "deals", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("built 1 plan into deals/public in ")
+    assert (tmp_path / "deals" / "public" / "northwind" / "index.html").is_file()
+
+
+# --- atomic output ---------------------------------------------------------------------
+
+
+def test_a_failed_build_leaves_the_last_site_untouched(built: Path, run) -> None:
+    before = tree_hash(built)
+    plan = built.parent / "plans" / "tailspin.md"
+    plan.write_text(plan.read_text().replace("go_live: 2027-01-15", "go_live: soon"))
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "plans/tailspin.md:9:10: go_live: 'soon' is not a date (use YYYY-MM-DD)\n"
+        "1 error in 1 file\n"
+    )
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_an_interrupted_build_leaves_the_last_site_untouched(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_hash(built)
+    real_write_site = mapsite.build.write_site
+    half_built: list[Path] = []
+
+    def interrupted(site, dest: Path, today) -> int:
+        real_write_site(site, dest, today)  # a full new site in the temporary folder ...
+        half_built.extend(dest.rglob("*"))
+        (dest / "northwind" / "index.html").write_text("half a page")
+        raise KeyboardInterrupt  # ... then Ctrl-C before it replaces the old one
+
+    monkeypatch.setattr(mapsite.build, "write_site", interrupted)
+    (built.parent / "plans" / "tailspin.md").unlink()  # the new site would differ
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert "Aborted!" in result.stderr
+    assert half_built, "the fake interruption should come after some files were written"
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_a_rebuild_replaces_the_whole_site(built: Path, run) -> None:
+    (built / "stale.html").write_text("from an old build")
+    (built.parent / "plans" / "tailspin.md").unlink()
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in built.iterdir() if p.is_dir()) == [
+        "assets",
+        "fabrikam-renewal",
+        "northwind",
+        "static",
+    ]
+    assert not (built / "stale.html").exists()
+    assert leftovers(built.parent) == []
+
+
+# --- output folders that would destroy the site -----------------------------------------
+
+
+@pytest.fixture
+def nested_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A site two folders deep, so '-o ..' stays inside tmp_path."""
+    root = tmp_path / "work" / "site"
+    shutil.copytree(REPO / "plans", root / "plans")
+    shutil.copytree(REPO / "assets", root / "assets")
+    (tmp_path / "work" / "notes.txt").write_text("not part of the site")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("out", "shown"),
+    [
+        (".", "."),
+        ("..", ".."),
+        ("../site", "."),
+        ("plans", "plans"),
+        ("assets", "assets"),
+    ],
+)
+def test_refuse_an_output_folder_that_would_replace_the_site(
+    nested_site: Path, run, out: str, shown: str
+) -> None:
+    before = tree_hash(nested_site.parent.parent)
+
+    result = run("build", "-o", out, "--today", TODAY)
+
+    target = os.path.abspath(Path.cwd() / shown)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{target}:1:1: the output folder would replace the site itself "
+        "(choose another folder with -o)\n"
+        "1 error in 1 file\n"
+    )
+    assert tree_hash(nested_site.parent.parent) == before
+
+
+def test_refuse_an_output_path_that_is_a_file(example_site: Path, run) -> None:
+    (example_site / "out.html").write_text("mine")
+
+    result = run("build", "-o", "out.html", "--today", TODAY)
+
+    assert result.exit_code == 2
+    assert "Invalid value for '-o' / '--out': Directory 'out.html' is a file." in result.stderr
+    assert (example_site / "out.html").read_text() == "mine"
+
+
+# --- the build date ---------------------------------------------------------------------
+
+
+def test_mapsite_today_works_like_the_today_option(example_site: Path, run) -> None:
+    assert run("build", "-o", "with-option", "--today", TODAY).exit_code == 0
+    assert run("build", "-o", "with-env", env={"MAPSITE_TODAY": TODAY}).exit_code == 0
+    assert run("build", "-o", "other-day", "--today", "2027-02-01").exit_code == 0
+
+    assert tree_hash(example_site / "with-env") == tree_hash(example_site / "with-option")
+    assert tree_hash(example_site / "other-day") != tree_hash(example_site / "with-option")
+
+
+def test_the_today_option_beats_mapsite_today(example_site: Path, run) -> None:
+    assert run("build", "-o", "a", "--today", TODAY).exit_code == 0
+    result = run("build", "-o", "b", "--today", TODAY, env={"MAPSITE_TODAY": "2027-02-01"})
+
+    assert result.exit_code == 0
+    assert tree_hash(example_site / "a") == tree_hash(example_site / "b")
+
+
+@pytest.mark.parametrize("env", [False, True])
+def test_a_bad_date_is_refused(example_site: Path, run, env: bool) -> None:
+    if env:
+        result = run("build", env={"MAPSITE_TODAY": "23/11/2026"})
+    else:
+        result = run("build", "--today", "23/11/2026")
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--today': '23/11/2026' does not match the format '%Y-%m-%d'" in (
+        result.stderr
+    )
+    assert not (example_site / "public").exists()
