@@ -10,6 +10,10 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
 
 ENV_VAR = "MAPSITE_CHROMIUM"
 
@@ -51,17 +55,21 @@ def install_hint() -> str:
     return INSTALL_HINT.get(sys.platform, INSTALL_HINT["linux"])
 
 
-def find_chromium(explicit: str | os.PathLike[str] | None = None) -> str | None:
+def find_chromium(
+    explicit: str | os.PathLike[str] | None = None, playwright: Playwright | None = None
+) -> str | None:
     """Path of a Chromium to launch, or None to use Playwright's own download.
 
-    Raises BrowserNotFound when an explicit path is wrong or nothing is installed.
+    Pass the running ``playwright`` when there is one (Playwright cannot be started
+    twice in one thread). Raises BrowserNotFound when an explicit path is wrong or
+    nothing is installed.
     """
     explicit = explicit or os.environ.get(ENV_VAR)
     if explicit:
         if Path(explicit).is_file():
             return str(explicit)
         raise BrowserNotFound(f"no browser at '{explicit}' ({install_hint()})")
-    if playwright_chromium() is not None:
+    if playwright_chromium(playwright) is not None:
         return None
     for path in SYSTEM_CANDIDATES.get(sys.platform, []):
         if Path(path).is_file():
@@ -73,14 +81,17 @@ def find_chromium(explicit: str | os.PathLike[str] | None = None) -> str | None:
     raise BrowserNotFound(f"no Chromium found ({install_hint()})")
 
 
-def playwright_chromium() -> str | None:
+def playwright_chromium(playwright: Playwright | None = None) -> str | None:
     """Playwright's downloaded Chromium, when it is installed."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
-    with sync_playwright() as p:
-        path = p.chromium.executable_path
+    if playwright is not None:
+        path = playwright.chromium.executable_path
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            return None
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
     return path if path and Path(path).is_file() else None
 
 

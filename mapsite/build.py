@@ -125,7 +125,7 @@ def check_assets(doc: Document, root: Path) -> list[Problem]:
 def build(root: Path, out: Path | None = None, *, today: date) -> BuildResult:
     """Build every plan of the site at ``root`` into ``out`` (default ``root/public``)."""
     site = load_site(root)
-    out = (out or root / "public").absolute()
+    out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     _check_output(root, out)
     with _atomic_dir(out) as tmp:
         pages = write_site(site, tmp, today)
@@ -199,8 +199,9 @@ def template_errors() -> Iterator[None]:
 
 
 def _check_output(root: Path, out: Path) -> None:
-    root = root.absolute()
-    if out == root or root.is_relative_to(out):
+    root, real_out = root.resolve(), out.resolve()
+    sources = [root / name for name in (PLANS_DIR, ASSETS_DIR, "themes")]
+    if root.is_relative_to(real_out) or any(real_out.is_relative_to(s) for s in sources):
         raise MapsiteError(
             [
                 Problem(

@@ -163,12 +163,17 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 
 def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
     try:
-        marked = yamlmarks.parse(text)
+        marked = yamlmarks.parse(text, first_line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line + 1 if mark else 1)
         column = mark.column + 1 if mark else 1
         problem = exc.problem or exc.context or "cannot parse"
+        # libyaml says "found character that cannot start any token" without naming it
+        lines = text.splitlines()
+        at = ""
+        if mark and mark.line < len(lines):
+            at = lines[mark.line][mark.column : mark.column + 1]
         raise Invalid(
             [
                 Problem(
@@ -177,7 +182,7 @@ def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
                     column,
                     "",
                     f"invalid YAML: {problem}",
-                    _yaml_hint(problem),
+                    _yaml_hint(problem, at),
                 )
             ]
         ) from None
@@ -188,10 +193,10 @@ def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
     return marked
 
 
-def _yaml_hint(problem: str) -> str:
+def _yaml_hint(problem: str, at: str = "") -> str:
     if "mapping values are not allowed" in problem:
         return "quote values that contain ': ', and check the indentation"
-    if "found character '\\t'" in problem:
+    if at == "\t" or "found character '\\t'" in problem:
         return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
         return "every field needs 'name: value'; check the line above too"
@@ -349,6 +354,10 @@ def _explain(
     if kind in ("string_too_short", "too_short") or (kind == "string_type" and value is None):
         if isinstance(value, list):
             return "must not be empty", f"add at least one item under '{name}:'", False
+        if isinstance(name, int):
+            return "must not be empty", "write something or remove the item", False
+        if name in _required_at(model, loc[:-1]):
+            return "must not be empty", f"give '{name}' a value", False
         return "must not be empty", f"give '{name}' a value or remove the line", False
     if kind == "string_type":
         hint = "put quotes around it" if isinstance(value, bool) else "write it as plain text"
@@ -364,8 +373,22 @@ def _explain(
     return err["msg"], "", False
 
 
+def _required_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
+    """The required field names of the mapping found at ``loc`` of ``model``."""
+    current = _model_at(model, loc)
+    if current is None:
+        return set()
+    return {name for name, info in current.model_fields.items() if info.is_required()}
+
+
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
     """The field names allowed in the mapping found at ``loc`` of ``model``."""
+    current = _model_at(model, loc)
+    return set(current.model_fields) if current is not None else set()
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class of the mapping found at ``loc`` of ``model``, if it is one."""
     current: Any = model
     for part in loc:
         current = _unwrap(current)
@@ -376,8 +399,8 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> set[str]:
             current = current.model_fields[part].annotation
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return set(current.model_fields)
-    return set()
+        return current
+    return None
 
 
 def _unwrap(tp: Any) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from .build import PLANS_DIR
 from .config import CONFIG_FILE
@@ -82,9 +84,10 @@ def render_plan_template(buyer: str, seller: str, today: date) -> str:
         keep_trailing_newline=True,
         autoescape=False,  # YAML, not HTML; names are quoted below
     )
+    env.filters["yaml"] = _yaml_text
     return env.get_template("new_plan.md").render(
-        buyer=_yaml_text(buyer),
-        seller=_yaml_text(seller),
+        buyer=buyer.strip() or "Buyer",
+        seller=seller.strip() or "Your company",
         today=today.isoformat(),
         step1=weeks(1),
         step2=weeks(3),
@@ -97,8 +100,13 @@ def render_plan_template(buyer: str, seller: str, today: date) -> str:
 
 
 def _yaml_text(value: str) -> str:
-    """Names go into the template unquoted where they read naturally; refuse YAML syntax."""
-    return re.sub(r"[:#\[\]{}&*!|>'\"%@`]", "", value).strip() or "Buyer"
+    """``value`` as a YAML scalar: plain when YAML reads it back as the same text, else quoted."""
+    try:
+        if yaml.safe_load(f"k: {value}") == {"k": value} and "\n" not in value:
+            return value
+    except yaml.YAMLError:
+        pass
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
 def _seller_from_other_plans(site: Path) -> str | None:

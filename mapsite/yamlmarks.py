@@ -37,6 +37,8 @@ class Marked:
     values: dict[Loc, Mark] = field(default_factory=dict)
     keys: dict[Loc, Mark] = field(default_factory=dict)
     problems: list[tuple[Mark, Loc, str, str]] = field(default_factory=list)
+    first_line: int = 0
+    """0-based line of the file where the YAML text starts, for line numbers in messages."""
 
     def value_mark(self, loc: Loc) -> Mark:
         """Where the value at ``loc`` starts, or the nearest enclosing value that exists."""
@@ -51,10 +53,10 @@ class Marked:
 _constructor = yaml.SafeLoader("")  # only used for its scalar constructors
 
 
-def parse(text: str) -> Marked:
+def parse(text: str, first_line: int = 0) -> Marked:
     """Parse one YAML document. Raises ``yaml.MarkedYAMLError`` for syntax errors."""
     node = yaml.compose(text, Loader=_Loader)
-    out = Marked(data=None)
+    out = Marked(data=None, first_line=first_line)
     if node is not None:
         out.data = _convert(node, (), out)
     return out
@@ -64,8 +66,13 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line, node.start_mark.column)
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
     out.values[loc] = _mark(node)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+        out.problems.append((_mark(node), loc, _unsupported_tag(node.tag), "remove the tag"))
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -74,12 +81,12 @@ def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
                 continue
             key = key_node.value  # `2027:` or `yes:` stay the text the user wrote
             if key in result:
-                first = out.keys[(*loc, key)]
+                first = out.keys[(*loc, key)].line + out.first_line + 1
                 out.problems.append(
                     (
                         _mark(key_node),
                         (*loc, key),
-                        f"duplicate field '{key}' (already set on line {first.line + 1})",
+                        f"duplicate field '{key}' (already set on line {first})",
                         "keep one of them",
                     )
                 )
@@ -109,8 +116,12 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, out: Marked) -> Any:
                 (
                     _mark(node),
                     loc,
-                    f"unsupported YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}'",
+                    _unsupported_tag(node.tag),
                     "remove the tag",
                 )
             )
         return node.value
+
+
+def _unsupported_tag(tag: str) -> str:
+    return f"unsupported YAML tag '{tag.replace('tag:yaml.org,2002:', '!!')}'"

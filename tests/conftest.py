@@ -2,52 +2,22 @@
 
 Tests run the CLI the way a user does (from inside the site folder) and assert on
 what the user sees: exit status, the exact lines on stderr, and the files written.
+Constants and helpers to import are in ``support.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from support import REPO as REPO
+from support import TODAY as TODAY
+from support import VALID_PLAN
 
 from mapsite.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
-TODAY = "2026-11-23"
-
-VALID_PLAN = """\
----
-title: Revenue forecasting rollout
-buyer:
-  name: Northwind Financial
-seller:
-  name: Contoso
-go_live: 2027-03-31
-stakeholders:
-  - name: Priya Raman
-    side: buyer
-  - name: Sam Ortiz
-    side: seller
-milestones:
-  - name: Contract signed
-    id: contract
-    due: 2026-12-15
-    steps:
-      - task: Send the order form
-        owner: Sam Ortiz
-        due: 2026-12-01
-      - task: Sign the order form
-        owner: Priya Raman
-        due: 2026-12-15
----
-## Notes
-
-Agreed on the kickoff call.
-"""
 
 Run = Callable[..., Result]
 
@@ -61,7 +31,7 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.delenv("MAPSITE_TODAY", raising=False)
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
+        return CliRunner().invoke(main, list(args), env=env, prog_name="mapsite")
 
     return invoke
 
@@ -97,19 +67,3 @@ def example_site(site: Path) -> Path:
     if (REPO / "mapsite.yml").is_file():
         shutil.copy(REPO / "mapsite.yml", site / "mapsite.yml")
     return site
-
-
-def tree_hash(root: Path) -> str:
-    """One hash over every file's path, bytes and every folder under ``root``."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        if path.is_file():
-            digest.update(path.read_bytes())
-        digest.update(b"\1")
-    return digest.hexdigest()
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Temporary build folders (``.public.building-*``, ``.public.old-*``) left in ``folder``."""
-    return sorted(p.name for p in folder.iterdir() if ".building-" in p.name or ".old-" in p.name)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, TODAY, VALID_PLAN, leftovers, tree_hash
+from support import REPO, TODAY, VALID_PLAN, leftovers, tree_hash
 
 import mapsite.build
 
 THEME = REPO / "mapsite" / "themes" / "default"
+EXAMPLE_PLANS = sorted((REPO / "plans").glob("*.md"))
 
 
 def front_matter(path: Path) -> dict:
@@ -32,13 +33,14 @@ def test_build_the_example_site(example_site: Path, run) -> None:
 
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    assert re.fullmatch(r"built 3 plans into public in \d+\.\d\d s\n", result.stdout)
+    assert len(EXAMPLE_PLANS) >= 3
+    assert re.fullmatch(
+        rf"built {len(EXAMPLE_PLANS)} plans into public in \d+\.\d\d s\n", result.stdout
+    )
 
 
 def test_one_page_per_plan(built: Path) -> None:
-    plans = sorted((REPO / "plans").glob("*.md"))
-    assert [p.stem for p in plans] == ["fabrikam-renewal", "northwind", "tailspin"]
-    for plan in plans:
+    for plan in EXAMPLE_PLANS:
         page = built / plan.stem / "index.html"
         assert page.is_file(), f"no page for {plan.name}"
         assert front_matter(plan)["title"] in page.read_text(encoding="utf-8")
@@ -52,7 +54,7 @@ def test_search_engines_are_kept_out(built: Path) -> None:
 def test_neutral_pages_do_not_list_the_plans(built: Path, page: str) -> None:
     """Plans are shared by private link: the root page must not lead anyone to them."""
     html = (built / page).read_text(encoding="utf-8")
-    for plan in sorted((REPO / "plans").glob("*.md")):
+    for plan in EXAMPLE_PLANS:
         data = front_matter(plan)
         for secret in (plan.stem, data["title"], data["buyer"]["name"]):
             assert secret not in html, f"{page} mentions {secret!r}"
@@ -148,12 +150,8 @@ def test_a_rebuild_replaces_the_whole_site(built: Path, run) -> None:
     result = run("build", "--today", TODAY)
 
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in built.iterdir() if p.is_dir()) == [
-        "assets",
-        "fabrikam-renewal",
-        "northwind",
-        "static",
-    ]
+    assert not (built / "tailspin").exists()
+    assert (built / "northwind" / "index.html").is_file()
     assert not (built / "stale.html").exists()
     assert leftovers(built.parent) == []
 

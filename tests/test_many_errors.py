@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import VALID_PLAN, leftovers
+from support import VALID_PLAN, leftovers
 
 BROKEN_PLANS = {
     # two errors in one file

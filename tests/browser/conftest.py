@@ -1,0 +1,35 @@
+"""A real Chromium (found the way mapsite finds one) and the example site, built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from playwright.sync_api import Browser, sync_playwright
+
+from mapsite.browser import find_chromium
+from mapsite.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(playwright=p))
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def example_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    for folder in ("plans", "assets"):
+        shutil.copytree(REPO / folder, site / folder)
+    shutil.copy(REPO / "mapsite.yml", site / "mapsite.yml")
+    result = CliRunner().invoke(main, ["build", str(site), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    return site / "public"

@@ -1,0 +1,85 @@
+"""The plan page in a real Chromium: readable on a 320 px phone, status and next step first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def open_plan(browser: Browser, public: Path, slug: str, **context: object) -> Page:
+    page = browser.new_page(**context)  # type: ignore[arg-type]
+    page.goto((public / slug / "index.html").as_uri())
+    return page
+
+
+@pytest.mark.parametrize("slug", PLANS)
+@pytest.mark.parametrize("width", [320, 390, 768, 1280])
+def test_no_horizontal_scrolling(browser: Browser, example_public: Path, slug: str, width: int):
+    page = open_plan(
+        browser,
+        example_public,
+        slug,
+        viewport={"width": width, "height": 800},
+        is_mobile=width < 500,
+    )
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+            .map(e => e.className || e.tagName)"""
+    )
+    page.close()
+    assert scroll_width == width, f"wider than the screen: {wide[:5]}"
+
+
+@pytest.mark.parametrize("slug", PLANS)
+def test_status_and_next_step_fit_the_first_phone_screen(
+    browser: Browser, example_public: Path, slug: str
+):
+    page = open_plan(browser, example_public, slug, **PHONE)
+    first_next = page.locator(".next").first
+    for element in (
+        page.get_by_role("heading", level=1),
+        page.get_by_text("Go-live", exact=True),
+        page.get_by_text("steps done"),
+        page.get_by_role("heading", name="Next up"),
+        first_next.locator(".next__task"),
+        first_next.locator(".owner").first,
+    ):
+        box = element.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, element
+    page.close()
+
+
+def test_contact_buttons_are_big_enough_to_tap(browser: Browser, example_public: Path):
+    page = open_plan(browser, example_public, "northwind", **PHONE)
+    buttons = page.locator(".person__actions a")
+    assert buttons.count() > 10
+    for i in range(buttons.count()):
+        box = buttons.nth(i).bounding_box()
+        assert box and box["width"] >= 44 and box["height"] >= 44
+    page.close()
+
+
+def test_logos_have_alt_text_and_load(browser: Browser, example_public: Path):
+    page = open_plan(browser, example_public, "northwind", **PHONE)
+    images = page.locator("img")
+    assert images.count() == 2
+    for i in range(images.count()):
+        assert images.nth(i).get_attribute("alt") in ("Northwind Financial", "Contoso")
+        assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+    page.close()
+
+
+def test_dark_mode_follows_the_system_setting(browser: Browser, example_public: Path):
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = open_plan(browser, example_public, "tailspin", color_scheme=scheme)
+        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        page.close()
+    assert colours == {"light": "rgb(245, 246, 250)", "dark": "rgb(14, 17, 27)"}

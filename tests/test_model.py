@@ -1,0 +1,124 @@
+"""What the plan format accepts: status spellings and owners, read from real plan files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import VALID_PLAN
+
+from mapsite.load import Invalid, load_plan
+from mapsite.model import Status
+
+
+def plan_with_step(step: str) -> str:
+    """VALID_PLAN with its first step's fields replaced by ``step`` (YAML, one field a line)."""
+    fields = "\n".join(f"        {line}" for line in step.splitlines())
+    return VALID_PLAN.replace(
+        "      - task: Send the order form\n        owner: Sam Ortiz\n        due: 2026-12-01\n",
+        f"      - task: Send the order form\n{fields}\n",
+    )
+
+
+@pytest.fixture
+def first_step(write_plan):
+    """``first_step("status: done")`` loads a plan whose first step has those fields."""
+
+    def load(step: str):
+        path = write_plan("northwind", plan_with_step(step))
+        return load_plan(path).plan.milestones[0].steps[0]
+
+    return load
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("todo", Status.TODO),
+        ("TODO", Status.TODO),
+        ("in progress", Status.IN_PROGRESS),
+        ("In Progress", Status.IN_PROGRESS),
+        ("in-progress", Status.IN_PROGRESS),
+        ("in_progress", Status.IN_PROGRESS),
+        ("IN_PROGRESS", Status.IN_PROGRESS),
+        ('"  in   progress "', Status.IN_PROGRESS),
+        ("done", Status.DONE),
+        ("DONE", Status.DONE),
+        ("Done", Status.DONE),
+        ("blocked", Status.BLOCKED),
+        ("Blocked", Status.BLOCKED),
+    ],
+)
+def test_status_spellings(first_step, written: str, status: Status) -> None:
+    assert first_step(f"status: {written}").status is status
+
+
+def test_status_defaults_to_todo(first_step) -> None:
+    step = first_step("owner: Sam Ortiz")
+
+    assert step.status is Status.TODO
+    assert step.status.label == "To do"
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("todo", "To do"), ("in progress", "In progress"), ("done", "Done"), ("blocked", "Blocked")],
+)
+def test_status_labels(first_step, status: str, label: str) -> None:
+    assert first_step(f"status: {status}").status.label == label
+
+
+def test_an_unknown_status_is_refused(first_step) -> None:
+    with pytest.raises(Invalid) as caught:
+        first_step("status: finished")
+
+    assert [str(p) for p in caught.value.problems] == [
+        "plans/northwind.md:19:17: milestones[0].steps[0].status: 'finished' is not a status "
+        "(use todo, in progress, done or blocked)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "owners"),
+    [
+        ("owner: Sam Ortiz", ["Sam Ortiz"]),
+        ("owner: '  Sam Ortiz  '", ["Sam Ortiz"]),
+        ("owner: [Sam Ortiz, Priya Raman]", ["Sam Ortiz", "Priya Raman"]),
+        ("owner:\n  - Sam Ortiz\n  - Priya Raman", ["Sam Ortiz", "Priya Raman"]),
+        ("owner: [Sam Ortiz]", ["Sam Ortiz"]),
+        ("due: 2026-12-01", []),
+    ],
+)
+def test_owner_is_one_name_or_a_list(first_step, written: str, owners: list[str]) -> None:
+    assert first_step(written).owner == owners
+
+
+def test_numbers_written_as_text_fields_stay_text(write_plan) -> None:
+    path = write_plan(
+        "northwind",
+        VALID_PLAN.replace("title: Revenue forecasting rollout", "title: 2027").replace(
+            "    side: buyer\n", "    side: buyer\n    phone: 5550100\n", 1
+        ),
+    )
+
+    plan = load_plan(path).plan
+
+    assert plan.title == "2027"
+    assert plan.stakeholders[0].phone == "5550100"
+
+
+def test_a_byte_order_mark_is_fine(site: Path) -> None:
+    path = site / "plans" / "northwind.md"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID_PLAN.encode("utf-8"))
+
+    doc = load_plan(path)
+
+    assert doc.plan.title == "Revenue forecasting rollout"
+    assert doc.slug == "northwind"
+
+
+def test_windows_line_endings_are_fine(site: Path) -> None:
+    path = site / "plans" / "northwind.md"
+    path.write_bytes(VALID_PLAN.replace("\n", "\r\n").encode("utf-8"))
+
+    assert load_plan(path).plan.milestones[0].steps[1].owner == ["Priya Raman"]

@@ -1,0 +1,166 @@
+"""The rendered plan page shows what a buyer needs, escaped, and nothing from other hosts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from support import REPO, TODAY, VALID_PLAN
+
+from mapsite.load import load_plan
+from mapsite.render import format_date, relative
+
+TODAY_DATE = date.fromisoformat(TODAY)
+
+
+class Page(HTMLParser):
+    """Visible text (whitespace folded) plus every link and image source of a page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self.links: list[dict[str, str | None]] = []
+        self.sources: list[str] = []
+        self.skip = 0
+        self.feed(html)
+        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag == "a":
+            self.links.append(values)
+        for name in ("src", "href"):
+            if values.get(name) and tag in ("img", "link", "script", "source"):
+                self.sources.append(values[name] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.chunks.append(data)
+
+
+@pytest.fixture
+def built(example_site: Path, run) -> Path:
+    result = run("build", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    return example_site / "public"
+
+
+def page(public: Path, slug: str) -> Page:
+    return Page((public / slug / "index.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("slug", ["northwind", "tailspin", "fabrikam-renewal"])
+def test_page_shows_the_whole_plan(built: Path, slug: str) -> None:
+    plan = load_plan(REPO / "plans" / f"{slug}.md").plan
+    shown = page(built, slug)
+    text = shown.text
+
+    for value in (plan.title, plan.buyer.name, plan.seller.name, plan.value, plan.compelling_event):
+        assert value and value in text
+    assert plan.go_live and format_date(plan.go_live, TODAY_DATE) in text
+    assert relative(plan.go_live, TODAY_DATE) in text
+    for criterion in plan.success_criteria:
+        assert criterion in text
+    for milestone in plan.milestones:
+        assert milestone.name in text
+        if milestone.why:
+            assert milestone.why in text
+        for step in milestone.steps:
+            assert step.task in text
+            for owner in step.owner:
+                assert owner in text
+            assert step.due and format_date(step.due, TODAY_DATE) in text
+    for person in plan.stakeholders:
+        assert person.name in text
+        if person.title:
+            assert person.title in text
+        if person.role:
+            assert person.role in text
+    hrefs = {link.get("href") for link in shown.links}
+    for resource in plan.resources:
+        assert resource.title in text
+        assert resource.url in hrefs
+    for risk in plan.risks:
+        assert risk.risk in text
+        assert risk.plan and risk.plan in text
+
+
+def test_northwind_progress_next_up_and_statuses(built: Path) -> None:
+    text = page(built, "northwind").text
+    plan = load_plan(REPO / "plans" / "northwind.md").plan
+    steps = [s for m in plan.milestones for s in m.steps]
+    done = sum(s.status == "done" for s in steps)
+
+    assert f"{done} of {len(steps)} steps done" in text
+    # every status is written out in words, not only coloured
+    for label in ("Done", "In progress", "Blocked", "To do"):
+        assert label in text
+    # next up lists the earliest open step first
+    open_steps = sorted((s for s in steps if s.status != "done"), key=lambda s: s.due)
+    next_up = text[text.index("Next up") :]
+    assert next_up.index(open_steps[0].task) < next_up.index(open_steps[1].task)
+    assert "Status as of Mon 23 Nov" in text
+    assert "Milestone 2 of 7" in text
+
+
+def test_people_are_grouped_by_side_with_tap_to_contact_links(built: Path) -> None:
+    shown = page(built, "northwind")
+    people = shown.text[shown.text.index("People") :]
+    assert people.index("Northwind Financial") < people.index("Priya Raman")
+    assert people.index("Priya Raman") < people.index("Contoso") < people.index("Sam Ortiz")
+    hrefs = {link.get("href") for link in shown.links}
+    assert "mailto:priya.raman@northwind.example" in hrefs
+    assert "tel:+15550121" in hrefs
+
+
+def test_markdown_body_is_rendered(built: Path) -> None:
+    html = (built / "northwind" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<h2>[^<]+</h2>", html)
+    assert "<table>" in html
+
+
+def test_values_are_escaped_and_raw_html_is_not_rendered(site: Path, write_plan, run) -> None:
+    hostile = VALID_PLAN.replace(
+        "title: Revenue forecasting rollout", 'title: "<script>alert(1)</script> & Co"'
+    ).replace(
+        "Agreed on the kickoff call.",
+        "<img src=x onerror=alert(1)> [click](javascript:alert(1)) [ok](https://ok.example)",
+    )
+    write_plan("hostile", hostile)
+    assert run("build", "--today", TODAY).exit_code == 0
+    html = (site / "public" / "hostile" / "index.html").read_text(encoding="utf-8")
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert "<img src=x" not in html
+    assert 'href="javascript:' not in html
+    assert '<a href="https://ok.example">ok</a>' in html
+
+
+def test_pages_load_nothing_from_other_hosts(built: Path) -> None:
+    for path in built.rglob("*.html"):
+        shown = Page(path.read_text(encoding="utf-8"))
+        assert shown.sources, path
+        assert all(not re.match(r"(https?:)?//", src) for src in shown.sources), path
+        assert "<script" not in path.read_text(encoding="utf-8"), "content needs no JavaScript"
+
+
+def test_every_page_asks_not_to_be_indexed(built: Path) -> None:
+    for path in built.rglob("*.html"):
+        assert '<meta name="robots" content="noindex, nofollow">' in path.read_text("utf-8")
+
+
+def test_root_page_is_neutral(built: Path) -> None:
+    root = Page((built / "index.html").read_text("utf-8"))
+    for name in ("Northwind", "Tailspin", "Fabrikam", "forecasting"):
+        assert name not in root.text
+    assert root.links == []
