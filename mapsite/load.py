@@ -338,7 +338,7 @@ def _explain(
         return f"{describe(value)} is not a date", DATE_HINT, False
     if kind == "enum" and name == "status":
         return (
-            f"{describe(value)} is not a status",
+            "must not be empty" if value is None else f"{describe(value)} is not a status",
             "use todo, in progress, done or blocked",
             False,
         )

@@ -39,7 +39,8 @@ class Status(StrEnum):
 def normalise_status(value: Any) -> Any:
     """Accept ``In Progress``, ``in-progress`` and ``in_progress`` alike."""
     if isinstance(value, str):
-        return re.sub(r"[\s_-]+", " ", value.strip().lower())
+        words = re.sub(r"[\s_-]+", " ", value.strip().lower())
+        return "todo" if words == "to do" else words  # the page's own label reads "To do"
     return value
 
 

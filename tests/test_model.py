@@ -36,6 +36,8 @@ def first_step(write_plan):
     [
         ("todo", Status.TODO),
         ("TODO", Status.TODO),
+        ("To do", Status.TODO),
+        ("to-do", Status.TODO),
         ("in progress", Status.IN_PROGRESS),
         ("In Progress", Status.IN_PROGRESS),
         ("in-progress", Status.IN_PROGRESS),
