@@ -20,10 +20,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import themes
+from . import history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
-from .load import Document, Invalid, display_path, find_plans, load_plan
+from .load import Document, Invalid, Source, display_path, find_plans, load_plan
 from .render import build_view, make_environment, markdown_renderer
 
 PLANS_DIR = "plans"
@@ -38,6 +38,12 @@ class Site:
     config: SiteConfig
     theme: themes.Theme
     documents: list[Document]
+    config_source: Source | None
+    commits: dict[Path, date]
+    """Last commit date of each plan file (empty outside git)."""
+
+    def last_update(self, doc: Document) -> date | None:
+        return history.last_update(doc.plan.updated, self.commits.get(doc.path.resolve()))
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class BuildResult:
     pages: int
 
 
-def load_site(root: Path) -> Site:
+def load_site(root: Path, *, with_history: bool = True) -> Site:
     """Load settings, theme and every plan; raise one ``MapsiteError`` with all problems."""
     problems: list[Problem] = []
     try:
@@ -79,7 +85,7 @@ def load_site(root: Path) -> Site:
     by_slug: dict[str, Document] = {}
     for path in paths:
         try:
-            doc = load_plan(path)
+            doc = load_plan(path, config.holidays)
         except Invalid as exc:
             problems += exc.problems
             continue
@@ -100,7 +106,8 @@ def load_site(root: Path) -> Site:
     if problems:
         raise MapsiteError(problems)
     assert theme is not None
-    return Site(root, config, theme, documents)
+    commits = history.last_commit_dates(plans_dir) if with_history else {}
+    return Site(root, config, theme, documents, config_source, commits)
 
 
 def check_assets(doc: Document, root: Path) -> list[Problem]:
@@ -150,7 +157,7 @@ def write_site(site: Site, dest: Path, today: date) -> int:
     with template_errors():
         plan_template = env.get_template("plan.html")
         for doc in site.documents:
-            view = build_view(doc, today, site.config, md)
+            view = build_view(doc, today, site.config, md, site.last_update(doc))
             html = plan_template.render(common, view=view, plan=doc.plan, root="../")
             (dest / doc.slug).mkdir()
             (dest / doc.slug / "index.html").write_text(html, encoding="utf-8")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from . import __version__, scaffold
+from . import __version__, lint, scaffold
+from . import report as report_module
 from .build import build, load_site
+from .errors import MapsiteError
 from .load import display_path
 from .model import Plan
 
@@ -107,14 +110,60 @@ def build_command(site: Path, out: Path | None, today: datetime | None) -> None:
 
 @main.command()
 @SITE
-def check(site: Path) -> None:
-    """Validate the site's settings and every plan without writing anything.
+@today_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints GitHub Actions annotations.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too (for CI).")
+@click.option("--rules", is_flag=True, help="List the lint rules and exit.")
+def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: bool) -> None:
+    """Validate every plan and check it against mutual-action-plan best practices.
 
-    Prints the same errors as build; exit status 1 when there are any.
+    Prints each finding as file:line:col with a rule code and a fix, then a count.
+    Nothing is written. Exit status 1 on errors (and on warnings with --strict).
+    Silence rules in mapsite.yml or a plan's front matter: lint: {ignore: [MAP015]}.
+    """
+    if rules:
+        click.echo(lint.rules_table(), nl=False)
+        return
+    try:
+        loaded = load_site(site)
+        findings = lint.check_site(loaded, _today(today))
+    except MapsiteError as exc:
+        if fmt == "text":
+            raise
+        click.echo(lint.format_findings(lint.problems_as_findings(exc.problems), fmt), nl=False)
+        sys.exit(1)
+    click.echo(lint.format_findings(findings, fmt), nl=False)
+    if fmt == "text":
+        click.echo(lint.summary(findings, len(loaded.documents)))
+    failing = [f for f in findings if f.severity == "error" or strict]
+    if failing:
+        sys.exit(1)
+
+
+@main.command()
+@SITE
+@today_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def report(site: Path, today: datetime | None, fmt: str) -> None:
+    """Every deal at a glance, worst first: health, progress, slips, the next step.
+
+    The manager's "show me the plan", read from the plans themselves.
     """
     loaded = load_site(site)
-    n = len(loaded.documents)
-    click.echo(f"{n} plan{'s' if n != 1 else ''} checked, no errors")
+    click.echo(report_module.render(report_module.rows(loaded, _today(today)), fmt), nl=False)
 
 
 @main.command()

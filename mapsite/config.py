@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .load import Source, load_yaml_file
-from .model import Model, Text
+from .load import Invalid, Source, check_country, load_yaml_file
+from .model import LintSettings, Model, Text
 
 CONFIG_FILE = "mapsite.yml"
 
@@ -28,6 +28,10 @@ class SiteConfig(Model):
     """Paper size for printing and PDFs."""
     next_up: int = Field(default=3, ge=1, le=10)
     """How many open steps the 'Next up' panel shows."""
+    holidays: Text | None = None
+    """Country whose public holidays business days skip (e.g. US); a plan may override it."""
+    lint: LintSettings = Field(default_factory=LintSettings)
+    """Rules of 'mapsite check' silenced for every plan."""
 
 
 def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
@@ -35,4 +39,9 @@ def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
     path = site / CONFIG_FILE
     if not path.exists():
         return SiteConfig(), None
-    return load_yaml_file(path, SiteConfig)
+    config, source = load_yaml_file(path, SiteConfig)
+    if config.holidays is not None:
+        problems = check_country(config.holidays, source)
+        if problems:
+            raise Invalid(problems)
+    return config, source

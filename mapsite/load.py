@@ -19,7 +19,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import yamlmarks
+from . import schedule, yamlmarks
+from .dates import DATE_HINT as OFFSET_HINT
+from .dates import Calendar, supported_countries
 from .errors import Problem, format_path
 from .model import Plan
 
@@ -66,6 +68,8 @@ class Document:
     body: str
     body_line: int
     source: Source = field(repr=False)
+    dates: schedule.Dates = field(repr=False)
+    calendar: Calendar = field(repr=False)
 
 
 class Invalid(Exception):
@@ -230,8 +234,11 @@ def validate(model: type[M], source: Source, what: str) -> M:
         raise Invalid([_problem(model, source, err) for err in exc.errors()]) from None
 
 
-def load_plan(path: Path) -> Document:
-    """Read and validate one plan file. Raises ``Invalid`` with every problem in it."""
+def load_plan(path: Path, holidays: str | None = None) -> Document:
+    """Read, validate and date one plan file. Raises ``Invalid`` with every problem in it.
+
+    ``holidays`` is the site's holiday country; the plan's own ``holidays:`` wins.
+    """
     shown = display_path(path)
     text = read_text(path, shown)
     front, body, body_line = split_front_matter(text, shown)
@@ -239,9 +246,28 @@ def load_plan(path: Path) -> Document:
     source = Source(shown, marked, 1)
     plan = validate(Plan, source, "the front matter")
     problems = check_ids(plan, source)
+    if plan.holidays is not None:
+        problems += check_country(plan.holidays, source)
     if problems:
         raise Invalid(problems)
-    return Document(path, slug_for(path), plan, body, body_line, source)
+    calendar = Calendar(plan.holidays or holidays)
+    dates, date_problems = schedule.resolve(plan, calendar)
+    if date_problems:
+        raise Invalid([source.problem(p.loc, p.message, p.hint) for p in date_problems])
+    return Document(path, slug_for(path), plan, body, body_line, source, dates, calendar)
+
+
+def check_country(code: str, source: Source, loc: tuple[str, ...] = ("holidays",)) -> list[Problem]:
+    """A holiday country must be one the holidays package knows."""
+    if code in supported_countries():
+        return []
+    return [
+        source.problem(
+            loc,
+            f"'{code}' is not a country with known holidays",
+            "use a country code such as US, GB, DE or FR",
+        )
+    ]
 
 
 def load_yaml_file(path: Path, model: type[M]) -> tuple[M, Source]:
@@ -332,6 +358,8 @@ def _explain(
         return f"unknown field '{name}'", hint, True
     if kind == "missing":
         return f"required field '{name}' is missing", f"add '{name}: ...'", False
+    if kind == "date_spec":
+        return err["msg"], OFFSET_HINT, False
     if kind.startswith("date") or kind.startswith("datetime"):
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d?-\d\d?", value.strip()):
             return f"'{value}' is not a real date", DATE_HINT, False

@@ -20,6 +20,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from .dates import DateSpec as _DateSpec
+from .dates import Offset, parse_date_spec
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -76,6 +79,27 @@ StepStatus = Annotated[
 ]
 
 
+DateSpec = Annotated[
+    _DateSpec,
+    BeforeValidator(parse_date_spec),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {
+                    "type": "string",
+                    "pattern": r"^\s*[a-z][a-z0-9_-]*\s*([+-]\s*\d+\s*(d|w|bd))?\s*$",
+                },
+            ],
+            "description": "A date (YYYY-MM-DD), or one counted from go_live or from the id "
+            "of a milestone or step: 'go_live - 6w', 'security + 5bd', 'contract - 3d' "
+            "(d days, w weeks, bd business days).",
+        }
+    ),
+]
+LintCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -115,7 +139,8 @@ class Step(Model):
     id: Id | None = None
     """Optional id so other dates can refer to this step."""
     owner: Owners = Field(default_factory=list)
-    due: date | None = None
+    due: DateSpec | None = None
+    """A date, or an offset from go_live or another id: 'contract - 3d'."""
     status: StepStatus = Status.TODO
     notes: Text | None = None
     """Markdown."""
@@ -127,7 +152,8 @@ class Milestone(Model):
     name: Text
     id: Id | None = None
     """Optional id (lowercase letters, digits, '-' and '_') so dates and links can refer to it."""
-    due: date | None = None
+    due: DateSpec | None = None
+    """A date, or an offset from go_live or another id: 'go_live - 6w'."""
     why: Text | None = None
     """Why this milestone matters to the buyer."""
     steps: list[Step] = Field(default_factory=list)
@@ -151,6 +177,13 @@ class Risk(Model):
     owner: Text | None = None
 
 
+class LintSettings(Model):
+    """Which best-practice rules to silence."""
+
+    ignore: list[LintCode] = Field(default_factory=list)
+    """Rule codes or names to skip, e.g. MAP005 or milestone-after-go-live."""
+
+
 class Plan(Model):
     """A mutual action plan: the front matter of one file in plans/."""
 
@@ -170,8 +203,15 @@ class Plan(Model):
     risks: list[Risk] = Field(default_factory=list)
     updated: date | None = None
     """When the plan was last reviewed with the buyer."""
+    holidays: Text | None = None
+    """Country whose public holidays business days skip (e.g. US, GB, DE); overrides mapsite.yml."""
+    lint: LintSettings = Field(default_factory=LintSettings)
+    """Rules of 'mapsite check' silenced for this plan."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """Free-form custom fields for themes to use."""
 
     def steps(self) -> list[tuple[Milestone, Step]]:
         return [(m, s) for m in self.milestones for s in m.steps]
+
+
+__all__ = ["DateSpec", "Offset", "Plan"]

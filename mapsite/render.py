@@ -62,17 +62,21 @@ def relative(value: date | None, today: date) -> str:
         return "tomorrow"
     if days == -1:
         return "yesterday"
+    return f"in {duration(days)}" if days > 0 else f"{duration(days)} ago"
+
+
+def duration(days: int) -> str:
+    """``1 day``, ``9 days``, ``3 weeks``, ``4 months``, ``2 years``."""
     n = abs(days)
     if n < 14:
-        amount = f"{n} days"
+        amount, unit = n, "day"
     elif n < 60:
-        amount = f"{round(n / 7)} weeks"
+        amount, unit = round(n / 7), "week"
     elif n < 365 * 2:
-        months = round(n / 30.44)
-        amount = f"{months} month{'s' if months != 1 else ''}"
+        amount, unit = round(n / 30.44), "month"
     else:
-        amount = f"{round(n / 365.25)} years"
-    return f"in {amount}" if days > 0 else f"{amount} ago"
+        amount, unit = round(n / 365.25), "year"
+    return f"{amount} {unit}{'s' if amount != 1 else ''}"
 
 
 # --- the data templates receive --------------------------------------------------------
@@ -82,20 +86,40 @@ def relative(value: date | None, today: date) -> str:
 class StepView:
     step: Step
     milestone: Milestone
+    key: schedule.Key
+    due: date | None
+    """Target date, work-back expressions resolved."""
+    projected: date | None
     side: schedule.Side
-    overdue: bool
+    overdue_days: int
+    critical: bool
     owners: list[Stakeholder | str]
     """Each owner as a stakeholder when named in the plan, else the bare name."""
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+    @property
+    def slipped(self) -> bool:
+        return bool(self.due and self.projected and self.projected > self.due)
 
 
 @dataclass(frozen=True)
 class MilestoneView:
     milestone: Milestone
     number: int
+    due: date | None
+    projected: date | None
     state: schedule.MilestoneState
     progress: schedule.Progress
     steps: list[StepView]
     current: bool
+    critical: bool
+
+    @property
+    def slipped(self) -> bool:
+        return bool(self.due and self.projected and self.projected > self.due)
 
 
 @dataclass(frozen=True)
@@ -112,22 +136,42 @@ class PlanView:
     milestones: list[MilestoneView]
     next_up: list[StepView]
     current: MilestoneView | None
+    health: schedule.Health
+    go_live: date | None
+    projected_go_live: date | None
+    late_days: int
+    last_update: date | None
     buyer_people: list[Stakeholder]
     seller_people: list[Stakeholder]
     other_people: list[Stakeholder]
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def overdue(self) -> list[StepView]:
+        return [sv for mv in self.milestones for sv in mv.steps if sv.overdue]
 
-def build_view(doc: Document, today: date, config: SiteConfig, md: MarkdownIt) -> PlanView:
-    plan = doc.plan
+
+def build_view(
+    doc: Document, today: date, config: SiteConfig, md: MarkdownIt, last_update: date | None
+) -> PlanView:
+    plan, dates = doc.plan, doc.dates
+    projection = schedule.project(plan, dates, doc.calendar, today)
     people = schedule.people_by_name(plan)
 
-    def step_view(milestone: Milestone, step: Step) -> StepView:
+    def step_view(key: schedule.Key) -> StepView:
+        mi, si = key
+        assert si is not None
+        milestone = plan.milestones[mi]
+        step = milestone.steps[si]
         return StepView(
             step=step,
             milestone=milestone,
+            key=key,
+            due=dates.due(key),
+            projected=projection.projected.get(key),
             side=schedule.step_side(step, people),
-            overdue=schedule.is_overdue(step, today),
+            overdue_days=schedule.days_overdue(step, dates.due(key), today),
+            critical=key in projection.critical,
             owners=[people.get(name.casefold(), name) for name in step.owner],
         )
 
@@ -135,13 +179,16 @@ def build_view(doc: Document, today: date, config: SiteConfig, md: MarkdownIt) -
     milestones = [
         MilestoneView(
             milestone=m,
-            number=i + 1,
+            number=mi + 1,
+            due=dates.due((mi, None)),
+            projected=projection.projected.get((mi, None)),
             state=schedule.milestone_state(m),
             progress=schedule.progress(m.steps),
-            steps=[step_view(m, s) for s in m.steps],
-            current=m is current,
+            steps=[step_view((mi, si)) for si in range(len(m.steps))],
+            current=mi == current,
+            critical=(mi, None) in projection.critical,
         )
-        for i, m in enumerate(plan.milestones)
+        for mi, m in enumerate(plan.milestones)
     ]
     return PlanView(
         plan=plan,
@@ -152,8 +199,13 @@ def build_view(doc: Document, today: date, config: SiteConfig, md: MarkdownIt) -
         buyer_progress=schedule.side_progress(plan, "buyer"),
         seller_progress=schedule.side_progress(plan, "seller"),
         milestones=milestones,
-        next_up=[step_view(m, s) for m, s in schedule.next_up(plan, config.next_up)],
-        current=next((mv for mv in milestones if mv.current), None),
+        next_up=[step_view(k) for k in schedule.next_up(plan, dates, projection, config.next_up)],
+        current=milestones[current] if current is not None else None,
+        health=schedule.health(plan, dates, projection, today, last_update),
+        go_live=plan.go_live,
+        projected_go_live=projection.go_live,
+        late_days=projection.late_by(plan),
+        last_update=last_update,
         buyer_people=[p for p in plan.stakeholders if p.side == "buyer"],
         seller_people=[p for p in plan.stakeholders if p.side == "seller"],
         other_people=[p for p in plan.stakeholders if p.side is None],
@@ -174,6 +226,7 @@ def make_environment(
     )
     env.filters["date"] = lambda d: format_date(d, today)
     env.filters["relative"] = lambda d: relative(d, today)
+    env.filters["duration"] = duration
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials

@@ -26,7 +26,7 @@ def test_main_help_lists_every_command(run, flag: str) -> None:
 
     assert result.exit_code == 0
     assert "Mutual action plans as Markdown in git" in result.stdout
-    for name in ("init", "new", "build", "check", "schema"):
+    for name in ("init", "new", "build", "check", "report", "schema"):
         assert f"  {name} " in result.stdout
 
 
@@ -34,7 +34,8 @@ PURPOSES = {
     "init": "Create a new site in DIRECTORY",
     "new": "Start a new plan, SITE/plans/NAME.md",
     "build": "Build every plan in SITE/plans into a static site.",
-    "check": "Validate the site's settings and every plan without writing anything.",
+    "check": "Validate every plan and check it against mutual-action-plan best practices.",
+    "report": "Every deal at a glance, worst first",
     "schema": "Print the JSON Schema of a plan's front matter",
 }
 
@@ -74,7 +75,7 @@ def test_init_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, r
     assert (tmp_path / "assets").is_dir()
     assert (tmp_path / "themes").is_dir()
     assert (tmp_path / ".gitignore").read_text() == "/public/\n"
-    assert run("check").stdout == "1 plan checked, no errors\n"
+    assert run("check", "--today", TODAY).stdout == "1 plan checked, no problems\n"
     assert run("build", "--today", TODAY).exit_code == 0
     assert (tmp_path / "public" / "example" / "index.html").is_file()
 
@@ -85,11 +86,11 @@ def test_a_new_site_passes_check_and_builds(
     monkeypatch.chdir(tmp_path)
     assert run("init", "deals", "--today", TODAY).exit_code == 0
 
-    check = run("check", "deals")
+    check = run("check", "deals", "--today", TODAY)
     build = run("build", "deals", "--today", TODAY)
 
     assert (check.exit_code, check.stderr) == (0, "")
-    assert check.stdout == "1 plan checked, no errors\n"
+    assert check.stdout == "1 plan checked, no problems\n"
     assert (build.exit_code, build.stderr) == (0, "")
     assert (tmp_path / "deals" / "public" / "example" / "index.html").is_file()
 
@@ -138,8 +139,8 @@ def test_new_plan_passes_check(site: Path, run) -> None:
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "created plans/northwind.md\n"
-    check = run("check")
-    assert (check.exit_code, check.stdout, check.stderr) == (0, "1 plan checked, no errors\n", "")
+    check = run("check", "--today", TODAY)
+    assert (check.exit_code, check.stdout, check.stderr) == (0, "1 plan checked, no problems\n", "")
 
     plan = load_plan(site / "plans" / "northwind.md").plan
     assert plan.buyer.name == "Northwind Financial"
@@ -208,10 +209,10 @@ def test_new_refuses_a_name_without_letters(site: Path, run) -> None:
 
 
 def test_check_the_example_site(example_site: Path, run) -> None:
-    result = run("check")
+    result = run("check", "--today", TODAY)
 
     assert result.exit_code == 0
-    assert result.stdout == "3 plans checked, no errors\n"
+    assert result.stdout == "3 plans checked, no problems\n"
     assert result.stderr == ""
     assert not (example_site / "public").exists()
 
@@ -219,7 +220,8 @@ def test_check_the_example_site(example_site: Path, run) -> None:
 def test_check_one_plan_is_singular(site: Path, write_plan, run) -> None:
     write_plan("northwind")
 
-    assert run("check").stdout == "1 plan checked, no errors\n"
+    last = run("check", "--today", TODAY).stdout.splitlines()[-1]
+    assert last.startswith("1 plan checked: 0 errors, ")
 
 
 # --- schema ----------------------------------------------------------------------------

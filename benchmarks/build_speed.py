@@ -1,0 +1,517 @@
+"""How long does ``mapsite build`` take for a site with many plans?
+
+Generates N synthetic but realistic plans (seeded, so every run builds the same
+site), then times a full ``mapsite build`` of that site as a fresh subprocess:
+wall time from spawn to exit, so Python start-up and imports are included, as a
+user or a CI job would see it. Each child's own peak memory comes from
+``os.wait4`` (Unix only).
+
+Run it from the repository root::
+
+    .venv/bin/python benchmarks/build_speed.py                       # N = 100 and 1000, 3 runs each
+    .venv/bin/python benchmarks/build_speed.py --sizes 10,100 --repeat 5
+    .venv/bin/python benchmarks/build_speed.py --sizes 1000 --keep   # keep the generated site
+
+It prints figures; it never fails on a slow result. It exits non-zero only when a
+build fails or does not write one page per plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pstats
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+TODAY = date(2026, 11, 23)
+TARGET_PLANS = 1000
+TARGET_SECONDS = 3.0
+
+# --- the synthetic site ------------------------------------------------------------------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST_NAMES = _words(
+    "Priya Daniel Margaret Lee Aisha Rachel Tom Jorge Sam Ken Olivia Marcus Nina Elena Wei "
+    "Fatima Lars Sofia Mateo Hannah Kwame Yuki Ingrid Omar Chloe Ravi Zara Lukas Amara Diego Mei "
+    "Tobias Leila Hugo Anika Felix Noor Jonas Camille Arjun"
+)
+LAST_NAMES = _words(
+    "Raman Okafor Chen Park Bello Novak Brennan Alvarez Ortiz Ito Grant Hale Patel Varga Zhang "
+    "Haddad Lindqvist Rossi Fernandez Schmidt Mensah Tanaka Berg Khalil Dubois Iyer Hussain "
+    "Weber Nwosu Morales Liu Fischer Karimi Laurent Sharma Becker Rahman Jensen Moreau Kapoor"
+)
+COMPANY_WORDS = _words(
+    "Northwind Fabrikam Tailspin Woodgrove Adatum Litware Proseware Wingtip Fourth Coffee Alpine "
+    "Blue Yonder Lucerne Margie Relecloud Trey Wide World Humongous Graphic Contoso Bellows "
+    "Datum Lakeshore Ironbridge Kestrel Halcyon Meridian Silverline Oakmont Tidewater"
+)
+COMPANY_SUFFIXES = (
+    "Financial",
+    "Health",
+    "Logistics",
+    "Insurance",
+    "Manufacturing",
+    "Retail",
+    "Energy",
+    "Bank",
+    "Airlines",
+    "Foods",
+    "Media",
+    "Group",
+)
+SELLERS = ("Contoso", "Relecloud", "Litware", "Proseware")
+PROJECTS = (
+    "Revenue forecasting rollout",
+    "Customer data platform",
+    "Contract lifecycle management",
+    "Field service scheduling",
+    "Claims automation",
+    "Supplier risk monitoring",
+    "Warehouse analytics",
+    "Self-service billing portal",
+    "Identity and access consolidation",
+    "Sales enablement platform",
+)
+BUYER_ROLES = (
+    ("Champion", "Director of Operations"),
+    ("Economic Buyer", "Chief Financial Officer"),
+    ("Decision Maker", "Chief Operating Officer"),
+    ("Technical Evaluator", "Senior Data Engineer"),
+    ("Security Reviewer", "Information Security Manager"),
+    ("Legal", "Senior Corporate Counsel"),
+    ("Procurement", "Strategic Sourcing Manager"),
+)
+SELLER_ROLES = (
+    ("Account Executive", "Enterprise Account Executive"),
+    ("Solutions Engineer", "Senior Solutions Engineer"),
+    ("Customer Success Manager", "Customer Success Manager"),
+    ("Executive Sponsor", "VP Sales"),
+)
+# (id, name, tasks): milestones in the order a deal goes through them.
+MILESTONES = (
+    (
+        "discovery",
+        "Discovery and success criteria agreed",
+        (
+            "Run the discovery workshop with {team} and two regional leads",
+            "Map today's process and the {n} spreadsheets it depends on",
+            "Interview {n} front-line managers about the weekly cycle",
+            "Sign off the evaluation scorecard: accuracy, time saved, data coverage",
+            "Agree the success criteria in writing",
+        ),
+    ),
+    (
+        "security",
+        "Security review passed",
+        (
+            "Send the security questionnaire, SOC 2 Type II report and pen test summary",
+            "Security architecture review: SSO, data residency, encryption at rest",
+            "Answer the {n} open questions on sub-processors",
+            "Approve the egress IP range for the network allowlist",
+            "Issue the risk rating and vendor approval memo",
+        ),
+    ),
+    (
+        "poc",
+        "Technical validation complete",
+        (
+            "Provision the evaluation tenant and connect the sandbox (read-only)",
+            "Grant a read-only service account for the data connector",
+            "Backtest {n} quarters of history against the submitted numbers",
+            "Review the backtest with the {team} analysts",
+            "Present the readout against the scorecard to the {team} leads",
+        ),
+    ),
+    (
+        "business-case",
+        "Business case approved",
+        (
+            "Collect baseline figures: hours spent, error rate, rework",
+            "Build the business case: hours saved, risk reduced, {n}-year TCO",
+            "Executive alignment meeting on rollout scope and success metrics",
+            "Reference call with a {team} leader at a similar customer",
+            "Approve the budget line for the subscription and implementation",
+        ),
+    ),
+    (
+        "contract",
+        "Contract signed",
+        (
+            "Send the MSA, DPA and order form with pre-approved fallback positions",
+            "Return consolidated redlines (liability cap, notice period)",
+            "Agree the final commercial terms for {n} years",
+            "Register the supplier in the procurement system and issue the PO",
+            "Countersign the MSA, DPA and order form",
+        ),
+    ),
+    (
+        "go-live",
+        "Live in production",
+        (
+            "Implementation kickoff: project plan, RACI and weekly status agreed",
+            "Configure SSO and user provisioning for {n}0 users",
+            "Switch on the production connectors and reconcile to the {team} report",
+            "Train the front-line managers and certify {n} admins",
+            "Run the first weekly cycle end to end with no spreadsheet",
+        ),
+    ),
+    (
+        "first-value",
+        "First value review",
+        (
+            "Measure adoption by team after {n} weeks",
+            "Present adoption and time saved against the baseline",
+            "Agree the expansion plan for the next {n} teams",
+        ),
+    ),
+)
+TEAMS = ("Finance", "RevOps", "IT", "Operations", "Sales", "Procurement", "Support")
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML), safe inside flow mappings."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _company(rng: random.Random) -> str:
+    return f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SUFFIXES)}"
+
+
+def _person(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def _email(name: str, domain: str) -> str:
+    return f"{name.lower().replace(' ', '.')}@{domain}.example"
+
+
+def _status(rng: random.Random, due: date) -> str | None:
+    """Past steps are mostly done; future ones mostly to do. None means the default (todo)."""
+    days = (due - TODAY).days
+    if days < -14:
+        return rng.choices(["done", "in progress", "blocked"], [90, 6, 4])[0]
+    if days < 14:
+        return rng.choices(["done", "in progress", "blocked", None], [35, 40, 10, 15])[0]
+    return rng.choices([None, "todo", "in progress"], [70, 20, 10])[0]
+
+
+def plan_text(rng: random.Random, buyer: str, seller: str) -> str:
+    """One plan file: about 60 lines of front matter (one line per step) and a short body."""
+    buyer_domain = buyer.split()[0].lower()
+    seller_domain = seller.lower()
+    taken: set[str] = set()
+    buyers = [(_person(rng, taken), r) for r in rng.sample(BUYER_ROLES, rng.randint(3, 4))]
+    sellers = [(_person(rng, taken), r) for r in rng.sample(SELLER_ROLES, rng.randint(2, 3))]
+    buyer_names = [n for n, _ in buyers]
+    seller_names = [n for n, _ in sellers]
+
+    start = TODAY - timedelta(days=rng.randint(20, 90))
+    go_live = TODAY + timedelta(days=rng.randint(60, 200))
+    chosen = sorted(rng.sample(range(len(MILESTONES)), rng.randint(5, 6)))
+    span = (go_live - start).days
+    team = rng.choice(TEAMS)
+
+    lines = [
+        "---",
+        f"title: {rng.choice(PROJECTS)}",
+        f"buyer: {{name: {buyer}, logo: logos/{buyer_domain}.svg}}",
+        f"seller: {{name: {seller}, logo: logos/{seller_domain}.svg}}",
+        f"go_live: {go_live.isoformat()}",
+        f"compelling_event: {buyer}'s {team} team must run on the new process before the "
+        f"{go_live:%B} planning cycle.",
+        f"value: {buyer} replaces {rng.randint(4, 20)} regional spreadsheets with one governed "
+        f"process, so {team} and the business stop reconciling two numbers every week.",
+        "success_criteria:",
+        f"  - Forecast within {rng.randint(3, 8)}% of actuals by the end of the first quarter",
+        f"  - Weekly preparation drops from {rng.randint(2, 4)} days to {rng.randint(2, 6)} hours",
+        f"  - {rng.randint(80, 95)}% of managers use it weekly by week 4 after go-live",
+        "stakeholders:",
+    ]
+    for name, (role, title) in buyers:
+        lines.append(
+            f"  - {{name: {name}, side: buyer, title: {title}, role: {role}, "
+            f"email: {_email(name, buyer_domain)}}}"
+        )
+    for name, (role, title) in sellers:
+        lines.append(
+            f"  - {{name: {name}, side: seller, title: {title}, role: {role}, "
+            f"email: {_email(name, seller_domain)}}}"
+        )
+    lines.append("milestones:")
+    # about 20 steps per plan, spread over the milestones
+    counts = [len(MILESTONES[i][2]) for i in chosen]
+    target = rng.randint(18, 22)
+    while sum(counts) > target:
+        counts[rng.choice([k for k, c in enumerate(counts) if c > 2])] -= 1
+    for k, (index, count) in enumerate(zip(chosen, counts, strict=True)):
+        ident, name, tasks = MILESTONES[index]
+        due = start + timedelta(days=span * (k + 1) // len(chosen))
+        lines += [f"  - name: {name}", f"    id: {ident}", f"    due: {due.isoformat()}"]
+        lines.append("    steps:")
+        picked = [tasks[t] for t in sorted(rng.sample(range(len(tasks)), count))]
+        for j, task in enumerate(picked):
+            step_due = due - timedelta(days=(count - 1 - j) * rng.randint(3, 8))
+            owner = rng.choice(buyer_names + seller_names)
+            if rng.random() < 0.2:  # a jointly owned step
+                owner = f"[{rng.choice(buyer_names)}, {rng.choice(seller_names)}]"
+            fields = [
+                f"task: {_q(task.format(team=team, n=rng.randint(2, 9)))}",
+                f"owner: {owner}",
+                f"due: {step_due.isoformat()}",
+            ]
+            status = _status(rng, step_due)
+            if status:
+                fields.append(f"status: {status}")
+            if status == "blocked":
+                fields.append(f"notes: {_q(f'Waiting on **{team}** to approve access.')}")
+            lines.append(f"      - {{{', '.join(fields)}}}")
+    lines += [
+        "risks:",
+        f"  - {{risk: Year-end change freeze stalls access, owner: {buyer_names[0]}}}",
+        f"updated: {(TODAY - timedelta(days=rng.randint(0, 10))).isoformat()}",
+        "---",
+        "## Why we are here",
+        "",
+        f"{buyer} missed its last {team.lower()} target by {rng.randint(5, 15)}%. This plan gets",
+        f"one governed process in place before **{go_live:%B %-d, %Y}**.",
+        "",
+        "## How we work together",
+        "",
+        f"- **Weekly:** 30-minute plan review ({buyer_names[0]}, {seller_names[0]})",
+        "- Anything blocked for more than three working days goes to the sponsors",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">'
+    '<rect width="40" height="40" rx="8" fill="#{color}"/></svg>\n'
+)
+
+
+def generate_site(root: Path, n: int, seed: int) -> None:
+    """Write ``mapsite.yml``, ``assets/logos/`` and ``n`` plans into the empty folder ``root``."""
+    rng = random.Random(seed)
+    (root / "plans").mkdir(parents=True)
+    (root / "assets" / "logos").mkdir(parents=True)
+    (root / "mapsite.yml").write_text("title: Benchmark plans\ntheme: default\n", encoding="utf-8")
+    logos: set[str] = set()
+    for i in range(n):
+        buyer, seller = _company(rng), rng.choice(SELLERS)
+        for company in (buyer.split()[0], seller):
+            if company.lower() not in logos:
+                logos.add(company.lower())
+                svg = LOGO.format(color=f"{rng.randrange(0x1000000):06x}")
+                (root / "assets" / "logos" / f"{company.lower()}.svg").write_text(svg)
+        slug = f"{buyer.lower().replace(' ', '-')}-{i:04d}"
+        text = plan_text(rng, buyer, seller)
+        (root / "plans" / f"{slug}.md").write_text(text, encoding="utf-8")
+
+
+# --- timing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    """Seconds from spawn to exit, as seen by the parent."""
+    reported: float | None
+    """The build time mapsite prints itself (after imports), when it could be read."""
+    max_rss_kib: int
+    """Peak resident memory of this child alone."""
+
+
+def _rss_kib(ru_maxrss: int) -> int:
+    return ru_maxrss // 1024 if sys.platform == "darwin" else ru_maxrss  # bytes on macOS
+
+
+def run_child(args: list[str], cwd: Path) -> tuple[Run, str, str]:
+    """Run ``args``; reap it with ``os.wait4`` so the memory figure is this child's own."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(args)}\nexited with {proc.returncode}:\n{stdout}{stderr}")
+    found = re.search(r" in ([0-9.]+) s$", stdout.strip())
+    reported = float(found.group(1)) if found else None
+    return Run(wall, reported, _rss_kib(usage.ru_maxrss)), stdout, stderr
+
+
+def time_build(
+    site: Path, n: int, repeat: int, *, keep: bool = False, profile: Path | None = None
+) -> list[Run]:
+    """Build ``site`` ``repeat`` times, each into a new folder; check one page per plan."""
+    runs = []
+    for i in range(repeat):
+        out = site.parent / f"out-{i}"
+        args = [sys.executable, "-m", "mapsite", "build", str(site), "-o", str(out)]
+        if profile is not None:
+            stats = profile / f"build-{n}-{i}.prof"
+            args[1:1] = ["-m", "cProfile", "-o", str(stats)]
+        run, _, _ = run_child([*args, "--today", TODAY.isoformat()], site.parent)
+        pages = len(list(out.glob("*/index.html")))
+        if pages != n:
+            sys.exit(f"expected {n} plan pages in {out}, found {pages}")
+        if not (keep and i == repeat - 1):
+            shutil.rmtree(out)
+        runs.append(run)
+    return runs
+
+
+def print_profile(stats_file: Path, limit: int = 12) -> None:
+    """The functions with the most time of their own, then where that time was spent."""
+    print(f"\nprofile of the last build: {stats_file}")
+    print(f"(more: {sys.executable} -m pstats {stats_file})")
+    stats = pstats.Stats(str(stats_file), stream=sys.stdout)
+    stats.strip_dirs().sort_stats("tottime").print_stats(limit)
+
+
+def time_startup(cwd: Path, repeat: int) -> list[Run]:
+    """``mapsite --version``: interpreter start-up plus every import a build needs."""
+    args = [sys.executable, "-m", "mapsite", "--version"]
+    return [run_child(args, cwd)[0] for _ in range(repeat)]
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def describe_mapsite() -> str:
+    """Which mapsite the children import: version, folder and git commit when there is one."""
+    code = "import mapsite, os; print(mapsite.__version__, os.path.dirname(mapsite.__file__))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if found.returncode != 0:
+        sys.exit(f"cannot import mapsite with {sys.executable}:\n{found.stderr}")
+    version, folder = found.stdout.strip().split(" ", 1)
+    git = ["git", "-C", folder]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if commit.returncode != 0:
+        return f"{version} from {folder}"
+    dirty = subprocess.run([*git, "status", "--porcelain", "--", "."], capture_output=True)
+    state = " with uncommitted changes" if dirty.stdout.strip() else ""
+    return f"{version} from {folder}, commit {commit.stdout.strip()}{state}"
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive numbers")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", type=_sizes, default=[100, 1000], help="plan counts (default: 100,1000)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; median is shown")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the plan generator")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated sites and the last build of each"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="run each build under cProfile, saving DIR/build-N-RUN.prof (times get slower)",
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    profile: Path | None = args.profile.absolute() if args.profile else None
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+
+    cpus = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
+    print(f"machine: {platform.platform()}, {cpus} CPUs ({usable} usable)")
+    print(f"python:  {platform.python_implementation()} {platform.python_version()}")
+    print(f"mapsite: {describe_mapsite()}")
+    print(f"today:   {TODAY.isoformat()}, seed {args.seed}, {args.repeat} run(s) per size\n")
+
+    work = Path(tempfile.mkdtemp(prefix="mapsite-bench-"))
+    results: dict[int, list[Run]] = {}
+    try:
+        startup = time_startup(work, args.repeat)
+        walls = [r.wall for r in startup]
+        print(
+            f"start-up (mapsite --version): median {statistics.median(walls):.3f} s, "
+            f"min {min(walls):.3f} s, peak RSS {max(r.max_rss_kib for r in startup) / 1024:.0f} MiB"
+        )
+        header = (
+            f"{'plans':>6} {'median s':>9} {'min s':>7} {'plans/s':>8} "
+            f"{'in-build s':>10} {'peak RSS':>9} {'plans on disk':>13}"
+        )
+        print(f"\n{header}\n{'-' * len(header)}")
+        for n in args.sizes:
+            site = work / f"site-{n}" / "site"
+            generate_site(site, n, args.seed)
+            size = sum(p.stat().st_size for p in (site / "plans").iterdir())
+            runs = time_build(site, n, args.repeat, keep=args.keep, profile=profile)
+            results[n] = runs
+            median = statistics.median(r.wall for r in runs)
+            reported = [r.reported for r in runs if r.reported is not None]
+            in_build = f"{statistics.median(reported):.2f}" if reported else "n/a"
+            rss = max(r.max_rss_kib for r in runs) / 1024
+            print(
+                f"{n:>6} {median:>9.2f} {min(r.wall for r in runs):>7.2f} "
+                f"{n / median:>8.0f} {in_build:>10} {rss:>6.0f} MiB {size / 1024:>6.0f} KiB"
+            )
+    finally:
+        if args.keep:
+            print(f"\nkept the generated sites in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print(
+        "\nwall = spawn to exit, including Python start-up; in-build = the time mapsite "
+        "prints itself\n(after imports); peak RSS = the largest of the child's runs."
+    )
+    if profile is not None:
+        print_profile(profile / f"build-{args.sizes[-1]}-{args.repeat - 1}.prof")
+        print("builds ran under cProfile: the times above are inflated, not the real figures")
+
+    print(f"\ntarget: {TARGET_PLANS} plans in <= {TARGET_SECONDS:.1f} s wall (including start-up)")
+    if profile is not None:
+        print("        not judged: the builds ran under cProfile")
+    elif TARGET_PLANS in results:
+        median = statistics.median(r.wall for r in results[TARGET_PLANS])
+        verdict = "met" if median <= TARGET_SECONDS else "NOT met"
+        print(f"        {verdict}: median {median:.2f} s")
+    else:
+        print(f"        not measured (add {TARGET_PLANS} to --sizes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
