@@ -83,3 +83,29 @@ def test_dark_mode_follows_the_system_setting(browser: Browser, example_public: 
         colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         page.close()
     assert colours == {"light": "rgb(245, 246, 250)", "dark": "rgb(14, 17, 27)"}
+
+
+def test_overdue_marks_follow_the_readers_date(browser: Browser, example_public: Path):
+    """Built on 23 Nov; read on 20 Dec: steps due in between are now marked overdue."""
+    page = browser.new_page()
+    page.clock.set_fixed_time("2026-12-20T10:00:00")
+    page.goto((example_public / "tailspin" / "index.html").as_uri())
+    overdue = page.locator(".step--overdue .status--overdue")
+    assert overdue.count() > 0
+    assert overdue.first.is_visible()
+    assert "overdue" in overdue.first.inner_text()
+    assert "dates checked against today" in page.locator(".asof").inner_text()
+    page.close()
+
+
+def test_without_scripts_the_page_shows_the_state_as_of_the_build(
+    browser: Browser, example_public: Path
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.clock.set_fixed_time("2026-12-20T10:00:00")
+    page.goto((example_public / "tailspin" / "index.html").as_uri())
+    assert page.locator(".step--overdue").count() == 0
+    assert page.locator(".asof").inner_text().startswith("Status as of Mon 23 Nov")
+    assert page.get_by_text("Next up").is_visible()
+    context.close()
