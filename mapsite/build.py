@@ -141,31 +141,54 @@ def build(root: Path, out: Path | None = None, *, today: date) -> BuildResult:
 
 def write_site(site: Site, dest: Path, today: date) -> int:
     """Render the whole site into the empty folder ``dest``; return the number of plan pages."""
-    static = copy_static(site.theme, dest / "static")
-    if (site.root / ASSETS_DIR).is_dir():
-        shutil.copytree(site.root / ASSETS_DIR, dest / ASSETS_DIR)
+    writer = SiteWriter(site, dest, today)
+    for doc in site.documents:
+        writer.write_plan(doc)
+    writer.write_common()
+    return len(site.documents)
+
+
+class SiteWriter:
+    """Renders a loaded site into ``dest``: static files first, then any page on demand.
+
+    The build writes every page once; the dev server keeps one writer and re-renders
+    only the plan that changed.
+    """
+
+    def __init__(self, site: Site, dest: Path, today: date) -> None:
+        self.site, self.dest, self.today = site, dest, today
+        self.static = copy_static(site.theme, dest / "static")
+        if (site.root / ASSETS_DIR).is_dir():
+            shutil.copytree(site.root / ASSETS_DIR, dest / ASSETS_DIR, dirs_exist_ok=True)
+        self.md = markdown_renderer()
+        self.env = make_environment(site.theme, today, self._static_url, self.md)
+        self.common = {"site": site.config, "theme": site.theme.name}
 
     @jinja2.pass_context
-    def static_url(context: jinja2.runtime.Context, name: str) -> str:
-        if name not in static:
+    def _static_url(self, context: jinja2.runtime.Context, name: str) -> str:
+        if name not in self.static:
             raise jinja2.TemplateRuntimeError(f"static file '{name}' not found in the theme")
-        return f"{context['root']}static/{name}?v={static[name]}"
+        return f"{context['root']}static/{name}?v={self.static[name]}"
 
-    md = markdown_renderer()
-    env = make_environment(site.theme, today, static_url, md)
-    common = {"site": site.config, "theme": site.theme.name}
-    with template_errors():
-        plan_template = env.get_template("plan.html")
-        for doc in site.documents:
-            view = build_view(doc, today, site.config, md, site.last_update(doc))
-            html = plan_template.render(common, view=view, plan=doc.plan, root="../")
-            (dest / doc.slug).mkdir()
-            (dest / doc.slug / "index.html").write_text(html, encoding="utf-8")
-        for name in ("index.html", "404.html"):
-            html = env.get_template(name).render(common, root="")
-            (dest / name).write_text(html, encoding="utf-8")
-    (dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
-    return len(site.documents)
+    def render_plan(self, doc: Document) -> str:
+        view = build_view(doc, self.today, self.site.config, self.md, self.site.last_update(doc))
+        with template_errors():
+            template = self.env.get_template("plan.html")
+            return template.render(self.common, view=view, plan=doc.plan, root="../")
+
+    def write_plan(self, doc: Document) -> Path:
+        page = self.dest / doc.slug / "index.html"
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(self.render_plan(doc), encoding="utf-8")
+        return page
+
+    def write_common(self) -> None:
+        """The neutral root page, the 404 page and robots.txt."""
+        with template_errors():
+            for name in ("index.html", "404.html"):
+                html = self.env.get_template(name).render(self.common, root="")
+                (self.dest / name).write_text(html, encoding="utf-8")
+        (self.dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
 
 
 def copy_static(theme: themes.Theme, dest: Path) -> dict[str, str]:

@@ -141,8 +141,8 @@ def text_table(table: list[Row]) -> str:
     counts = {h: sum(r.health == h for r in table) for h in HEALTH_MARK}
     out.append("")
     out.append(
-        f"{len(table)} plan{'s' if len(table) != 1 else ''}: {counts['stalled']} stalled, {counts['at risk']} at risk, "
-        f"{counts['on track']} on track"
+        f"{len(table)} plan{'s' if len(table) != 1 else ''}: {counts['stalled']} stalled, "
+        f"{counts['at risk']} at risk, {counts['on track']} on track"
     )
     return "\n".join(out) + "\n"
 
