@@ -26,7 +26,7 @@ def test_main_help_lists_every_command(run, flag: str) -> None:
 
     assert result.exit_code == 0
     assert "Mutual action plans as Markdown in git" in result.stdout
-    for name in ("init", "new", "build", "check", "report", "schema"):
+    for name in ("init", "new", "build", "check", "report", "schema", "serve"):
         assert f"  {name} " in result.stdout
 
 
@@ -36,6 +36,7 @@ PURPOSES = {
     "build": "Build every plan in SITE/plans into a static site.",
     "check": "Validate every plan and check it against mutual-action-plan best practices.",
     "report": "Every deal at a glance, worst first",
+    "serve": "Preview the site and rebuild it on every save, with live reload.",
     "schema": "Print the JSON Schema of a plan's front matter",
 }
 
