@@ -167,6 +167,28 @@ def report(site: Path, today: datetime | None, fmt: str) -> None:
 
 
 @main.command()
+@SITE
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets a phone on the same network connect.",
+)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@today_option
+def serve(site: Path, host: str, port: int, open_browser: bool, today: datetime | None) -> None:
+    """Preview the site and rebuild it on every save, with live reload.
+
+    Watches plans/, themes/, assets/ and mapsite.yml. Editing one plan re-renders
+    that plan only. Errors show in the browser over the last good page.
+    """
+    from .serve import serve as run_server  # watchdog is only needed here
+
+    run_server(site, host, port, lambda: _today(today), open_browser, log=click.echo)
+
+
+@main.command()
 @click.option(
     "-o",
     "--out",
