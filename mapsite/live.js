@@ -55,7 +55,33 @@
     // a new server, or builds we missed while disconnected
     if (version && e.data !== version) location.reload();
   });
-  source.addEventListener("reload", function () { location.reload(); });
+  // Swap in the new page without a navigation: faster than a reload, and the reader
+  // keeps their scroll position. Anything unexpected falls back to a real reload.
+  function refresh(tag) {
+    fetch(location.href, { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        var styles = function (doc) {
+          return Array.prototype.map.call(
+            doc.querySelectorAll('link[rel="stylesheet"]'), function (l) { return l.getAttribute("href"); }
+          ).join(" ");
+        };
+        if (styles(fresh) !== styles(document)) return location.reload();
+        var y = window.scrollY;
+        document.title = fresh.title;
+        document.body.replaceWith(document.adoptNode(fresh.body));
+        overlay = null;
+        version = tag;
+        window.scrollTo(0, y);
+        document.dispatchEvent(new Event("mapsite:updated"));
+      })
+      .catch(function () { location.reload(); });
+  }
+  source.addEventListener("reload", function (e) { refresh(e.data); });
   source.addEventListener("css", function (e) {
     version = e.data;
     hideErrors();

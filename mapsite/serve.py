@@ -35,7 +35,8 @@ from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
 from .load import Invalid, display_path, load_plan
 
-DEBOUNCE = 0.25
+DEBOUNCE = 0.1  # editors' multi-write saves land within a few ms of each other
+SETTLE = 0.02  # after a close-write event the file is complete: almost no wait
 LIVE_PATH = "/__mapsite/"
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 LIVE_JS = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
@@ -215,6 +216,7 @@ class Watcher(FileSystemEventHandler):
         self.config = self.root / CONFIG_FILE
         self.pending: set[Path] = set()
         self.last_event = 0.0
+        self.quiet_after = DEBOUNCE
         self.cond = threading.Condition()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -228,6 +230,8 @@ class Watcher(FileSystemEventHandler):
             with self.cond:
                 self.pending |= relevant
                 self.last_event = time.monotonic()
+                # an editor closing the file it wrote is the end of a save
+                self.quiet_after = SETTLE if event.event_type == "closed" else DEBOUNCE
                 self.cond.notify_all()
 
     def relevant(self, path: Path) -> bool:
@@ -239,13 +243,14 @@ class Watcher(FileSystemEventHandler):
         return any(path.is_relative_to(w) for w in self.watched)
 
     def next_batch(self, stop: threading.Event) -> set[Path] | None:
-        """Block until something changed and then stayed quiet for DEBOUNCE seconds."""
+        """Block until something changed and then stayed quiet (DEBOUNCE, or SETTLE after
+        a close-write), so several writes of one save give one batch."""
         with self.cond:
             while not self.pending:
                 if stop.is_set():
                     return None
                 self.cond.wait(0.2)
-            while (wait := self.last_event + DEBOUNCE - time.monotonic()) > 0:
+            while (wait := self.last_event + self.quiet_after - time.monotonic()) > 0:
                 self.cond.wait(wait)
             batch, self.pending = self.pending, set()
             return batch

@@ -111,6 +111,9 @@ OWNER_HINT = (
 VAGUE_HINT = "say what will be decided, sent or signed, e.g. 'Agree the rollout order with IT'"
 STALE_HINT = "review the plan with the buyer, then set 'updated:' to today"
 OVERDUE_HINT = "mark it done, or agree a new date with its owner"
+GO_LIVE_HINT = (
+    "move it before go-live; a review after go-live goes after the milestone due on go-live"
+)
 
 FIRST_OWNER = ("        owner: Priya Raman\n        due: 2026-12-04", "        due: 2026-12-04")
 LIVE = ("  - name: Live\n    due: go_live", "  - name: Live\n    due: 2027-03-31")
@@ -180,9 +183,14 @@ FIRING = [
     pytest.param(
         [("  - name: Live\n    due: go_live", "  - name: Live\n    due: 2027-04-15")],
         f"{FILE}:38:10: warning: milestones[2].due: milestone is due 2027-04-15, after go-live "
-        "(2027-03-31) (move it before go-live, or silence MAP005 for a planned post-go-live "
-        "review) [MAP005 milestone-after-go-live]",
+        f"(2027-03-31) ({GO_LIVE_HINT}) [MAP005 milestone-after-go-live]",
         id="MAP005",
+    ),
+    pytest.param(
+        [("due: 2027-01-15", "due: 2027-04-09")],
+        f"{FILE}:32:10: warning: milestones[1].due: milestone is due 2027-04-09, after go-live "
+        f"(2027-03-31) ({GO_LIVE_HINT}) [MAP005 milestone-after-go-live]",
+        id="MAP005-before-the-go-live-milestone",
     ),
     pytest.param(
         [
@@ -380,6 +388,15 @@ def test_thirty_steps_are_not_too_many(check) -> None:
 
 # --- each rule not firing on a near miss --------------------------------------------------
 
+VALUE_REVIEW = """\
+  - name: First value review
+    due: go_live + 8w
+    steps:
+      - task: Present forecast accuracy against the baseline
+        owner: [Sam Ortiz, Priya Raman]
+        due: go_live + 8w
+"""
+
 NEAR_MISSES = [
     pytest.param(
         (
@@ -420,6 +437,22 @@ NEAR_MISSES = [
         id="MAP007-assigned-is-not-signed",
     ),
     pytest.param(
+        ("  - name: Live\n", "  - name: Go-live sign-off\n"),
+        id="MAP007-go-live-sign-off",
+    ),
+    pytest.param(
+        ("  - name: Live\n", "  - name: Project close-out\n"),
+        id="MAP007-close-out",
+    ),
+    pytest.param(
+        ("  - name: Live\n", "  - name: Live and signed off by the CRO\n"),
+        id="MAP007-signed-off",
+    ),
+    pytest.param(
+        ("updated: 2026-11-20\n", f"{VALUE_REVIEW}updated: 2026-11-20\n"),
+        id="MAP005-review-after-the-go-live-milestone",
+    ),
+    pytest.param(
         ("role: Economic Buyer", "role: Budget holder"),
         id="MAP011-budget-holder",
     ),
@@ -444,8 +477,8 @@ NEAR_MISSES = [
         id="MAP015-check-inventory",
     ),
     pytest.param(
-        ("task: Present the pilot forecast", "task: Set up the asynchronous export"),
-        id="MAP015-asynchronous",
+        ("task: Present the pilot forecast", "task: Set up the async export"),
+        id="MAP015-async",
     ),
     pytest.param(
         ("task: Present the pilot forecast", "task: Agree the follow-on budget"),

@@ -3,8 +3,6 @@
 (function () {
   "use strict";
   var DAY = 86400000;
-  var built = document.querySelector("[data-built]");
-  if (!built) return;
 
   function parse(iso) {
     var p = iso.split("-");
@@ -12,7 +10,6 @@
   }
   var now = new Date();
   var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
-  if (today <= parse(built.getAttribute("datetime"))) return;
 
   function amount(days) {
     var n = Math.abs(days), value, unit;
@@ -29,23 +26,32 @@
     return days > 0 ? "in " + amount(days) : amount(days) + " ago";
   }
 
-  document.querySelectorAll("[data-relative]").forEach(function (el) {
-    el.textContent = relative(Math.round((parse(el.getAttribute("data-relative")) - today) / DAY));
-  });
-  document.querySelectorAll("[data-overdue]").forEach(function (el) {
-    var days = Math.round((today - parse(el.getAttribute("data-overdue"))) / DAY);
-    if (days <= 0) return;
-    el.hidden = false;
-    el.lastElementChild.textContent = days + (days === 1 ? " day" : " days") + " overdue";
-    var row = el.closest(".step, .next");
-    if (row) row.classList.add(row.classList.contains("step") ? "step--overdue" : "next--overdue");
-  });
-  var note = document.querySelector("[data-rechecked]");
-  if (note) {
-    var shown = new Date(today).toLocaleDateString(undefined, {
-      weekday: "short", day: "numeric", month: "short", timeZone: "UTC"
+  function recheck() {
+    var built = document.querySelector("[data-built]");
+    if (!built || today <= parse(built.getAttribute("datetime"))) return;
+    document.querySelectorAll("[data-relative]").forEach(function (el) {
+      el.textContent = relative(Math.round((parse(el.getAttribute("data-relative")) - today) / DAY));
     });
-    note.textContent = " · dates checked against today, " + shown;
-    note.hidden = false;
+    document.querySelectorAll("[data-overdue]").forEach(function (el) {
+      var days = Math.round((today - parse(el.getAttribute("data-overdue"))) / DAY);
+      if (days <= 0) return;
+      el.hidden = false;
+      el.lastElementChild.textContent = days + (days === 1 ? " day" : " days") + " overdue";
+      var row = el.closest(".step, .next");
+      if (row) row.classList.add(row.classList.contains("step") ? "step--overdue" : "next--overdue");
+    });
+    var note = document.querySelector("[data-rechecked]");
+    if (note) {
+      var shown = new Date(today).toLocaleDateString(undefined, {
+        weekday: "short", day: "numeric", month: "short", timeZone: "UTC"
+      });
+      note.textContent = " · dates checked against today, " + shown;
+      note.hidden = false;
+    }
   }
+
+  recheck();
+  // the dev server swaps in a fresh page body after each save
+  document.addEventListener("mapsite:updated", recheck);
 })();
+
