@@ -27,10 +27,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import generate_site  # noqa: E402  (the same synthetic plans)
+from build_speed import generate_site
 
-from mapsite.browser import find_chromium  # noqa: E402
-from mapsite.serve import DEBOUNCE, SETTLE  # noqa: E402
+from mapsite.browser import find_chromium
+from mapsite.serve import DEBOUNCE, SETTLE
 
 
 def main() -> None:

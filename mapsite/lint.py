@@ -6,6 +6,7 @@ about. Codes are stable: add new ones, never renumber.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -33,7 +34,8 @@ VAGUE = re.compile(
     re.IGNORECASE,
 )
 CONTRACT = re.compile(
-    r"\b(contracts?|signed|signatures?|sign|order form|purchase order|po|closed?|msa)\b",
+    r"\b(contracts?|signed(?![- ]?off)|signatures?|sign(?![- ]?off)|order form|purchase order|po"
+    r"|closed?(?![- ]?out)|msa)\b",
     re.IGNORECASE,
 )
 ECONOMIC_BUYER = re.compile(r"economic buyer|budget holder|\bEB\b", re.IGNORECASE)
@@ -159,13 +161,18 @@ def step_after_milestone(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
 @rule("MAP005", "milestone-after-go-live", "warning", "milestones are due by go-live")
 def milestone_after_go_live(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
     go_live = ctx.doc.plan.go_live
-    for mi in range(len(ctx.doc.plan.milestones)):
-        due = ctx.doc.dates.due((mi, None))
-        if go_live and due and due > go_live:
+    if go_live is None:
+        return
+    dues = [ctx.doc.dates.due((mi, None)) for mi in range(len(ctx.doc.plan.milestones))]
+    # milestones listed after the one due on go-live (a value review) follow it by design
+    live = next((mi for mi, due in enumerate(dues) if due == go_live), len(dues))
+    for mi, due in enumerate(dues[:live]):
+        if due and due > go_live:
             yield (
                 ("milestones", mi, "due"),
                 f"milestone is due {due}, after go-live ({go_live})",
-                "move it before go-live, or silence MAP005 for a planned post-go-live review",
+                "move it before go-live; a review after go-live goes after the milestone "
+                "due on go-live",
             )
 
 
@@ -175,7 +182,7 @@ def no_buyer_steps(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
         yield (
             ("milestones",),
             "no step is owned by the buyer: this is a seller checklist, not a mutual plan",
-            "give the buyer's people the steps only they can do (approvals, data, sign-off)",
+            "give the buyer's people the steps only they can do: approvals, data, sign-off",
         )
 
 
@@ -346,15 +353,19 @@ def check_site(site: Site, today: date) -> list[Finding]:
 def _unknown(codes: list[str], source: Source, loc: Loc) -> list[Problem]:
     known = {r.code.casefold() for r in RULES} | {r.name for r in RULES}
     return [
-        source.problem(
-            (*loc, i),
-            f"unknown rule '{code}'",
-            "use a code such as MAP015 or a name such as vague-task; "
-            "'mapsite check --rules' lists them",
-        )
+        source.problem((*loc, i), f"unknown rule '{code}'", _unknown_hint(code))
         for i, code in enumerate(codes)
         if code.casefold() not in known
     ]
+
+
+def _unknown_hint(code: str) -> str:
+    close = difflib.get_close_matches(code.casefold(), [r.name for r in RULES], n=1, cutoff=0.8)
+    if close:
+        return f"did you mean '{close[0]}'? 'mapsite check --rules' lists them"
+    return (
+        "use a code such as MAP015 or a name such as vague-task; 'mapsite check --rules' lists them"
+    )
 
 
 def summary(findings: list[Finding], plans: int) -> str:
@@ -375,7 +386,7 @@ def format_findings(findings: list[Finding], fmt: str) -> str:
         return json.dumps([asdict(f) for f in findings], indent=2) + "\n"
     if fmt == "github":
         return "".join(
-            f"::{f.severity} file={f.file},line={f.line},col={f.column},"
+            f"::{f.severity} file={_escape_property(f.file)},line={f.line},col={f.column},"
             f"title={f.code} {f.name}::{_escape(f.path + ': ' if f.path else '')}"
             f"{_escape(f.message)} ({_escape(f.hint)})\n"
             for f in findings
@@ -394,6 +405,11 @@ def problems_as_findings(problems: list[Problem]) -> list[Finding]:
 def _escape(text: str) -> str:
     # GitHub workflow commands: % and newlines must be encoded in the message
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # ... and in a property (file=...) also ':' and ',', which separate properties
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def rules_table() -> str:

@@ -199,8 +199,8 @@ FIRING = [
             ("owner: [Sam Ortiz, Priya Raman]", "owner: Sam Ortiz"),
         ],
         f"{FILE}:21:3: warning: milestones: no step is owned by the buyer: this is a seller "
-        "checklist, not a mutual plan (give the buyer's people the steps only they can do "
-        "(approvals, data, sign-off)) [MAP006 no-buyer-steps]",
+        "checklist, not a mutual plan (give the buyer's people the steps only they can do: "
+        "approvals, data, sign-off) [MAP006 no-buyer-steps]",
         id="MAP006",
     ),
     pytest.param(
