@@ -48,7 +48,7 @@ INSTALL_HINT = {
 
 
 class BrowserNotFound(LookupError):
-    """No usable Chromium; the message says how to get one on this platform."""
+    """No usable Chromium; ``install_hint()`` says how to get one on this platform."""
 
 
 def install_hint() -> str:
@@ -68,7 +68,7 @@ def find_chromium(
     if explicit:
         if Path(explicit).is_file():
             return str(explicit)
-        raise BrowserNotFound(f"no browser at '{explicit}' ({install_hint()})")
+        raise BrowserNotFound(f"no browser at '{explicit}'")
     if playwright_chromium(playwright) is not None:
         return None
     for path in SYSTEM_CANDIDATES.get(sys.platform, []):
@@ -78,7 +78,7 @@ def find_chromium(
         found = shutil.which(command)
         if found and not _is_script(found):
             return found
-    raise BrowserNotFound(f"no Chromium found ({install_hint()})")
+    raise BrowserNotFound("no Chromium found")
 
 
 def playwright_chromium(playwright: Playwright | None = None) -> str | None:

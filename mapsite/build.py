@@ -24,6 +24,7 @@ from . import history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, Source, display_path, find_plans, load_plan
+from .pdf import PdfJob, print_pdfs
 from .render import build_view, make_environment, markdown_renderer
 
 PLANS_DIR = "plans"
@@ -52,8 +53,11 @@ class BuildResult:
     pages: int
 
 
-def load_site(root: Path, *, with_history: bool = True) -> Site:
-    """Load settings, theme and every plan; raise one ``MapsiteError`` with all problems."""
+def load_site(root: Path, *, with_history: bool = True, only: list[Path] | None = None) -> Site:
+    """Load settings, theme and every plan (or ``only`` these plan files).
+
+    Raises one ``MapsiteError`` with every problem found.
+    """
     problems: list[Problem] = []
     try:
         config, config_source = load_config(root)
@@ -69,7 +73,7 @@ def load_site(root: Path, *, with_history: bool = True) -> Site:
         problems.append(where or Problem(CONFIG_FILE, 1, 1, "theme", str(exc), exc.hint))
 
     plans_dir = root / PLANS_DIR
-    paths = find_plans(plans_dir) if plans_dir.is_dir() else []
+    paths = only if only is not None else find_plans(plans_dir) if plans_dir.is_dir() else []
     if not paths:
         problems.append(
             Problem(
@@ -129,23 +133,79 @@ def check_assets(doc: Document, root: Path) -> list[Problem]:
     return problems
 
 
-def build(root: Path, out: Path | None = None, *, today: date) -> BuildResult:
-    """Build every plan of the site at ``root`` into ``out`` (default ``root/public``)."""
+def build(
+    root: Path,
+    out: Path | None = None,
+    *,
+    today: date,
+    pdf: bool = True,
+    chromium: str | None = None,
+) -> BuildResult:
+    """Build every plan of the site at ``root`` into ``out`` (default ``root/public``),
+    with a PDF beside each page unless ``pdf`` is false."""
     site = load_site(root)
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     _check_output(root, out)
     with _atomic_dir(out) as tmp:
-        pages = write_site(site, tmp, today)
+        pages = write_site(site, tmp, today, pdf=pdf)
+        if pdf:
+            print_pdfs(pdf_jobs(site, tmp, today), site.config.page_size, chromium)
     return BuildResult(out, pages)
 
 
-def write_site(site: Site, dest: Path, today: date) -> int:
+def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int:
     """Render the whole site into the empty folder ``dest``; return the number of plan pages."""
-    writer = SiteWriter(site, dest, today)
+    writer = SiteWriter(site, dest, today, pdf=pdf)
     for doc in site.documents:
         writer.write_plan(doc)
     writer.write_common()
     return len(site.documents)
+
+
+def pdf_name(doc: Document) -> str:
+    return f"{doc.slug}.pdf"
+
+
+def pdf_jobs(site: Site, dest: Path, today: date, out: Path | None = None) -> list[PdfJob]:
+    """One PDF per plan page in ``dest``: beside the page, or in ``out`` when given."""
+    return [
+        PdfJob(
+            html=dest / doc.slug / "index.html",
+            out=(out or dest / doc.slug) / pdf_name(doc),
+            title=doc.plan.title,
+            author=doc.plan.seller.name,
+            subject=doc.plan.buyer.name,
+            as_of=today,
+        )
+        for doc in site.documents
+    ]
+
+
+def print_plans(
+    paths: list[Path], out: Path, *, today: date, chromium: str | None = None
+) -> list[Path]:
+    """``mapsite pdf``: print chosen plan files into ``out``; returns the PDFs written."""
+    roots = {site_root(p) for p in paths}
+    if len(roots) != 1:
+        raise MapsiteError(
+            [Problem(display_path(p), 1, 1, "", "plans from several sites",
+                     "print the plans of one site at a time") for p in paths[:1]]
+        )  # fmt: skip
+    site = load_site(roots.pop(), only=[p.absolute() for p in paths])
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mapsite-pdf-") as tmp:
+        write_site(site, Path(tmp), today)
+        jobs = pdf_jobs(site, Path(tmp), today, out)
+        print_pdfs(jobs, site.config.page_size, chromium)
+    return [job.out for job in jobs]
+
+
+def site_root(plan: Path) -> Path:
+    """The site a plan file belongs to: the folder holding its plans/ folder."""
+    for parent in plan.absolute().parents:
+        if parent.name == PLANS_DIR:
+            return parent.parent
+    return plan.absolute().parent
 
 
 class SiteWriter:
@@ -155,8 +215,8 @@ class SiteWriter:
     only the plan that changed.
     """
 
-    def __init__(self, site: Site, dest: Path, today: date) -> None:
-        self.site, self.dest, self.today = site, dest, today
+    def __init__(self, site: Site, dest: Path, today: date, *, pdf: bool = False) -> None:
+        self.site, self.dest, self.today, self.pdf = site, dest, today, pdf
         self.static = copy_static(site.theme, dest / "static")
         if (site.root / ASSETS_DIR).is_dir():
             shutil.copytree(site.root / ASSETS_DIR, dest / ASSETS_DIR, dirs_exist_ok=True)
@@ -171,7 +231,14 @@ class SiteWriter:
         return f"{context['root']}static/{name}?v={self.static[name]}"
 
     def render_plan(self, doc: Document) -> str:
-        view = build_view(doc, self.today, self.site.config, self.md, self.site.last_update(doc))
+        view = build_view(
+            doc,
+            self.today,
+            self.site.config,
+            self.md,
+            self.site.last_update(doc),
+            pdf_name(doc) if self.pdf else None,
+        )
         with template_errors():
             template = self.env.get_template("plan.html")
             return template.render(self.common, view=view, plan=doc.plan, root="../")

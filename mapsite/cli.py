@@ -12,7 +12,7 @@ import click
 
 from . import __version__, lint, scaffold
 from . import report as report_module
-from .build import build, load_site
+from .build import build, load_site, print_plans
 from .errors import MapsiteError
 from .load import display_path
 from .model import Plan
@@ -29,6 +29,15 @@ def today_option(f):  # type: ignore[no-untyped-def]
         envvar="MAPSITE_TODAY",
         help="Pretend today is this date (YYYY-MM-DD), for reproducible builds. "
         "Also read from MAPSITE_TODAY.",
+    )(f)
+
+
+def chromium_option(f):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--chromium",
+        type=click.Path(dir_okay=False),
+        help="Chromium or Chrome to print with (default: MAPSITE_CHROMIUM, then "
+        "Playwright's own browser, then a system Chromium or Chrome).",
     )(f)
 
 
@@ -94,18 +103,51 @@ def new(
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: SITE/public).",
 )
+@click.option(
+    "--pdf/--no-pdf",
+    default=True,
+    show_default=True,
+    envvar="MAPSITE_PDF",
+    help="Print a PDF of each plan beside its page (needs Chromium). "
+    "MAPSITE_PDF=0 turns it off too.",
+)
+@chromium_option
 @today_option
-def build_command(site: Path, out: Path | None, today: datetime | None) -> None:
-    """Build every plan in SITE/plans into a static site.
+def build_command(
+    site: Path, out: Path | None, pdf: bool, chromium: str | None, today: datetime | None
+) -> None:
+    """Build every plan in SITE/plans into a static site, with a PDF of each.
 
     The new site replaces the old one only when the whole build succeeded.
     Exits with status 1 and lists every error when a plan is invalid.
     """
     start = time.perf_counter()
-    result = build(site, out, today=_today(today))
+    result = build(site, out, today=_today(today), pdf=pdf, chromium=chromium)
     took = time.perf_counter() - start
     plural = "s" if result.pages != 1 else ""
     click.echo(f"built {result.pages} plan{plural} into {display_path(result.out)} in {took:.2f} s")
+
+
+@main.command()
+@click.argument(
+    "plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--out",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs (default: here).",
+)
+@chromium_option
+@today_option
+def pdf(plans: tuple[Path, ...], out: Path, chromium: str | None, today: datetime | None) -> None:
+    """Print chosen plans to PDF: mapsite pdf plans/northwind.md -o outbox/
+
+    Each PDF is named after its plan and looks like the page, made for paper.
+    """
+    for path in print_plans(list(plans), out, today=_today(today), chromium=chromium):
+        click.echo(f"wrote {display_path(path)}")
 
 
 @main.command()

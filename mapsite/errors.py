@@ -24,8 +24,8 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}: " if self.file else ""  # not about a file
+        text = f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -38,9 +38,12 @@ class MapsiteError(click.ClickException):
 
     def format_message(self) -> str:
         lines = [str(p) for p in self.problems]
-        files = len({p.file for p in self.problems})
+        files = len({p.file for p in self.problems if p.file})
         n = len(self.problems)
-        lines.append(f"{n} error{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+        count = f"{n} error{'s' if n != 1 else ''}"
+        if files:
+            count += f" in {files} file{'s' if files != 1 else ''}"
+        lines.append(count)
         return "\n".join(lines)
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]

@@ -145,6 +145,8 @@ class PlanView:
     seller_people: list[Stakeholder]
     other_people: list[Stakeholder]
     extra: dict[str, Any] = field(default_factory=dict)
+    pdf: str | None = None
+    """File name of the plan's PDF beside the page, when one is printed."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -152,7 +154,12 @@ class PlanView:
 
 
 def build_view(
-    doc: Document, today: date, config: SiteConfig, md: MarkdownIt, last_update: date | None
+    doc: Document,
+    today: date,
+    config: SiteConfig,
+    md: MarkdownIt,
+    last_update: date | None,
+    pdf: str | None = None,
 ) -> PlanView:
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
@@ -210,6 +217,7 @@ def build_view(
         seller_people=[p for p in plan.stakeholders if p.side == "seller"],
         other_people=[p for p in plan.stakeholders if p.side is None],
         extra=plan.extra,
+        pdf=pdf,
     )
 
 

@@ -22,6 +22,14 @@ from mapsite.cli import main
 Run = Callable[..., Result]
 
 
+@pytest.fixture(autouse=True)
+def no_pdf_unless_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds print PDFs with Chromium, which takes seconds: only tests marked
+    ``@pytest.mark.pdf`` do; the rest build HTML only (MAPSITE_PDF=0)."""
+    if "pdf" not in request.keywords:
+        monkeypatch.setenv("MAPSITE_PDF", "0")
+
+
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch) -> Run:
     """``run("check")`` runs ``mapsite check`` in the current folder and returns the result.

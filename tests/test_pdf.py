@@ -1,0 +1,212 @@
+"""PDFs of every plan, read back: content, header and footer, links, metadata, bytes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+from support import REPO, TODAY
+
+import mapsite.browser
+from mapsite.cli import main
+from mapsite.config import load_config
+from mapsite.load import load_plan
+from mapsite.render import format_date
+
+pytestmark = pytest.mark.pdf
+PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
+
+
+def copy_example(dest: Path) -> Path:
+    for folder in ("plans", "assets"):
+        shutil.copytree(REPO / folder, dest / folder)
+    shutil.copy(REPO / "mapsite.yml", dest / "mapsite.yml")
+    return dest
+
+
+def build(site: Path, *args: str) -> Path:
+    result = CliRunner().invoke(main, ["build", str(site), "--pdf", "--today", TODAY, *args])
+    assert result.exit_code == 0, result.output
+    return site / "public"
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(copy_example(tmp_path_factory.mktemp("site")))
+
+
+def text_of(pdf: Path) -> str:
+    reader = PdfReader(pdf)
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def squash(text: str) -> str:
+    """Text without white space or ligatures (ﬂ): PDF extraction has its own line breaks."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.mark.parametrize("slug", PLANS)
+def test_every_milestone_step_owner_and_date_is_in_the_pdf(public: Path, slug: str) -> None:
+    config, _ = load_config(REPO)
+    doc = load_plan(REPO / "plans" / f"{slug}.md", config.holidays)
+    text = squash(text_of(public / slug / f"{slug}.pdf"))
+    today = __import__("datetime").date.fromisoformat(TODAY)
+
+    for value in (doc.plan.title, doc.plan.buyer.name, doc.plan.seller.name, doc.plan.value):
+        assert value and squash(value) in text
+    for milestone in doc.plan.milestones:
+        assert squash(milestone.name) in text
+        for step in milestone.steps:
+            assert squash(step.task) in text
+            for owner in step.owner:
+                assert squash(owner) in text
+    for due in doc.dates.target.values():
+        assert due and squash(format_date(due, today)) in text
+    for person in doc.plan.stakeholders:
+        assert squash(person.name) in text
+        if person.email:
+            assert squash(person.email) in text
+    for resource in doc.plan.resources:
+        assert resource.url and squash(resource.url) in text, "URLs are printed beside titles"
+
+
+def test_header_and_footer_on_every_page(public: Path) -> None:
+    reader = PdfReader(public / "northwind" / "northwind.pdf")
+    total = len(reader.pages)
+    assert total >= 3
+    for number, page in enumerate(reader.pages, start=1):
+        text = re.sub(r"\s+", " ", page.extract_text())
+        assert "Revenue forecasting rollout · Northwind Financial" in text
+        assert "As of Mon 23 Nov 2026" in text
+        assert "Contoso × Northwind Financial · mutual action plan" in text
+        assert f"Page {number} of {total}" in text
+
+
+def test_the_first_page_is_the_summary(public: Path) -> None:
+    first = re.sub(
+        r"\s+", " ", PdfReader(public / "northwind" / "northwind.pdf").pages[0].extract_text()
+    )
+    summary = ["Health", "Go-live", "Wed 31 Mar 2027", "5 of 22", "Why we are doing this"]
+    summary += ["Success looks like", "People", "Priya Raman", "Champion", "Economic Buyer"]
+    for part in summary:
+        assert part.lower() in first.lower(), part
+    assert "Download PDF" not in first, "nothing interactive is printed"
+
+
+def links(pdf: Path) -> set[str]:
+    found = set()
+    for page in PdfReader(pdf).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action and "/URI" in action:
+                found.add(str(action["/URI"]))
+    return found
+
+
+def test_links_are_clickable(public: Path) -> None:
+    found = links(public / "northwind" / "northwind.pdf")
+    assert "https://contoso.example/trust/soc2-type-ii-2026.pdf" in found
+    assert "mailto:priya.raman@northwind.example" in found
+    assert "tel:+15550121" in found
+
+
+def test_metadata(public: Path) -> None:
+    meta = PdfReader(public / "northwind" / "northwind.pdf").metadata
+    assert meta is not None
+    assert meta.title == "Revenue forecasting rollout"
+    assert meta.author == "Contoso"
+    assert meta.subject == "Northwind Financial"
+    assert meta["/CreationDate"] == "D:20261123000000Z"
+
+
+def test_page_size_follows_mapsite_yml(public: Path, tmp_path: Path) -> None:
+    letter = PdfReader(public / "tailspin" / "tailspin.pdf").pages[0].mediabox
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+    site = copy_example(tmp_path / "a4")
+    (site / "mapsite.yml").write_text("page_size: A4\nholidays: US\n")
+    a4 = PdfReader(build(site) / "tailspin" / "tailspin.pdf").pages[0].mediabox
+    assert abs(float(a4.width) - 595.3) < 1 and abs(float(a4.height) - 841.9) < 1
+
+
+def test_same_plan_and_today_give_the_same_bytes(public: Path, tmp_path: Path) -> None:
+    again = build(copy_example(tmp_path / "again"))
+    for slug in PLANS:
+        first = (public / slug / f"{slug}.pdf").read_bytes()
+        assert first == (again / slug / f"{slug}.pdf").read_bytes(), slug
+
+
+def test_typical_plan_pdf_is_small(public: Path) -> None:
+    for slug in PLANS:
+        assert (public / slug / f"{slug}.pdf").stat().st_size < 300_000, slug
+
+
+def test_the_page_links_to_its_pdf(public: Path, tmp_path: Path) -> None:
+    page = (public / "tailspin" / "index.html").read_text(encoding="utf-8")
+    assert 'href="tailspin.pdf" download>' in page
+    no_pdf = CliRunner().invoke(
+        main, ["build", str(copy_example(tmp_path / "s")), "--no-pdf", "--today", TODAY]
+    )
+    assert no_pdf.exit_code == 0
+    html = (tmp_path / "s" / "public" / "tailspin" / "index.html").read_text(encoding="utf-8")
+    assert "Download PDF" not in html
+    assert not (tmp_path / "s" / "public" / "tailspin" / "tailspin.pdf").exists()
+
+
+def test_pdf_command_prints_chosen_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = copy_example(tmp_path / "site")
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(
+        main, ["pdf", "plans/tailspin.md", "plans/northwind.md", "-o", "outbox", "--today", TODAY]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == "wrote outbox/tailspin.pdf\nwrote outbox/northwind.pdf\n"
+    assert sorted(p.name for p in (site / "outbox").iterdir()) == ["northwind.pdf", "tailspin.pdf"]
+    assert "Forecasting for the sales team" in text_of(site / "outbox" / "tailspin.pdf")
+
+
+def test_a_wrong_browser_path_is_a_clear_error(tmp_path: Path) -> None:
+    site = copy_example(tmp_path / "site")
+    result = CliRunner().invoke(
+        main, ["build", str(site), "--pdf", "--chromium", "/nowhere/chrome", "--today", TODAY]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("cannot print PDFs: no browser at '/nowhere/chrome' (")
+    assert "Traceback" not in result.output
+    assert not (site / "public").exists(), "a failed build writes nothing"
+
+
+def test_no_browser_anywhere_says_how_to_get_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAPSITE_CHROMIUM", raising=False)
+    monkeypatch.setattr(mapsite.browser, "playwright_chromium", lambda playwright=None: None)
+    monkeypatch.setattr(mapsite.browser, "SYSTEM_CANDIDATES", {})
+    monkeypatch.setattr(mapsite.browser, "SYSTEM_COMMANDS", [])
+    site = copy_example(tmp_path / "site")
+    result = CliRunner().invoke(main, ["build", str(site), "--pdf", "--today", TODAY])
+    assert result.exit_code == 1
+    assert result.output == (
+        "cannot print PDFs: no Chromium found (run 'python -m playwright install chromium', "
+        "or install your system's Chromium (Debian/Ubuntu: 'apt-get install chromium'), or set "
+        "MAPSITE_CHROMIUM; or build without PDFs: mapsite build --no-pdf)\n1 error\n"
+    )
+
+
+def test_print_colours_are_light_even_in_dark_mode(public: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=mapsite.browser.find_chromium(playwright=p))
+        page = browser.new_page(color_scheme="dark")
+        page.goto((public / "tailspin" / "index.html").as_uri())
+        screen = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        page.emulate_media(media="print", color_scheme="dark")
+        printed = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        browser.close()
+    assert screen == "rgb(14, 17, 27)"
+    assert printed == "rgb(255, 255, 255)"
