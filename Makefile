@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (see README.md):
-#   make site   installs everything and builds the example site into public/
+#   make site   installs everything (a Chromium too, for PDFs) and builds the example
+#               site into public/
 #   make test   installs everything and runs the whole test suite
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,6 +21,7 @@ $(PY):
 
 install: $(PY)
 	$(PY) -m pip install -q --disable-pip-version-check -e .
+	PY=$(PY) bash scripts/install-browser.sh
 
 install-test: $(PY)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'

@@ -60,7 +60,9 @@ def parse_date_spec(value: Any) -> Any:
     if value is None or isinstance(value, date | Offset):
         return value
     if not isinstance(value, str):
-        return value  # let the schema say what is wrong with the type
+        # a number, true, a list or a mapping: one "not a date", not one error per
+        # member of the union (and not "Input should be ... an instance of Offset")
+        raise PydanticCustomError("date_spec_type", "not a date")
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d\d?-\d\d?", text):
         try:

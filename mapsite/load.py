@@ -360,6 +360,8 @@ def _explain(
         return f"required field '{name}' is missing", f"add '{name}: ...'", False
     if kind == "date_spec":
         return err["msg"], OFFSET_HINT, False
+    if kind == "date_spec_type":
+        return f"{describe(value)} is not a date", OFFSET_HINT, False
     if kind.startswith("date") or kind.startswith("datetime"):
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d?-\d\d?", value.strip()):
             return f"'{value}' is not a real date", DATE_HINT, False

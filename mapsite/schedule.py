@@ -68,63 +68,98 @@ class Dates:
 
 
 def resolve(plan: Plan, calendar: Calendar) -> tuple[Dates, list[DateProblem]]:
-    """Resolve every ``due``; unknown ids, missing go-live and cycles are problems."""
+    """Resolve every ``due``; unknown ids, missing go-live and cycles are problems.
+
+    A date counts from at most one other, so references form chains: follow each
+    chain down to a date known without it, then fill in the dates on the way back.
+    A loop, not recursion, so a plan of thousands of chained steps cannot hit
+    Python's recursion limit.
+    """
     ids = {i.id: k for k in keys(plan) if (i := item(plan, k)).id}
     target: dict[Key, date | None] = {}
     ref: dict[Key, Key | None] = {}
     order: list[Key] = []
     problems: list[DateProblem] = []
-    state: dict[Key, Literal["visiting", "done"]] = {}
+    seen: set[Key] = set()
 
-    def visit(key: Key, path: list[Key]) -> date | None:
-        if state.get(key) == "done":
-            return target[key]
-        if state.get(key) == "visiting":
-            cycle = [*path[path.index(key) :], key]
-            names = " -> ".join(str(item(plan, k).id) for k in cycle)
-            problems.append(
-                DateProblem(
-                    due_loc(path[-1]),
-                    f"dates depend on each other in a cycle: {names}",
-                    "make one of them a fixed date",
-                )
-            )
-            return None
-        state[key] = "visiting"
-        spec = item(plan, key).due
-        value: date | None = spec if isinstance(spec, date) else None
-        ref[key] = None
-        if isinstance(spec, Offset) and spec.ref == GO_LIVE:
-            if plan.go_live is None:
+    for start in keys(plan):
+        chain: list[Key] = []
+        key = start
+        while key not in seen:
+            seen.add(key)
+            chain.append(key)
+            spec = item(plan, key).due
+            if not (isinstance(spec, Offset) and spec.ref != GO_LIVE and spec.ref in ids):
+                break
+            key = ids[spec.ref]
+        else:
+            if key in chain:  # the chain came back to one of its own items
+                cycle = [*chain[chain.index(key) :], key]
+                names = " -> ".join(str(item(plan, k).id) for k in cycle)
                 problems.append(
                     DateProblem(
-                        due_loc(key),
-                        f"'{spec}' counts from go_live, which is not set",
-                        "add 'go_live: YYYY-MM-DD' to the plan",
+                        due_loc(chain[-1]),
+                        f"dates depend on each other in a cycle: {names}",
+                        "make one of them a fixed date",
                     )
                 )
-            else:
-                value = calendar.add(plan.go_live, spec.amount, spec.unit)
-        elif isinstance(spec, Offset) and spec.ref not in ids:
-            close = difflib.get_close_matches(spec.ref, [GO_LIVE, *ids], n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else "count from go_live or from the id of a milestone or step"
-            )
-            problems.append(DateProblem(due_loc(key), f"unknown id '{spec.ref}'", hint))
-        elif isinstance(spec, Offset):
-            ref[key] = ids[spec.ref]
-            base = visit(ids[spec.ref], [*path, key])
-            value = None if base is None else calendar.add(base, spec.amount, spec.unit)
-        state[key] = "done"
-        target[key] = value
-        order.append(key)
-        return value
-
-    for key in keys(plan):
-        visit(key, [])
+        for key in reversed(chain):  # the end of the chain first
+            target[key], ref[key] = _resolve_one(plan, calendar, ids, target, key, problems)
+            order.append(key)
     return Dates(target, ref, order), problems
+
+
+def _resolve_one(
+    plan: Plan,
+    calendar: Calendar,
+    ids: dict[str, Key],
+    target: dict[Key, date | None],
+    key: Key,
+    problems: list[DateProblem],
+) -> tuple[date | None, Key | None]:
+    """The date of ``key`` and the item it counts from, given the dates resolved so far."""
+    spec = item(plan, key).due
+    if not isinstance(spec, Offset):
+        return spec, None
+    if spec.ref == GO_LIVE:
+        if plan.go_live is None:
+            problems.append(
+                DateProblem(
+                    due_loc(key),
+                    f"'{spec}' counts from go_live, which is not set",
+                    "add 'go_live: YYYY-MM-DD' to the plan",
+                )
+            )
+            return None, None
+        return _add(calendar, plan.go_live, spec, key, problems), None
+    if spec.ref not in ids:
+        close = difflib.get_close_matches(spec.ref, [GO_LIVE, *ids], n=1, cutoff=0.6)
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else "count from go_live or from the id of a milestone or step"
+        )
+        problems.append(DateProblem(due_loc(key), f"unknown id '{spec.ref}'", hint))
+        return None, None
+    base = target.get(ids[spec.ref])  # None: unresolved, or in a cycle with this item
+    value = None if base is None else _add(calendar, base, spec, key, problems)
+    return value, ids[spec.ref]
+
+
+def _add(
+    calendar: Calendar, base: date, spec: Offset, key: Key, problems: list[DateProblem]
+) -> date | None:
+    try:
+        return calendar.add(base, spec.amount, spec.unit)
+    except OverflowError:
+        problems.append(
+            DateProblem(
+                due_loc(key),
+                f"'{spec}' is out of range",
+                "dates must fall between the years 1 and 9999",
+            )
+        )
+        return None
 
 
 # --- projection: what a slip does downstream ------------------------------------------
@@ -204,7 +239,8 @@ def _project_one(
     if si is None:
         for sj in range(len(plan.milestones[mi].steps)):
             step_date = projected.get((mi, sj))
-            if step_date is not None and (value is None or step_date > value):
+            # on a tie the step sets the date: a milestone is done when its steps are
+            if step_date is not None and (value is None or step_date >= value):
                 value, why = step_date, (mi, sj)
     return value, why
 

@@ -125,8 +125,8 @@ def test_an_interrupted_build_leaves_the_last_site_untouched(
     real_write_site = mapsite.build.write_site
     half_built: list[Path] = []
 
-    def interrupted(site, dest: Path, today) -> int:
-        real_write_site(site, dest, today)  # a full new site in the temporary folder ...
+    def interrupted(site, dest: Path, today, **options) -> int:
+        real_write_site(site, dest, today, **options)  # a full new site in the temporary folder ...
         half_built.extend(dest.rglob("*"))
         (dest / "northwind" / "index.html").write_text("half a page")
         raise KeyboardInterrupt  # ... then Ctrl-C before it replaces the old one

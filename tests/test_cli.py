@@ -26,14 +26,15 @@ def test_main_help_lists_every_command(run, flag: str) -> None:
 
     assert result.exit_code == 0
     assert "Mutual action plans as Markdown in git" in result.stdout
-    for name in ("init", "new", "build", "check", "report", "schema", "serve"):
+    for name in ("init", "new", "build", "check", "report", "pdf", "schema", "serve"):
         assert f"  {name} " in result.stdout
 
 
 PURPOSES = {
     "init": "Create a new site in DIRECTORY",
     "new": "Start a new plan, SITE/plans/NAME.md",
-    "build": "Build every plan in SITE/plans into a static site.",
+    "build": "Build every plan in SITE/plans into a static site, with a PDF of each.",
+    "pdf": "Print chosen plans to PDF",
     "check": "Validate every plan and check it against mutual-action-plan best practices.",
     "report": "Every deal at a glance, worst first",
     "serve": "Preview the site and rebuild it on every save, with live reload.",
