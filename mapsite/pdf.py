@@ -19,6 +19,11 @@ from pathlib import Path
 from .browser import BrowserNotFound, find_chromium, install_hint
 from .errors import MapsiteError, Problem
 
+SWAP_BODY = """html => {
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    document.title = fresh.title;
+    document.body.replaceWith(document.adoptNode(fresh.body));
+}"""
 PAGE_MARGIN = {"top": "17mm", "bottom": "17mm", "left": "13mm", "right": "13mm"}
 CONCURRENCY = 2  # pages printing at once: more does not help on two cores
 
@@ -59,11 +64,20 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                 queue.put_nowait(job)
 
             async def worker() -> None:
-                page = await browser.new_page()
+                # its own context, so its own renderer process: workers print in parallel
+                context = await browser.new_context()
+                page = await context.new_page()
                 await page.emulate_media(media="print", color_scheme="light")
+                loaded: Path | None = None
                 while not queue.empty():
                     job = queue.get_nowait()
-                    await page.goto(job.html.as_uri(), wait_until="load")
+                    if loaded is not None and job.html.parent.parent == loaded.parent.parent:
+                        # same site, same depth: swap the body in and keep the parsed
+                        # stylesheet and fonts (about 4x faster than loading the page)
+                        await page.evaluate(SWAP_BODY, job.html.read_text(encoding="utf-8"))
+                    else:
+                        await page.goto(job.html.as_uri(), wait_until="load")
+                        loaded = job.html
                     await page.evaluate("document.fonts.ready")
                     data = await page.pdf(
                         format=page_size,
@@ -74,8 +88,9 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                         margin=PAGE_MARGIN,
                         outline=True,
                     )
-                    job.out.write_bytes(with_metadata(data, job))
-                await page.close()
+                    # pypdf is Python work: let Chromium print the next one meanwhile
+                    job.out.write_bytes(await asyncio.to_thread(with_metadata, data, job))
+                await context.close()
 
             try:
                 await asyncio.gather(*(worker() for _ in range(min(CONCURRENCY, len(jobs)))))
