@@ -41,6 +41,18 @@ def chromium_option(f):  # type: ignore[no-untyped-def]
     )(f)
 
 
+def format_option(*choices: str, help: str | None = None):  # type: ignore[no-untyped-def]
+    """``--format``, the first choice being the default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
 def _today(value: datetime | None) -> date:
     return value.date() if value else date.today()
 
@@ -153,14 +165,7 @@ def pdf(plans: tuple[Path, ...], out: Path, chromium: str | None, today: datetim
 @main.command()
 @SITE
 @today_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="github prints GitHub Actions annotations.",
-)
+@format_option("text", "json", "github", help="github prints GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for CI).")
 @click.option("--rules", is_flag=True, help="List the lint rules and exit.")
 def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: bool) -> None:
@@ -192,13 +197,7 @@ def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: boo
 @main.command()
 @SITE
 @today_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
+@format_option("table", "csv", "json")
 def report(site: Path, today: datetime | None, fmt: str) -> None:
     """Every deal at a glance, worst first: health, progress, slips, the next step.
 
