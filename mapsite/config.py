@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from .load import Invalid, Source, check_country, load_yaml_file
-from .model import LintSettings, Model, Text
+from .model import Country, LintSettings, Model, Text
 
 CONFIG_FILE = "mapsite.yml"
 
@@ -28,7 +28,7 @@ class SiteConfig(Model):
     """Paper size for printing and PDFs."""
     next_up: int = Field(default=3, ge=1, le=10)
     """How many open steps the 'Next up' panel shows."""
-    holidays: Text | None = None
+    holidays: Country | None = None
     """Country whose public holidays business days skip (e.g. US); a plan may override it."""
     lint: LintSettings = Field(default_factory=LintSettings)
     """Rules of 'mapsite check' silenced for every plan."""

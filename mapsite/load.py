@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schedule, yamlmarks
 from .dates import DATE_HINT as OFFSET_HINT
-from .dates import Calendar, supported_countries
+from .dates import GO_LIVE, Calendar, supported_countries
 from .errors import Problem, format_path
 from .model import Plan
 
@@ -293,7 +293,15 @@ def check_ids(plan: Plan, source: Source) -> list[Problem]:
         for loc, ident in owners:
             if ident is None:
                 continue
-            if ident in seen:
+            if ident == GO_LIVE:
+                problems.append(
+                    source.problem(
+                        (*loc, "id"),
+                        "'go_live' is reserved for the plan's go-live date",
+                        "choose another id, e.g. 'live'",
+                    )
+                )
+            elif ident in seen:
                 first_line, _ = source.locate((*seen[ident], "id"))
                 problems.append(
                     source.problem(

@@ -97,6 +97,8 @@ DateSpec = Annotated[
         }
     ),
 ]
+Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, to_upper=True)]
+"""A holiday country code; 'us' and 'US' alike."""
 LintCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -203,7 +205,7 @@ class Plan(Model):
     risks: list[Risk] = Field(default_factory=list)
     updated: date | None = None
     """When the plan was last reviewed with the buyer."""
-    holidays: Text | None = None
+    holidays: Country | None = None
     """Country whose public holidays business days skip (e.g. US, GB, DE); overrides mapsite.yml."""
     lint: LintSettings = Field(default_factory=LintSettings)
     """Rules of 'mapsite check' silenced for this plan."""

@@ -124,3 +124,8 @@ def test_windows_line_endings_are_fine(site: Path) -> None:
     path.write_bytes(VALID_PLAN.replace("\n", "\r\n").encode("utf-8"))
 
     assert load_plan(path).plan.milestones[0].steps[1].owner == ["Priya Raman"]
+
+
+def test_holiday_country_in_any_case(write_plan) -> None:
+    path = write_plan("northwind", VALID_PLAN.replace("go_live:", "holidays: us\ngo_live:", 1))
+    assert load_plan(path).plan.holidays == "US"
