@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import TODAY, generate_site  # noqa: E402  (the same synthetic plans)
+from build_speed import TODAY, generate_site
 
 TARGET_SECONDS = 10.0
 TARGET_KB = 300
