@@ -9,6 +9,7 @@ give the same bytes, and add the seller as author and the buyer as subject.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import html
 import io
 from collections.abc import Sequence
@@ -97,7 +98,15 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
             finally:
                 await browser.close()
 
-    asyncio.run(run())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(run())
+        return
+    # called from inside an event loop (Jupyter, Playwright's sync API): print from a
+    # thread of our own, which may run a loop of its own
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(run())).result()
 
 
 def no_browser(reason: str) -> MapsiteError:

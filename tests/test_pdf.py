@@ -210,3 +210,16 @@ def test_print_colours_are_light_even_in_dark_mode(public: Path) -> None:
         browser.close()
     assert screen == "rgb(14, 17, 27)"
     assert printed == "rgb(255, 255, 255)"
+
+
+def test_printing_works_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """Playwright's sync API, Jupyter and others run a loop in the calling thread."""
+    import asyncio
+
+    site = copy_example(tmp_path / "site")
+
+    async def inside() -> None:
+        build(site)
+
+    asyncio.run(inside())
+    assert (site / "public" / "tailspin" / "tailspin.pdf").stat().st_size > 10_000

@@ -30,6 +30,6 @@ def example_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for folder in ("plans", "assets"):
         shutil.copytree(REPO / folder, site / folder)
     shutil.copy(REPO / "mapsite.yml", site / "mapsite.yml")
-    result = CliRunner().invoke(main, ["build", str(site), "--today", "2026-11-23"])
+    result = CliRunner().invoke(main, ["build", str(site), "--no-pdf", "--today", "2026-11-23"])
     assert result.exit_code == 0, result.output
     return site / "public"
