@@ -16,8 +16,10 @@ from mapsite.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # module scope, not session: Playwright's sync API runs an event loop in this
+    # thread while it is open, which would leak into every later test
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(playwright=p))
         yield browser
