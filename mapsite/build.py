@@ -7,6 +7,8 @@ previous site untouched.
 
 from __future__ import annotations
 
+import concurrent.futures
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -53,10 +55,13 @@ class BuildResult:
     pages: int
 
 
-def load_site(root: Path, *, with_history: bool = True, only: list[Path] | None = None) -> Site:
-    """Load settings, theme and every plan (or ``only`` these plan files).
+def load_settings(
+    root: Path, only: list[Path] | None = None, *, with_history: bool = True
+) -> tuple[Site, list[Path], list[Problem]]:
+    """Settings, theme and the plan files to read, as a Site without documents yet.
 
-    Raises one ``MapsiteError`` with every problem found.
+    Problems in the settings are returned, not raised, so that the plans are still
+    checked and one run reports everything (defaults stand in meanwhile).
     """
     problems: list[Problem] = []
     try:
@@ -85,33 +90,45 @@ def load_site(root: Path, *, with_history: bool = True, only: list[Path] | None 
                 "add a Markdown plan there, e.g. with 'mapsite new NAME'",
             )
         )
+    theme = theme or themes.resolve(root, "default")
+    commits = history.last_commit_dates(plans_dir) if with_history and plans_dir.is_dir() else {}
+    return Site(root, config, theme, [], config_source, commits), paths, problems
+
+
+def load_site(root: Path, *, only: list[Path] | None = None, with_history: bool = True) -> Site:
+    """Load settings, theme and every plan (or ``only`` these plan files).
+
+    Raises one ``MapsiteError`` with every problem found.
+    """
+    site, paths, problems = load_settings(root, only, with_history=with_history)
     documents: list[Document] = []
-    by_slug: dict[str, Document] = {}
     for path in paths:
         try:
-            doc = load_plan(path, config.holidays)
+            doc = load_plan(path, site.config.holidays)
         except Invalid as exc:
             problems += exc.problems
             continue
         problems += check_assets(doc, root)
-        if doc.slug in by_slug:
-            problems.append(
-                Problem(
-                    doc.source.file,
-                    1,
-                    1,
-                    "",
-                    f"page name '{doc.slug}' is already used by {by_slug[doc.slug].source.file}",
-                    "rename one of the files",
-                )
-            )
-        by_slug[doc.slug] = doc
         documents.append(doc)
+    problems += slug_clashes([(d.slug, d.source.file) for d in documents])
     if problems:
         raise MapsiteError(problems)
-    assert theme is not None
-    commits = history.last_commit_dates(plans_dir) if with_history else {}
-    return Site(root, config, theme, documents, config_source, commits)
+    return dataclasses.replace(site, documents=documents)
+
+
+def slug_clashes(pages: list[tuple[str, str]]) -> list[Problem]:
+    """Two plan files whose names give the same page address."""
+    first: dict[str, str] = {}
+    problems = []
+    for slug, file in pages:
+        if slug in first:
+            problems.append(
+                Problem(file, 1, 1, "", f"page name '{slug}' is already used by {first[slug]}",
+                        "rename one of the files")
+            )  # fmt: skip
+        else:
+            first[slug] = file
+    return problems
 
 
 def check_assets(doc: Document, root: Path) -> list[Problem]:
@@ -143,18 +160,109 @@ def build(
 ) -> BuildResult:
     """Build every plan of the site at ``root`` into ``out`` (default ``root/public``),
     with a PDF beside each page unless ``pdf`` is false."""
-    site = load_site(root)
+    site, paths, problems = load_settings(root)
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     _check_output(root, out)
     with _atomic_dir(out) as tmp:
-        pages = write_site(site, tmp, today, pdf=pdf)
+        writer = SiteWriter(site, tmp, today, pdf=pdf)
+        pages = write_plans(writer, paths, problems)
+        writer.write_common()
         if pdf:
-            print_pdfs(pdf_jobs(site, tmp, today), site.config.page_size, chromium)
-    return BuildResult(out, pages)
+            jobs = [
+                PdfJob(tmp / p.slug / "index.html", tmp / p.slug / f"{p.slug}.pdf", p.title,
+                       p.seller, p.buyer, today)
+                for p in pages
+            ]  # fmt: skip
+            print_pdfs(jobs, site.config.page_size, chromium)
+    return BuildResult(out, len(pages))
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the build needs to know of a rendered plan (cheap to pass between processes)."""
+
+    slug: str
+    file: str
+    title: str
+    seller: str
+    buyer: str
+
+
+PARALLEL_FROM = 64  # plans; below this, starting worker processes costs more than it saves
+
+
+def write_plans(
+    writer: SiteWriter, paths: list[Path], problems: list[Problem] | None = None
+) -> list[Page]:
+    """Load, check and render every plan file; raise MapsiteError with all problems
+    (``problems`` found before, in the settings, included).
+
+    Plans are independent, so large sites are split across one process per core.
+    """
+    problems = list(problems or [])
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        found, pages = _write_chunk(writer, paths, stop=bool(problems))
+        problems += found
+    else:
+        chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
+        pages = []
+        with concurrent.futures.ProcessPoolExecutor(
+            workers, initializer=_init_worker, initargs=(writer.site, writer.dest, writer.today,
+                                                         writer.pdf)
+        ) as pool:  # fmt: skip
+            for chunk_problems, chunk_pages in pool.map(_write_chunk_in_worker, chunks):
+                problems += chunk_problems
+                pages += chunk_pages
+        pages.sort(key=lambda page: page.file)
+    problems += slug_clashes([(p.slug, p.file) for p in pages])
+    if problems:
+        raise MapsiteError(problems)
+    return pages
+
+
+_worker_writer: SiteWriter | None = None
+
+
+def _init_worker(site: Site, dest: Path, today: date, pdf: bool) -> None:
+    global _worker_writer
+    _worker_writer = SiteWriter(site, dest, today, pdf=pdf, copy_files=False)
+
+
+def _write_chunk_in_worker(paths: list[Path]) -> tuple[list[Problem], list[Page]]:
+    assert _worker_writer is not None
+    return _write_chunk(_worker_writer, paths)
+
+
+def _write_chunk(
+    writer: SiteWriter, paths: list[Path], stop: bool = False
+) -> tuple[list[Problem], list[Page]]:
+    """Load and render ``paths``; with ``stop`` (the build already failed), only check."""
+    problems: list[Problem] = []
+    pages: list[Page] = []
+    for path in paths:
+        try:
+            doc = load_plan(path, writer.site.config.holidays)
+        except Invalid as exc:
+            problems += exc.problems
+            continue
+        found = check_assets(doc, writer.site.root)
+        if found:
+            problems += found
+            continue
+        plan = doc.plan
+        pages.append(Page(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name))
+        if problems or stop:
+            continue  # the build fails anyway: keep checking, stop rendering
+        try:
+            writer.write_plan(doc)
+        except MapsiteError as exc:  # a template error: the same for every plan
+            return problems + exc.problems, pages
+    return problems, pages
 
 
 def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int:
-    """Render the whole site into the empty folder ``dest``; return the number of plan pages."""
+    """Render a loaded site into the empty folder ``dest``; return the number of plan pages."""
     writer = SiteWriter(site, dest, today, pdf=pdf)
     for doc in site.documents:
         writer.write_plan(doc)
@@ -215,10 +323,12 @@ class SiteWriter:
     only the plan that changed.
     """
 
-    def __init__(self, site: Site, dest: Path, today: date, *, pdf: bool = False) -> None:
+    def __init__(
+        self, site: Site, dest: Path, today: date, *, pdf: bool = False, copy_files: bool = True
+    ) -> None:
         self.site, self.dest, self.today, self.pdf = site, dest, today, pdf
-        self.static = copy_static(site.theme, dest / "static")
-        if (site.root / ASSETS_DIR).is_dir():
+        self.static = copy_static(site.theme, dest / "static" if copy_files else None)
+        if copy_files and (site.root / ASSETS_DIR).is_dir():
             shutil.copytree(site.root / ASSETS_DIR, dest / ASSETS_DIR, dirs_exist_ok=True)
         self.md = markdown_renderer()
         self.env = make_environment(site.theme, today, self._static_url, self.md)
@@ -258,18 +368,20 @@ class SiteWriter:
         (self.dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
 
 
-def copy_static(theme: themes.Theme, dest: Path) -> dict[str, str]:
-    """Copy the theme's static files (child themes win); return name -> short content hash."""
+def copy_static(theme: themes.Theme, dest: Path | None) -> dict[str, str]:
+    """Copy the theme's static files (child themes win) unless ``dest`` is None;
+    return name -> short content hash."""
     hashes: dict[str, str] = {}
     for folder in theme.static_dirs:
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder).as_posix()
             if path.is_file() and name not in hashes:
-                target = dest / name
-                target.parent.mkdir(parents=True, exist_ok=True)
                 data = path.read_bytes()
-                target.write_bytes(data)
                 hashes[name] = hashlib.sha256(data).hexdigest()[:10]
+                if dest is not None:
+                    target = dest / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
     return hashes
 
 

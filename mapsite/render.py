@@ -6,6 +6,7 @@ Autoescaping is on and undefined variables are errors.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,7 @@ def markdown_renderer() -> MarkdownIt:
 # --- dates the way people read them --------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a page shows the same few dates many times
 def format_date(value: date | None, today: date) -> str:
     """``Tue 15 Dec``, with the year when it is not this year."""
     if value is None:
@@ -242,7 +244,22 @@ def make_environment(
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES
     env.globals["static"] = static_url
     env.globals["today"] = today
+    env.globals["icon"] = icon_cache(env)
     return env
+
+
+def icon_cache(env: jinja2.Environment) -> Callable[..., Markup]:
+    """``icon(name, cls)``: the theme's ``svg`` macro, rendered once per name and class."""
+    cache: dict[tuple[str, str], Markup] = {}
+
+    def icon(name: str, cls: str = "icon") -> Markup:
+        key = (name, cls)
+        if key not in cache:
+            macros = env.get_template("partials/icons.html").module
+            cache[key] = Markup(macros.svg(name, cls))  # type: ignore[attr-defined]
+        return cache[key]
+
+    return icon
 
 
 def initials(name: str) -> str:

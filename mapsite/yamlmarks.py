@@ -57,8 +57,11 @@ def parse(text: str, first_line: int = 0) -> Marked:
     """Parse one YAML document. Raises ``yaml.MarkedYAMLError`` for syntax errors."""
     node = yaml.compose(text, Loader=_Loader)
     out = Marked(data=None, first_line=first_line)
-    if node is not None:
-        out.data = _convert(node, (), out)
+    try:
+        if node is not None:
+            out.data = _convert(node, (), out)
+    finally:
+        _constructor.constructed_objects.clear()  # it caches every value it ever built
     return out
 
 
@@ -104,7 +107,12 @@ _PLAIN_TAGS = {
 }
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.ScalarNode, loc: Loc, out: Marked) -> Any:
+    if node.tag == _STR:
+        return node.value  # most values: skip the constructor's machinery
     try:
         return _constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError):

@@ -122,16 +122,16 @@ def test_an_interrupted_build_leaves_the_last_site_untouched(
     built: Path, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = tree_hash(built)
-    real_write_site = mapsite.build.write_site
+    real_write_plans = mapsite.build.write_plans
     half_built: list[Path] = []
 
-    def interrupted(site, dest: Path, today, **options) -> int:
-        real_write_site(site, dest, today, **options)  # a full new site in the temporary folder ...
-        half_built.extend(dest.rglob("*"))
-        (dest / "northwind" / "index.html").write_text("half a page")
+    def interrupted(writer, paths, problems):  # type: ignore[no-untyped-def]
+        real_write_plans(writer, paths, problems)  # every page in the temporary folder ...
+        half_built.extend(writer.dest.rglob("*"))
+        (writer.dest / "northwind" / "index.html").write_text("half a page")
         raise KeyboardInterrupt  # ... then Ctrl-C before it replaces the old one
 
-    monkeypatch.setattr(mapsite.build, "write_site", interrupted)
+    monkeypatch.setattr(mapsite.build, "write_plans", interrupted)
     (built.parent / "plans" / "tailspin.md").unlink()  # the new site would differ
 
     result = run("build", "--today", TODAY)
