@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -26,8 +27,10 @@ from . import history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, Source, display_path, find_plans, load_plan
-from .pdf import PdfJob, print_pdfs
 from .render import build_view, make_environment, markdown_renderer
+
+if TYPE_CHECKING:
+    from .pdf import PdfJob
 
 PLANS_DIR = "plans"
 ASSETS_DIR = "assets"
@@ -168,6 +171,8 @@ def build(
         pages = write_plans(writer, paths, problems)
         writer.write_common()
         if pdf:
+            from .pdf import PdfJob, print_pdfs  # Playwright and asyncio: only when printing
+
             jobs = [
                 PdfJob(tmp / p.slug / "index.html", tmp / p.slug / f"{p.slug}.pdf", p.title,
                        p.seller, p.buyer, today)
@@ -276,6 +281,8 @@ def pdf_name(doc: Document) -> str:
 
 def pdf_jobs(site: Site, dest: Path, today: date, out: Path | None = None) -> list[PdfJob]:
     """One PDF per plan page in ``dest``: beside the page, or in ``out`` when given."""
+    from .pdf import PdfJob
+
     return [
         PdfJob(
             html=dest / doc.slug / "index.html",
@@ -299,6 +306,8 @@ def print_plans(
             [Problem(display_path(p), 1, 1, "", "plans from several sites",
                      "print the plans of one site at a time") for p in paths[:1]]
         )  # fmt: skip
+    from .pdf import print_pdfs
+
     site = load_site(roots.pop(), only=[p.absolute() for p in paths])
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mapsite-pdf-") as tmp:

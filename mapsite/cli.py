@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, lint, scaffold
-from . import report as report_module
+from . import scaffold
 from .build import build, load_site, print_plans
 from .errors import MapsiteError
 from .load import display_path
@@ -66,7 +65,7 @@ def _today(value: datetime | None) -> date:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="mapsite")
+@click.version_option(None, "--version", package_name="mapsite", prog_name="mapsite")
 def main() -> None:
     """Mutual action plans as Markdown in git, published as polished private pages.
 
@@ -184,6 +183,8 @@ def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: boo
     Nothing is written. Exit status 1 on errors (and on warnings with --strict).
     Silence rules in mapsite.yml or a plan's front matter: lint: {ignore: [MAP015]}.
     """
+    from . import lint  # only check needs the rules
+
     if rules:
         click.echo(lint.rules_table(), nl=False)
         return
@@ -213,6 +214,8 @@ def report(site: Path, today: datetime | None, fmt: str) -> None:
 
     The manager's "show me the plan", read from the plans themselves.
     """
+    from . import report as report_module
+
     one_shot()
     loaded = load_site(site)
     click.echo(report_module.render(report_module.rows(loaded, _today(today)), fmt), nl=False)
