@@ -244,22 +244,35 @@ def make_environment(
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES
     env.globals["static"] = static_url
     env.globals["today"] = today
-    env.globals["icon"] = icon_cache(env)
+    env.globals["icon"] = memo_macro(env, "svg")
+    for name in ("status", "critical", "owner_list", "due"):
+        env.globals[name] = memo_macro(env, name)
     return env
 
 
-def icon_cache(env: jinja2.Environment) -> Callable[..., Markup]:
-    """``icon(name, cls)``: the theme's ``svg`` macro, rendered once per name and class."""
-    cache: dict[tuple[str, str], Markup] = {}
+ICONS = "partials/icons.html"
 
-    def icon(name: str, cls: str = "icon") -> Markup:
-        key = (name, cls)
-        if key not in cache:
-            macros = env.get_template("partials/icons.html").module
-            cache[key] = Markup(macros.svg(name, cls))  # type: ignore[attr-defined]
+
+def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
+    """A macro of the theme's icons.html, rendered once per distinct arguments.
+
+    Steps repeat the same status, date and owners over and over; calling a Jinja
+    macro each time was most of the rendering time of a page.
+    """
+    cache: dict[tuple[Any, ...], Markup] = {}
+
+    def call(*args: Any) -> Markup:
+        key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable arguments: no caching
+            return Markup(getattr(env.get_template(ICONS).module, name)(*args))
+        cache[key] = Markup(getattr(env.get_template(ICONS).module, name)(*args))
         return cache[key]
 
-    return icon
+    return call
 
 
 def initials(name: str) -> str:
