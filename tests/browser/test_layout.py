@@ -109,3 +109,44 @@ def test_without_scripts_the_page_shows_the_state_as_of_the_build(
     assert page.locator(".asof").inner_text().startswith("Status as of Mon 23 Nov")
     assert page.get_by_text("Next up").is_visible()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def pages_with_pdf_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site rendered as a build with PDFs renders it (the PDFs themselves
+    are not printed: only the pages' links to them matter here)."""
+    import shutil
+    from datetime import date
+
+    from mapsite.build import load_site, write_site
+
+    repo = Path(__file__).resolve().parents[2]
+    site = tmp_path_factory.mktemp("with-pdf")
+    for folder in ("plans", "assets"):
+        shutil.copytree(repo / folder, site / folder)
+    shutil.copy(repo / "mapsite.yml", site / "mapsite.yml")
+    (site / "public").mkdir()
+    write_site(load_site(site), site / "public", date(2026, 11, 23), pdf=True)
+    return site / "public"
+
+
+@pytest.mark.parametrize("slug", PLANS)
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_masthead_logos_and_download_button_do_not_overlap(
+    browser: Browser, pages_with_pdf_links: Path, width: int, slug: str
+):
+    """The PDF link sits in the masthead; on a 320 px phone it shrinks to its icon."""
+    page = open_plan(
+        browser,
+        pages_with_pdf_links,
+        slug,
+        viewport={"width": width, "height": 800},
+        is_mobile=width < 500,
+    )
+    brands = page.locator(".brands").bounding_box()
+    button = page.locator(".download").bounding_box()
+    assert brands and button
+    assert brands["x"] + brands["width"] <= button["x"], (brands, button)
+    assert button["width"] >= 44 and button["height"] >= 44
+    assert page.get_by_role("link", name="PDF").get_attribute("href") == f"{slug}.pdf"
+    page.close()
