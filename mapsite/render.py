@@ -233,6 +233,9 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # an environment lives for one build (the dev server makes a new one when a
+        # theme changes): no need to stat every template on every page
+        auto_reload=False,
     )
     env.filters["date"] = lambda d: format_date(d, today)
     env.filters["relative"] = lambda d: relative(d, today)
