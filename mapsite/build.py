@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import functools
 import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -67,6 +69,7 @@ def load_settings(
     checked and one run reports everything (defaults stand in meanwhile).
     """
     problems: list[Problem] = []
+    asset_exists.cache_clear()  # the dev server loads the same site again after changes
     try:
         config, config_source = load_config(root)
     except Invalid as exc:
@@ -134,15 +137,20 @@ def slug_clashes(pages: list[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
+@functools.lru_cache(maxsize=1024)  # many plans share the seller's logo
+def asset_exists(root: Path, name: str) -> bool:
+    """Whether ``assets/NAME`` is a file inside the site's assets folder."""
+    path = (root / ASSETS_DIR / name).resolve()
+    return path.is_relative_to((root / ASSETS_DIR).resolve()) and path.is_file()
+
+
 def check_assets(doc: Document, root: Path) -> list[Problem]:
     problems = []
     for side in ("buyer", "seller"):
         logo = getattr(doc.plan, side).logo
         if logo is None:
             continue
-        path = (root / ASSETS_DIR / logo).resolve()
-        inside = path.is_relative_to((root / ASSETS_DIR).resolve())
-        if not inside or not path.is_file():
+        if not asset_exists(root, logo):
             problems.append(
                 doc.source.problem(
                     (side, "logo"),
@@ -212,10 +220,7 @@ def write_plans(
     else:
         chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
         pages = []
-        with concurrent.futures.ProcessPoolExecutor(
-            workers, initializer=_init_worker, initargs=(writer.site, writer.dest, writer.today,
-                                                         writer.pdf)
-        ) as pool:  # fmt: skip
+        with _worker_pool(writer, workers) as pool:
             for chunk_problems, chunk_pages in pool.map(_write_chunk_in_worker, chunks):
                 problems += chunk_problems
                 pages += chunk_pages
@@ -227,6 +232,24 @@ def write_plans(
 
 
 _worker_writer: SiteWriter | None = None
+
+
+def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Forked workers inherit the writer with its templates already compiled; where
+    processes are spawned (macOS, Windows) each worker makes its own."""
+    global _worker_writer
+    if "fork" in multiprocessing.get_all_start_methods():
+        with template_errors():  # compile once, before forking
+            for name in writer.env.list_templates(extensions=["html"]):
+                writer.env.get_template(name)
+        _worker_writer = writer
+        return concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork")
+        )
+    site, dest, today, pdf = writer.site, writer.dest, writer.today, writer.pdf
+    return concurrent.futures.ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(site, dest, today, pdf)
+    )
 
 
 def _init_worker(site: Site, dest: Path, today: date, pdf: bool) -> None:

@@ -239,3 +239,28 @@ def test_a_bad_date_is_refused(example_site: Path, run, env: bool) -> None:
         result.stderr
     )
     assert not (example_site / "public").exists()
+
+
+def test_large_sites_build_in_parallel_with_every_error_reported(
+    site: Path, write_plan, run
+) -> None:
+    """From PARALLEL_FROM plans on, plans are built by one process per core."""
+    count = mapsite.build.PARALLEL_FROM + 6
+    for i in range(count):
+        write_plan(f"plan-{i:03d}", VALID_PLAN.replace("title: ", f"title: Deal {i:03d} ", 1))
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    pages = sorted(p.parent.name for p in (site / "public").glob("*/index.html"))
+    assert pages == [f"plan-{i:03d}" for i in range(count)]
+    assert "Deal 042" in (site / "public" / "plan-042" / "index.html").read_text("utf-8")
+
+    write_plan("plan-007", VALID_PLAN.replace("due: 2026-12-01", "due: soon"))
+    write_plan("plan-050", VALID_PLAN.replace("title: ", "titel: "))
+    before = tree_hash(site / "public")
+    result = run("build", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "3 errors in 2 files"
+    assert "plans/plan-007.md:" in result.stderr and "plans/plan-050.md:" in result.stderr
+    assert tree_hash(site / "public") == before
