@@ -109,13 +109,10 @@ def load_site(root: Path, *, only: list[Path] | None = None, with_history: bool 
     site, paths, problems = load_settings(root, only, with_history=with_history)
     documents: list[Document] = []
     for path in paths:
-        try:
-            doc = load_plan(path, site.config.holidays)
-        except Invalid as exc:
-            problems += exc.problems
-            continue
-        problems += check_assets(doc, root)
-        documents.append(doc)
+        doc, found = load_checked(site, path)
+        problems += found
+        if doc is not None:
+            documents.append(doc)
     problems += slug_clashes([(d.slug, d.source.file) for d in documents])
     if problems:
         raise MapsiteError(problems)
@@ -142,6 +139,19 @@ def asset_exists(root: Path, name: str) -> bool:
     """Whether ``assets/NAME`` is a file inside the site's assets folder."""
     path = (root / ASSETS_DIR / name).resolve()
     return path.is_relative_to((root / ASSETS_DIR).resolve()) and path.is_file()
+
+
+def load_checked(site: Site, path: Path) -> tuple[Document | None, list[Problem]]:
+    """One plan file, loaded with the site's settings and its logos checked.
+
+    The document comes back only when it has no problem.
+    """
+    try:
+        doc = load_plan(path, site.config.holidays)
+    except Invalid as exc:
+        return None, exc.problems
+    problems = check_assets(doc, site.root)
+    return (None if problems else doc), problems
 
 
 def check_assets(doc: Document, root: Path) -> list[Problem]:
@@ -179,14 +189,9 @@ def build(
         pages = write_plans(writer, paths, problems)
         writer.write_common()
         if pdf:
-            from .pdf import PdfJob, print_pdfs  # Playwright and asyncio: only when printing
+            from .pdf import print_pdfs  # Playwright and asyncio: only when printing
 
-            jobs = [
-                PdfJob(tmp / p.slug / "index.html", tmp / p.slug / f"{p.slug}.pdf", p.title,
-                       p.seller, p.buyer, today)
-                for p in pages
-            ]  # fmt: skip
-            print_pdfs(jobs, site.config.page_size, chromium)
+            print_pdfs(pdf_jobs(pages, tmp, today), site.config.page_size, chromium)
     return BuildResult(out, len(pages))
 
 
@@ -199,6 +204,15 @@ class Page:
     title: str
     seller: str
     buyer: str
+
+    @classmethod
+    def of(cls, doc: Document) -> Page:
+        plan = doc.plan
+        return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name)
+
+    @property
+    def pdf_name(self) -> str:
+        return f"{self.slug}.pdf"
 
 
 PARALLEL_FROM = 64  # plans; below this, starting worker processes costs more than it saves
@@ -269,17 +283,11 @@ def _write_chunk(
     problems: list[Problem] = []
     pages: list[Page] = []
     for path in paths:
-        try:
-            doc = load_plan(path, writer.site.config.holidays)
-        except Invalid as exc:
-            problems += exc.problems
+        doc, found = load_checked(writer.site, path)
+        problems += found
+        if doc is None:
             continue
-        found = check_assets(doc, writer.site.root)
-        if found:
-            problems += found
-            continue
-        plan = doc.plan
-        pages.append(Page(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name))
+        pages.append(Page.of(doc))
         if problems or stop:
             continue  # the build fails anyway: keep checking, stop rendering
         try:
@@ -298,24 +306,20 @@ def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int
     return len(site.documents)
 
 
-def pdf_name(doc: Document) -> str:
-    return f"{doc.slug}.pdf"
-
-
-def pdf_jobs(site: Site, dest: Path, today: date, out: Path | None = None) -> list[PdfJob]:
+def pdf_jobs(pages: list[Page], dest: Path, today: date, out: Path | None = None) -> list[PdfJob]:
     """One PDF per plan page in ``dest``: beside the page, or in ``out`` when given."""
     from .pdf import PdfJob
 
     return [
         PdfJob(
-            html=dest / doc.slug / "index.html",
-            out=(out or dest / doc.slug) / pdf_name(doc),
-            title=doc.plan.title,
-            author=doc.plan.seller.name,
-            subject=doc.plan.buyer.name,
+            html=dest / page.slug / "index.html",
+            out=(out or dest / page.slug) / page.pdf_name,
+            title=page.title,
+            author=page.seller,
+            subject=page.buyer,
             as_of=today,
         )
-        for doc in site.documents
+        for page in pages
     ]
 
 
@@ -335,7 +339,7 @@ def print_plans(
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mapsite-pdf-") as tmp:
         write_site(site, Path(tmp), today)
-        jobs = pdf_jobs(site, Path(tmp), today, out)
+        jobs = pdf_jobs([Page.of(doc) for doc in site.documents], Path(tmp), today, out)
         print_pdfs(jobs, site.config.page_size, chromium)
     return [job.out for job in jobs]
 
@@ -379,7 +383,7 @@ class SiteWriter:
             self.site.config,
             self.md,
             self.site.last_update(doc),
-            pdf_name(doc) if self.pdf else None,
+            Page.of(doc).pdf_name if self.pdf else None,
         )
         with template_errors():
             template = self.env.get_template("plan.html")

@@ -11,7 +11,6 @@ from datetime import date
 from . import schedule
 from .build import Site
 from .load import Document
-from .model import Status
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Row:
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:
-        rank = {"stalled": 0, "at risk": 1, "on track": 2}[self.health]
+        rank = schedule.HEALTH_RANK[self.health]
         return (rank, -self.days_late, -self.overdue_buyer_steps, self.buyer.casefold())
 
 
@@ -51,8 +50,7 @@ def row(doc: Document, today: date, last_update: date | None) -> Row:
     overdue_buyer = sum(
         1
         for (mi, si), step in zip(buyer_keys, buyer_steps, strict=True)
-        if step.status is not Status.DONE
-        and schedule.days_overdue(step, dates.due((mi, si)), today)
+        if schedule.days_overdue(step, dates.due((mi, si)), today)
     )
     upcoming = schedule.next_up(plan, dates, projection, 1)
     next_step = next_owner = next_due = None

@@ -371,10 +371,9 @@ class Health:
     def label(self) -> str:
         return self.state.capitalize()
 
-    @property
-    def rank(self) -> int:
-        """0 for the worst: sorts stalled deals first."""
-        return {"stalled": 0, "at risk": 1, "on track": 2}[self.state]
+
+HEALTH_RANK: dict[str, int] = {"stalled": 0, "at risk": 1, "on track": 2}
+"""0 for the worst: reports sort stalled deals first."""
 
 
 def health(

@@ -30,10 +30,10 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import ASSETS_DIR, PLANS_DIR, Site, SiteWriter, check_assets, load_site
+from .build import ASSETS_DIR, PLANS_DIR, Site, SiteWriter, load_checked, load_site, slug_clashes
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
-from .load import Invalid, display_path, load_plan
+from .load import display_path
 
 DEBOUNCE = 0.1  # editors' multi-write saves land within a few ms of each other
 SETTLE = 0.02  # after a close-write event the file is complete: almost no wait
@@ -110,19 +110,11 @@ class DevSite:
             if not path.is_file():
                 docs.pop(path, None)
                 continue
-            try:
-                doc = load_plan(path, self.site.config.holidays)
-            except Invalid as exc:
-                self.plan_errors[path] = exc.problems
-                continue
-            problems = check_assets(doc, self.root)
-            clash = next((d for p, d in docs.items() if d.slug == doc.slug and p != path), None)
-            if clash is not None:
-                problems.append(
-                    Problem(doc.source.file, 1, 1, "", f"page name '{doc.slug}' is already "
-                            f"used by {clash.source.file}", "rename one of the files")
-                )  # fmt: skip
-            if problems:
+            doc, problems = load_checked(self.site, path)
+            if doc is not None:
+                others = [(d.slug, d.source.file) for p, d in docs.items() if p != path]
+                problems = slug_clashes([*others, (doc.slug, doc.source.file)])
+            if doc is None or problems:
                 self.plan_errors[path] = problems
                 continue
             docs[path] = doc
