@@ -264,16 +264,17 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
     """
     cache: dict[tuple[Any, ...], Markup] = {}
 
+    def render(*args: Any) -> Markup:
+        return Markup(getattr(env.get_template(ICONS).module, name)(*args))
+
     def call(*args: Any) -> Markup:
         key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
         try:
+            if key not in cache:
+                cache[key] = render(*args)
             return cache[key]
-        except KeyError:
-            pass
         except TypeError:  # unhashable arguments: no caching
-            return Markup(getattr(env.get_template(ICONS).module, name)(*args))
-        cache[key] = Markup(getattr(env.get_template(ICONS).module, name)(*args))
-        return cache[key]
+            return render(*args)
 
     return call
 
