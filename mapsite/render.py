@@ -16,6 +16,14 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+try:
+    from markupsafe import _escape_inner  # markupsafe 3: C speedups or its Python twin
+except ImportError:  # pragma: no cover - markupsafe 2
+
+    def _escape_inner(s: str, /) -> str:
+        return str(Markup.escape(s))
+
+
 from . import schedule
 from .config import SiteConfig
 from .load import Document
@@ -223,6 +231,26 @@ def build_view(
     )
 
 
+def _output_escape(value: Any) -> str:
+    """What ``{{ value }}`` writes: markupsafe's escape without wrapping every result in
+    a new Markup object, which the output never needs (a sixth of a page's render time)."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()  # type: ignore[no-any-return]
+    return _escape_inner(str(value))
+
+
+class _Template(jinja2.Template):
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]
+        template = super().from_code(environment, code, globals, uptodate)
+        # Jinja calls ``escape`` only around output (``{{ }}``), and looks it up in the
+        # compiled template's module globals
+        template.root_render_func.__globals__["escape"] = _output_escape
+        return template
+
+
 def make_environment(
     theme: Theme, today: date, static_url: Callable[[str], str], md: MarkdownIt
 ) -> jinja2.Environment:
@@ -237,6 +265,7 @@ def make_environment(
         # theme changes): no need to stat every template on every page
         auto_reload=False,
     )
+    env.template_class = _Template
     env.filters["date"] = lambda d: format_date(d, today)
     env.filters["relative"] = lambda d: relative(d, today)
     env.filters["duration"] = duration
