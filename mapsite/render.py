@@ -103,7 +103,7 @@ class StepView:
     side: schedule.Side
     overdue_days: int
     critical: bool
-    owners: list[Stakeholder | str]
+    owners: tuple[Stakeholder | str, ...]
     """Each owner as a stakeholder when named in the plan, else the bare name."""
 
     @property
@@ -189,7 +189,7 @@ def build_view(
             side=schedule.step_side(step, people),
             overdue_days=schedule.days_overdue(step, dates.due(key), today),
             critical=key in projection.critical,
-            owners=[people.get(name.casefold(), name) for name in step.owner],
+            owners=tuple(people.get(name.casefold(), name) for name in step.owner),
         )
 
     current = schedule.current_milestone(plan)
@@ -276,9 +276,12 @@ def make_environment(
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES
     env.globals["static"] = static_url
     env.globals["today"] = today
-    env.globals["icon"] = memo_macro(env, "svg")
-    for name in ("status", "critical", "owner_list", "due"):
-        env.globals[name] = memo_macro(env, name)
+    # the theme's icons.html macros, as filters: Jinja calls a filter directly, while a
+    # global goes through Context.call, which cost more than the cached macro itself
+    env.filters["icon"] = memo_macro(env, "svg")
+    for name in ("status", "owner_list", "due"):
+        env.filters[name] = memo_macro(env, name)
+    env.globals["critical"] = memo_macro(env, "critical")
     return env
 
 
@@ -297,13 +300,20 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
         return Markup(getattr(env.get_template(ICONS).module, name)(*args))
 
     def call(*args: Any) -> Markup:
-        key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
         try:
-            if key not in cache:
-                cache[key] = render(*args)
-            return cache[key]
-        except TypeError:  # unhashable arguments: no caching
-            return render(*args)
+            result = cache.get(args)
+        except TypeError:  # a list among the arguments: cache it by its items
+            key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+            try:
+                result = cache.get(key)
+            except TypeError:  # still unhashable: no caching
+                return render(*args)
+            if result is None:
+                result = cache[key] = render(*args)
+            return result
+        if result is None:
+            result = cache[args] = render(*args)
+        return result
 
     return call
 
