@@ -8,6 +8,8 @@ problems, so one run can report every error in every plan.
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 import types
 import typing
@@ -82,10 +84,18 @@ class Invalid(Exception):
 
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
+    cwd = os.getcwd()
+    folder = _real_dir(os.path.join(cwd, path.parent))  # the key must not depend on the cwd
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((folder / path.name).relative_to(_real_dir(cwd)))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_dir(folder: str) -> Path:
+    """A folder with symlinks resolved; a build asks this for every plan of one folder."""
+    return Path(folder).resolve()
 
 
 def slug_for(path: Path) -> str:

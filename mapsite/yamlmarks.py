@@ -8,7 +8,9 @@ instead of an exception.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import yaml
@@ -131,37 +133,49 @@ def _mark(node: yaml.Node) -> Mark:
     return Mark(node.start_mark.line, node.start_mark.column)
 
 
-_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
-    if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+    # Most values are plain text: those are taken straight from the node, without a
+    # call or a path of their own (the path is only needed for a problem).
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR else _scalar(node, loc, out)
+    if node.tag != (_MAP if kind is yaml.MappingNode else _SEQ):
         out.problems.append((_mark(node), loc, _unsupported_tag(node.tag), "remove the tag"))
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        lines: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                out.problems.append((_mark(key_node), loc, "field names must be plain text", ""))
-                continue
-            key = key_node.value  # `2027:` or `yes:` stay the text the user wrote
-            if key in lines:
-                first = lines[key] + out.first_line + 1
-                out.problems.append(
-                    (
-                        _mark(key_node),
-                        (*loc, key),
-                        f"duplicate field '{key}' (already set on line {first})",
-                        "keep one of them",
-                    )
-                )
-                continue
-            lines[key] = key_node.start_mark.line
+    if kind is yaml.SequenceNode:
+        return [
+            item.value
+            if type(item) is yaml.ScalarNode and item.tag == _STR
+            else _convert(item, (*loc, i), out)
+            for i, item in enumerate(node.value)
+        ]
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode:
+            out.problems.append((_mark(key_node), loc, "field names must be plain text", ""))
+            continue
+        key = key_node.value  # `2027:` or `yes:` stay the text the user wrote
+        if key in result:
+            out.problems.append(_duplicate(node, key_node, loc, out.first_line))
+        elif type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
+            result[key] = value_node.value
+        else:
             result[key] = _convert(value_node, (*loc, key), out)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*loc, i), out) for i, item in enumerate(node.value)]
-    return _scalar(node, loc, out)
+    return result
+
+
+def _duplicate(
+    mapping: yaml.MappingNode, key_node: yaml.ScalarNode, loc: Loc, first_line: int
+) -> tuple[Mark, Loc, str, str]:
+    key = key_node.value
+    first = next(k for k, _ in mapping.value if k.value == key).start_mark.line + first_line + 1
+    message = f"duplicate field '{key}' (already set on line {first})"
+    return (_mark(key_node), (*loc, key), message, "keep one of them")
 
 
 _PLAIN_TAGS = {
@@ -170,8 +184,11 @@ _PLAIN_TAGS = {
 
 
 def _scalar(node: yaml.ScalarNode, loc: Loc, out: Marked) -> Any:
-    if node.tag == _STR:
-        return node.value  # most values: skip the constructor's machinery
+    if node.tag == _TIMESTAMP and _ISO_DATE.match(node.value):
+        try:
+            return date.fromisoformat(node.value)  # the usual `due: 2027-01-15`, in C
+        except ValueError:
+            pass  # `2026-13-45`: the constructor below keeps the text
     try:
         return _constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError):
