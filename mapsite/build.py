@@ -216,6 +216,7 @@ class Page:
 
 
 PARALLEL_FROM = 64  # plans; below this, starting worker processes costs more than it saves
+CHUNK = 25  # plans a worker takes at a time (about 0.1 s of work)
 
 
 def write_plans(
@@ -232,7 +233,9 @@ def write_plans(
         found, pages = _write_chunk(writer, paths, stop=bool(problems))
         problems += found
     else:
-        chunks = [paths[i :: workers * 4] for i in range(workers * 4)]
+        # small chunks, so that no worker is left with a long one at the end
+        count = max(workers * 4, len(paths) // CHUNK)
+        chunks = [paths[i::count] for i in range(count)]
         pages = []
         with _worker_pool(writer, workers) as pool:
             for chunk_problems, chunk_pages in pool.map(_write_chunk_in_worker, chunks):
