@@ -223,6 +223,12 @@ def _status(rng: random.Random, due: date) -> str | None:
     return rng.choices([None, "todo", "in progress"], [70, 20, 10])[0]
 
 
+def _token(rng: random.Random) -> str:
+    """A share token like ``mapsite new`` writes, but from the seeded generator."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return rng.choice(alphabet[:52]) + "".join(rng.choice(alphabet) for _ in range(21))
+
+
 def plan_text(rng: random.Random, buyer: str, seller: str) -> str:
     """One plan file: about 60 lines of front matter (one line per step) and a short body."""
     buyer_domain = buyer.split()[0].lower()
@@ -248,6 +254,7 @@ def plan_text(rng: random.Random, buyer: str, seller: str) -> str:
         f"title: {rng.choice(PROJECTS)}",
         f"buyer: {{name: {buyer}, logo: logos/{buyer_domain}.svg}}",
         f"seller: {{name: {seller}, logo: logos/{seller_domain}.svg}}",
+        f"share: {{token: {_token(rng)}}}",
         f"go_live: {go_live.isoformat()}",
         f"compelling_event: {buyer}'s {team} team must run on the new process before the "
         f"{go_live:%B} planning cycle.",

@@ -7,6 +7,7 @@ previous site untouched.
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import dataclasses
 import functools
@@ -16,7 +17,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -70,6 +71,7 @@ def load_settings(
     """
     problems: list[Problem] = []
     asset_exists.cache_clear()  # the dev server loads the same site again after changes
+    asset_bytes.cache_clear()
     try:
         config, config_source = load_config(root)
     except Invalid as exc:
@@ -113,25 +115,31 @@ def load_site(root: Path, *, only: list[Path] | None = None, with_history: bool 
         problems += found
         if doc is not None:
             documents.append(doc)
-    problems += slug_clashes([(d.slug, d.source.file) for d in documents])
+    problems += token_clashes([(plan_tokens(d), d.source.file) for d in documents])
     if problems:
         raise MapsiteError(problems)
     return dataclasses.replace(site, documents=documents)
 
 
-def slug_clashes(pages: list[tuple[str, str]]) -> list[Problem]:
-    """Two plan files whose names give the same page address."""
+def token_clashes(plans: list[tuple[tuple[str, ...], str]]) -> list[Problem]:
+    """Two plan files with a share token in common (current or previous): one link
+    cannot lead to two plans."""
     first: dict[str, str] = {}
     problems = []
-    for slug, file in pages:
-        if slug in first:
-            problems.append(
-                Problem(file, 1, 1, "", f"page name '{slug}' is already used by {first[slug]}",
-                        "rename one of the files")
-            )  # fmt: skip
-        else:
-            first[slug] = file
+    for tokens, file in plans:
+        for token in tokens:
+            if token in first and first[token] != file:
+                problems.append(
+                    Problem(file, 1, 1, "share.token",
+                            f"the share token '{token}' is also used by {first[token]}",
+                            f"give this plan a new link: mapsite rotate {file}")
+                )  # fmt: skip
+            first.setdefault(token, file)
     return problems
+
+
+def plan_tokens(doc: Document) -> tuple[str, ...]:
+    return (doc.plan.share.token, *doc.plan.share.previous)
 
 
 @functools.lru_cache(maxsize=1024)  # many plans share the seller's logo
@@ -139,6 +147,11 @@ def asset_exists(root: Path, name: str) -> bool:
     """Whether ``assets/NAME`` is a file inside the site's assets folder."""
     path = (root / ASSETS_DIR / name).resolve()
     return path.is_relative_to((root / ASSETS_DIR).resolve()) and path.is_file()
+
+
+@functools.lru_cache(maxsize=256)  # most plans share the seller's logo, some a buyer's
+def asset_bytes(root: Path, name: str) -> bytes:
+    return (root / ASSETS_DIR / name).read_bytes()
 
 
 def load_checked(site: Site, path: Path) -> tuple[Document | None, list[Problem]]:
@@ -185,34 +198,67 @@ def build(
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     _check_output(root, out)
     with _atomic_dir(out) as tmp:
-        writer = SiteWriter(site, tmp, today, pdf=pdf)
+        writer = SiteWriter(site, tmp, today, pdf=pdf, seal=True)
         pages = write_plans(writer, paths, problems)
-        writer.write_common()
+        writer.write_common(pages)
+        live = [page for page in pages if not page.expired]
         if pdf:
             from .pdf import print_pdfs  # Playwright and asyncio: only when printing
 
-            print_pdfs(pdf_jobs(pages, tmp, today), site.config.page_size, chromium)
+            print_pdfs(pdf_jobs(live, tmp, today), site.config.page_size, chromium)
+        for page in live:  # printed from the clear page, then both are encrypted
+            if page.password_env:
+                writer.seal_page(page)
     return BuildResult(out, len(pages))
 
 
 @dataclass(frozen=True)
 class Page:
-    """What the build needs to know of a rendered plan (cheap to pass between processes)."""
+    """What the build needs to know of a plan's page (cheap to pass between processes)."""
 
     slug: str
     file: str
     title: str
     seller: str
     buyer: str
+    token: str
+    """The page's folder: the plan's private link."""
+    previous: tuple[str, ...] = ()
+    expired: bool = False
+    """Past share.expires: the link shows the 'expired' page, and nothing of the plan."""
+    password_env: str | None = None
 
     @classmethod
-    def of(cls, doc: Document) -> Page:
-        plan = doc.plan
-        return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name)
+    def of(cls, doc: Document, today: date) -> Page:
+        plan, share = doc.plan, doc.plan.share
+        expired = share.expires is not None and share.expires < today
+        return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name,
+                   share.token, tuple(share.previous), expired, share.password_env)  # fmt: skip
 
     @property
     def pdf_name(self) -> str:
-        return f"{self.slug}.pdf"
+        # a protected plan's files say nothing about it until it is unlocked
+        return "plan.pdf" if self.password_env else f"{self.slug}.pdf"
+
+    @property
+    def gone(self) -> dict[str, str]:
+        """Links that answer 410 Gone, with the page they show."""
+        links = dict.fromkeys(self.previous, GONE_REPLACED)
+        if self.expired:
+            links[self.token] = GONE_EXPIRED
+        return links
+
+
+IMAGE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
+GONE_REPLACED = "replaced.html"
+GONE_EXPIRED = "expired.html"
 
 
 PARALLEL_FROM = 64  # plans; below this, starting worker processes costs more than it saves
@@ -242,7 +288,7 @@ def write_plans(
                 problems += chunk_problems
                 pages += chunk_pages
         pages.sort(key=lambda page: page.file)
-    problems += slug_clashes([(p.slug, p.file) for p in pages])
+    problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
     if problems:
         raise MapsiteError(problems)
     return pages
@@ -290,7 +336,9 @@ def _write_chunk(
         problems += found
         if doc is None:
             continue
-        pages.append(Page.of(doc))
+        pages.append(Page.of(doc, writer.today))
+        if writer.seal:
+            problems += password_problems(doc)
         if problems or stop:
             continue  # the build fails anyway: keep checking, stop rendering
         try:
@@ -300,12 +348,27 @@ def _write_chunk(
     return problems, pages
 
 
+def password_problems(doc: Document) -> list[Problem]:
+    """A protected plan is never published in the clear: its password must be set."""
+    name = doc.plan.share.password_env
+    if name is None or os.environ.get(name):
+        return []
+    return [
+        doc.source.problem(
+            ("share", "password_env"),
+            f"the environment variable {name} is not set, so the plan cannot be encrypted",
+            f"set {name} to the plan's password, e.g. in Netlify's environment variables, "
+            "or remove password_env",
+        )
+    ]
+
+
 def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int:
     """Render a loaded site into the empty folder ``dest``; return the number of plan pages."""
     writer = SiteWriter(site, dest, today, pdf=pdf)
     for doc in site.documents:
         writer.write_plan(doc)
-    writer.write_common()
+    writer.write_common([Page.of(doc, today) for doc in site.documents])
     return len(site.documents)
 
 
@@ -315,8 +378,8 @@ def pdf_jobs(pages: list[Page], dest: Path, today: date, out: Path | None = None
 
     return [
         PdfJob(
-            html=dest / page.slug / "index.html",
-            out=(out or dest / page.slug) / page.pdf_name,
+            html=dest / page.token / "index.html",
+            out=out / f"{page.slug}.pdf" if out else dest / page.token / page.pdf_name,
             title=page.title,
             author=page.seller,
             subject=page.buyer,
@@ -339,11 +402,20 @@ def print_plans(
     from .pdf import print_pdfs
 
     site = load_site(roots.pop(), only=[p.absolute() for p in paths])
+    missing = [problem for doc in site.documents for problem in password_problems(doc)]
+    if missing:
+        raise MapsiteError(missing)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mapsite-pdf-") as tmp:
         write_site(site, Path(tmp), today)
-        jobs = pdf_jobs([Page.of(doc) for doc in site.documents], Path(tmp), today, out)
+        pages = [p for p in (Page.of(doc, today) for doc in site.documents) if not p.expired]
+        jobs = pdf_jobs(pages, Path(tmp), today, out)
         print_pdfs(jobs, site.config.page_size, chromium)
+    for page, job in zip(pages, jobs, strict=True):
+        if page.password_env:  # the same protection as on the site
+            from .seal import encrypt_pdf
+
+            job.out.write_bytes(encrypt_pdf(job.out.read_bytes(), os.environ[page.password_env]))
     return [job.out for job in jobs]
 
 
@@ -363,12 +435,19 @@ class SiteWriter:
     """
 
     def __init__(
-        self, site: Site, dest: Path, today: date, *, pdf: bool = False, copy_files: bool = True
+        self,
+        site: Site,
+        dest: Path,
+        today: date,
+        *,
+        pdf: bool = False,
+        copy_files: bool = True,
+        seal: bool = False,
     ) -> None:
         self.site, self.dest, self.today, self.pdf = site, dest, today, pdf
+        self.seal = seal
+        """Publishing: protected plans need their password (the dev server shows them as is)."""
         self.static = copy_static(site.theme, dest / "static" if copy_files else None)
-        if copy_files and (site.root / ASSETS_DIR).is_dir():
-            shutil.copytree(site.root / ASSETS_DIR, dest / ASSETS_DIR, dirs_exist_ok=True)
         self.md = markdown_renderer()
         self.env = make_environment(site.theme, today, self._static_url, self.md)
         self.common = {"site": site.config, "theme": site.theme.name}
@@ -379,32 +458,98 @@ class SiteWriter:
             raise jinja2.TemplateRuntimeError(f"static file '{name}' not found in the theme")
         return f"{context['root']}static/{name}?v={self.static[name]}"
 
-    def render_plan(self, doc: Document) -> str:
+    def render_plan(self, doc: Document, logos: dict[str, str] | None = None) -> str:
+        page = Page.of(doc, self.today)
         view = build_view(
             doc,
             self.today,
             self.site.config,
             self.md,
             self.site.last_update(doc),
-            Page.of(doc).pdf_name if self.pdf else None,
+            page.pdf_name if self.pdf else None,
+            logos or {},
         )
         with template_errors():
             template = self.env.get_template("plan.html")
             return template.render(self.common, view=view, plan=doc.plan, root="../")
 
     def write_plan(self, doc: Document) -> Path:
-        page = self.dest / doc.slug / "index.html"
-        page.parent.mkdir(exist_ok=True)
-        page.write_text(self.render_plan(doc), encoding="utf-8")
-        return page
+        """The plan's page in its private folder (or the 'expired' page there), its logos
+        beside it, and the 'replaced' page at each of its previous links."""
+        page = Page.of(doc, self.today)
+        folder = self.dest / page.token
+        folder.mkdir(exist_ok=True)
+        if page.expired:
+            html = self.render_gone(GONE_EXPIRED, "../")
+        else:
+            html = self.render_plan(doc, self._logos(doc, folder, inline=bool(page.password_env)))
+        (folder / "index.html").write_text(html, encoding="utf-8")
+        for token in page.previous:
+            # for hosts without _redirects (and local viewing); Netlify answers 410
+            (self.dest / token).mkdir(exist_ok=True)
+            (self.dest / token / "index.html").write_text(
+                self.render_gone(GONE_REPLACED, "../"), encoding="utf-8"
+            )
+        return folder / "index.html"
 
-    def write_common(self) -> None:
-        """The neutral root page, the 404 page and robots.txt."""
+    def _logos(self, doc: Document, folder: Path, *, inline: bool) -> dict[str, str]:
+        """Each plan gets its own copies of its logos, with neutral names: a shared
+        assets/ folder would publish every buyer's logo to every buyer. A protected
+        plan carries them inside its encrypted page instead, as data: URLs."""
+        logos = {}
+        for side in ("buyer", "seller"):
+            name = getattr(doc.plan, side).logo
+            if not name:
+                continue
+            data = asset_bytes(self.site.root, name)
+            suffix = Path(name).suffix.lower()
+            if inline:
+                kind = IMAGE_TYPES.get(suffix, "application/octet-stream")
+                logos[side] = f"data:{kind};base64,{base64.b64encode(data).decode()}"
+            else:
+                (folder / f"logo-{side}{suffix}").write_bytes(data)
+                logos[side] = f"logo-{side}{suffix}"
+        return logos
+
+    def seal_page(self, page: Page) -> None:
+        """Replace a protected plan's page (and PDF) with encrypted ones."""
+        from . import seal
+
+        password = os.environ[page.password_env or ""]
+        folder = self.dest / page.token
+        clear = (folder / "index.html").read_text(encoding="utf-8")
+        sealed = seal.seal(clear, password)
+        with template_errors():
+            html = self.env.get_template("locked.html").render(
+                self.common, sealed=sealed, root="../"
+            )
+        (folder / "index.html").write_text(html, encoding="utf-8")
+        pdf = folder / page.pdf_name
+        if pdf.exists():
+            pdf.write_bytes(seal.encrypt_pdf(pdf.read_bytes(), password))
+
+    def render_gone(self, name: str, root: str) -> str:
+        reason = "replaced" if name == GONE_REPLACED else "expired"
+        with template_errors():
+            return self.env.get_template("gone.html").render(self.common, reason=reason, root=root)
+
+    def write_common(self, pages: Sequence[Page] = ()) -> None:
+        """The neutral root, 404 and gone pages, robots.txt, and _redirects: the links
+        that answer 410 Gone (old tokens after a rotation, expired plans)."""
         with template_errors():
             for name in ("index.html", "404.html"):
                 html = self.env.get_template(name).render(self.common, root="")
                 (self.dest / name).write_text(html, encoding="utf-8")
+        for name in (GONE_REPLACED, GONE_EXPIRED):
+            (self.dest / name).write_text(self.render_gone(name, ""), encoding="utf-8")
         (self.dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+        rules = sorted((token, name) for page in pages for token, name in page.gone.items())
+        lines = [f"/{token}/*  /{name}  410!" for token, name in rules]
+        (self.dest / "_redirects").write_text(
+            "# Links that were replaced or expired: a neutral page with 410 Gone\n"
+            + "".join(f"{line}\n" for line in lines),
+            encoding="utf-8",
+        )
 
 
 def copy_static(theme: themes.Theme, dest: Path | None) -> dict[str, str]:

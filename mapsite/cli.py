@@ -206,6 +206,49 @@ def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: boo
 
 
 @main.command()
+@click.argument(
+    "plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def rotate(plans: tuple[Path, ...]) -> None:
+    """Give plans a new private link: mapsite rotate plans/northwind.md
+
+    Writes a new random share token into each plan's front matter (or adds one) and
+    keeps the old token under share.previous: after the next build, the old link
+    answers 410 Gone with a neutral page. Send the buyer the new link (mapsite links).
+    """
+    from .share import rotate as rotate_token
+
+    for path in plans:
+        old, new = rotate_token(path)
+        what = "replaced the share token" if old else "added a share token"
+        click.echo(f"{display_path(path)}: {what}; new link path /{new}/")
+
+
+@main.command()
+@SITE
+@today_option
+def links(site: Path, today: datetime | None) -> None:
+    """Print each plan's private link, to send to its buyer.
+
+    The address comes from base_url in mapsite.yml, or from Netlify's URL variable
+    during a Netlify build.
+    """
+    from .share import base_url, link_of
+
+    loaded = load_site(site, with_history=False)
+    base = base_url(loaded.config.base_url)
+    found = [link_of(d.source.file, d.plan, base, _today(today)) for d in loaded.documents]
+    width = max(len(link.file) for link in found)
+    for link in found:
+        note = f"  ({link.note})" if link.note else ""
+        click.echo(f"{link.file:<{width}}  {link.url}{note}")
+    if base is None:
+        click.echo(
+            "note: no base_url in mapsite.yml (and no Netlify URL): links are paths only", err=True
+        )
+
+
+@main.command()
 @SITE
 @today_option
 @format_option("table", "csv", "json")

@@ -354,6 +354,8 @@ def _problem(model: type[BaseModel], source: Source, err: Any) -> Problem:
     kind = err["type"]
     value = err.get("input")
     message, hint, on_key = _explain(model, loc, kind, value, err)
+    if loc in (("share",), ("share", "token")) and kind in ("missing", "string_pattern_mismatch"):
+        hint = f"give the plan a private link with: mapsite rotate {source.file}"
     if kind == "missing":
         # point at the mapping that lacks the field
         line, column = source.locate(loc[:-1])
@@ -393,6 +395,18 @@ def _explain(
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"{describe(value)} is not a valid {name}", f"use {expected}", False
+    if kind == "string_pattern_mismatch" and (name == "token" or loc[:2] == ("share", "previous")):
+        return (
+            f"{describe(value)} is not a share token",
+            "a token is 22 or more letters, digits, '-' and '_'",
+            False,
+        )
+    if kind == "string_pattern_mismatch" and name == "password_env":
+        return (
+            f"{describe(value)} is not an environment variable name",
+            "use letters, digits and '_', e.g. NORTHWIND_PASSWORD",
+            False,
+        )
     if kind == "string_pattern_mismatch" and name == "id":
         return (
             f"{describe(value)} is not a valid id",

@@ -97,6 +97,10 @@ DateSpec = Annotated[
         }
     ),
 ]
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{22,}$"
+Token = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TOKEN_PATTERN)]
+"""The random part of a private link: 22 or more URL-safe characters (128 bits or more)."""
+EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, to_upper=True)]
 """A holiday country code; 'us' and 'US' alike."""
 LintCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -179,6 +183,20 @@ class Risk(Model):
     owner: Text | None = None
 
 
+class Share(Model):
+    """How the plan is shared: its private link, and optionally an end date and a password."""
+
+    token: Token
+    """Random part of the plan's private link, /TOKEN/ (mapsite new and mapsite rotate write it)."""
+    previous: list[Token] = Field(default_factory=list)
+    """Tokens this plan had before (mapsite rotate keeps them): their links answer 410 Gone."""
+    expires: date | None = None
+    """After this date the link shows a neutral 'no longer available' page (410 Gone)."""
+    password_env: EnvName | None = None
+    """Name of an environment variable holding the page's password (set it in Netlify's
+    settings, never in the repo). The page and its PDF are then published encrypted."""
+
+
 class LintSettings(Model):
     """Which best-practice rules to silence."""
 
@@ -192,6 +210,8 @@ class Plan(Model):
     title: Text
     buyer: Party
     seller: Party
+    share: Share
+    """The plan's private link (mapsite new writes one; mapsite rotate replaces it)."""
     go_live: date | None = None
     """The date the buyer wants to be live."""
     compelling_event: Text | None = None

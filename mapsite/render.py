@@ -157,6 +157,8 @@ class PlanView:
     extra: dict[str, Any] = field(default_factory=dict)
     pdf: str | None = None
     """File name of the plan's PDF beside the page, when one is printed."""
+    logos: dict[str, str] = field(default_factory=dict)
+    """'buyer' and 'seller' -> the logo's address, relative to the page."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -170,6 +172,7 @@ def build_view(
     md: MarkdownIt,
     last_update: date | None,
     pdf: str | None = None,
+    logos: dict[str, str] | None = None,
 ) -> PlanView:
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
@@ -228,6 +231,7 @@ def build_view(
         other_people=[p for p in plan.stakeholders if p.side is None],
         extra=plan.extra,
         pdf=pdf,
+        logos=logos or {},
     )
 
 

@@ -14,6 +14,7 @@ from .build import PLANS_DIR
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
 from .load import Invalid, display_path, find_plans, load_plan
+from .share import new_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -89,6 +90,7 @@ def render_plan_template(buyer: str, seller: str, today: date) -> str:
         buyer=buyer.strip() or "Buyer",
         seller=seller.strip() or "Your company",
         today=today.isoformat(),
+        token=new_token(),
         step1=weeks(1),
         step2=weeks(3),
         validated=weeks(4),

@@ -30,7 +30,17 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import ASSETS_DIR, PLANS_DIR, Site, SiteWriter, load_checked, load_site, slug_clashes
+from .build import (
+    ASSETS_DIR,
+    PLANS_DIR,
+    Page,
+    Site,
+    SiteWriter,
+    load_checked,
+    load_site,
+    plan_tokens,
+    token_clashes,
+)
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
 from .load import display_path
@@ -80,7 +90,7 @@ class DevSite:
                 writer = SiteWriter(site, out, self.today())
                 for doc in site.documents:
                     writer.write_plan(doc)
-                writer.write_common()
+                writer.write_common([Page.of(d, writer.today) for d in site.documents])
             except BaseException:
                 shutil.rmtree(out, ignore_errors=True)
                 raise
@@ -112,8 +122,8 @@ class DevSite:
                 continue
             doc, problems = load_checked(self.site, path)
             if doc is not None:
-                others = [(d.slug, d.source.file) for p, d in docs.items() if p != path]
-                problems = slug_clashes([*others, (doc.slug, doc.source.file)])
+                others = [(plan_tokens(d), d.source.file) for p, d in docs.items() if p != path]
+                problems = token_clashes([*others, (plan_tokens(doc), doc.source.file)])
             if doc is None or problems:
                 self.plan_errors[path] = problems
                 continue
@@ -125,7 +135,7 @@ class DevSite:
         site = dataclasses.replace(self.site, documents=sorted(docs.values(), key=lambda d: d.path))
         with self.lock:
             assert self.out is not None
-            live = {d.slug for d in site.documents}
+            live = {token for d in site.documents for token in plan_tokens(d)}
             for folder in self.out.iterdir():  # pages of deleted or renamed plans
                 if (
                     folder.is_dir()
@@ -353,7 +363,7 @@ def dev_index(dev: DevSite) -> str:
         docs = list(dev.site.documents) if dev.site else []
         tag = dev.tag
     items = "".join(
-        f'<li><a href="/{html.escape(d.slug)}/">{html.escape(d.plan.buyer.name)}</a>'
+        f'<li><a href="/{html.escape(d.plan.share.token)}/">{html.escape(d.plan.buyer.name)}</a>'
         f" <span>{html.escape(d.plan.title)} · {html.escape(d.source.file)}</span></li>"
         for d in docs
     )

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from support import REPO as REPO
 from support import TODAY as TODAY
-from support import VALID_PLAN
+from support import VALID_PLAN, with_token
 
 from mapsite.cli import main
 
@@ -54,12 +54,16 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def write_plan(site: Path) -> Callable[..., Path]:
-    """``write_plan("northwind", text)`` writes ``plans/northwind.md`` (a valid plan by default)."""
+    """``write_plan("northwind", text)`` writes ``plans/northwind.md`` (a valid plan by default).
 
-    def write(name: str, text: str = VALID_PLAN) -> Path:
+    A plan without a ``share:`` token gets one of its own (``support.token_for(name)``)
+    as its last front matter field; ``token=False`` writes the text as is.
+    """
+
+    def write(name: str, text: str = VALID_PLAN, *, token: bool = True) -> Path:
         path = site / "plans" / f"{name}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(with_token(text, name) if token else text, encoding="utf-8")
         return path
 
     return write

@@ -7,7 +7,10 @@ module named ``conftest``: ``from conftest import ...`` gets whichever was impor
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
@@ -41,6 +44,41 @@ milestones:
 
 Agreed on the kickoff call.
 """
+
+
+def token_for(name: str) -> str:
+    """A fixed share token per plan name: test plans get stable, distinct private links."""
+    return "T" + hashlib.sha256(name.encode()).hexdigest()[:23]
+
+
+def with_token(text: str, name: str) -> str:
+    """``text`` with a ``share:`` token added as the last front matter field, unless it
+    has one (or no closed front matter): line numbers above it stay as written."""
+    match = re.match(r"(---\r?\n(?:.*\n)*?)(---\r?\n|---$)", text)
+    if not match or re.search(r"^share:", match.group(1), re.M):
+        return text
+    try:
+        if not isinstance(
+            yaml.compose(match.group(1)[3:], Loader=yaml.SafeLoader), yaml.MappingNode
+        ):
+            return text  # front matter that is not a mapping stays as broken as it was
+    except yaml.YAMLError:
+        return text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    share = f"share:{newline}  token: {token_for(name)}{newline}"
+    return match.group(1) + share + text[len(match.group(1)) :]
+
+
+def page_of(public: Path, plan: str) -> Path:
+    """The built page of the plan file ``plans/PLAN.md`` (its folder is its share token)."""
+    from mapsite.load import load_plan
+
+    site = public.parent if (public.parent / "plans").is_dir() else REPO
+    for folder in (site / "plans", REPO / "plans"):
+        path = folder / f"{plan}.md"
+        if path.is_file():
+            return public / load_plan(path).plan.share.token / "index.html"
+    raise FileNotFoundError(plan)
 
 
 def tree_hash(root: Path) -> str:
