@@ -448,7 +448,7 @@ class SiteWriter:
         self.seal = seal
         """Publishing: protected plans need their password (the dev server shows them as is)."""
         self.static = copy_static(site.theme, dest / "static" if copy_files else None)
-        self.md = markdown_renderer()
+        self.md = markdown_renderer(site.config.markdown_html)
         self.env = make_environment(site.theme, today, self._static_url, self.md)
         self.common = {"site": site.config, "theme": site.theme.name}
 

@@ -28,6 +28,9 @@ class SiteConfig(Model):
     """Paper size for printing and PDFs."""
     next_up: int = Field(default=3, ge=1, le=10)
     """How many open steps the 'Next up' panel shows."""
+    markdown_html: bool = False
+    """Let plans' Markdown contain raw HTML. Only for sites whose every author is trusted:
+    HTML can run scripts and load from other hosts. Off by default."""
     holidays: Country | None = None
     """Country whose public holidays business days skip (e.g. US); a plan may override it."""
     lint: LintSettings = Field(default_factory=LintSettings)

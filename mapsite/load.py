@@ -378,6 +378,8 @@ def _explain(
         return f"unknown field '{name}'", hint, True
     if kind == "missing":
         return f"required field '{name}' is missing", f"add '{name}: ...'", False
+    if kind == "unsafe_url":
+        return err["msg"], "use an https:// link, or mailto: or tel:", False
     if kind == "date_spec":
         return err["msg"], OFFSET_HINT, False
     if kind == "date_spec_type":

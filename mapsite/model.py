@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,6 +20,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 from .dates import DateSpec as _DateSpec
 from .dates import Offset, parse_date_spec
@@ -97,6 +99,23 @@ DateSpec = Annotated[
         }
     ),
 ]
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+def safe_url(url: str) -> bool:
+    """http, https, mailto, tel or a relative address: never javascript:, data: and the like."""
+    lowered = "".join(url.split()).lower()  # browsers ignore tabs and newlines in a scheme
+    scheme = lowered.split(":", 1)[0] + ":" if ":" in lowered.split("/", 1)[0] else ""
+    return not scheme or lowered.startswith(SAFE_SCHEMES)
+
+
+def check_url(url: str) -> str:
+    if not safe_url(url):
+        raise PydanticCustomError("unsafe_url", "'{value}' is not a web address", {"value": url})
+    return url
+
+
+Url = Annotated[Text, AfterValidator(check_url)]
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{22,}$"
 Token = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TOKEN_PATTERN)]
 """The random part of a private link: 22 or more URL-safe characters (128 bits or more)."""
@@ -169,7 +188,7 @@ class Resource(Model):
     """A document or link the buyer needs."""
 
     title: Text
-    url: Text | None = None
+    url: Url | None = None
     owner: Text | None = None
     description: Text | None = None
 

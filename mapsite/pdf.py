@@ -101,7 +101,7 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                         await page.emulate_media(media="print", color_scheme="light")
                         await page.goto(job.html.as_uri(), wait_until="load")
                         font = await page.evaluate(PREPARE_PAGE) or BAND_FONT
-                        await page.emulate_media(media="screen")
+                        await page.emulate_media(media="null")  # printing uses print media
                         loaded = job.html
                     await page.evaluate(SWAP_BODY, job.html.read_text(encoding="utf-8"))
                     data = await page.pdf(

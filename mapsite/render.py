@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markupsafe import Markup
 
 try:
@@ -27,25 +28,33 @@ except ImportError:  # pragma: no cover - markupsafe 2
 from . import schedule
 from .config import SiteConfig
 from .load import Document
-from .model import Milestone, Plan, Stakeholder, Step
+from .model import Milestone, Plan, Stakeholder, Step, safe_url
 from .themes import Theme
 
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
 
 
-def markdown_renderer() -> MarkdownIt:
-    """CommonMark plus tables; raw HTML off and links limited to safe schemes."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+def markdown_renderer(allow_html: bool = False) -> MarkdownIt:
+    """CommonMark plus tables; links limited to safe schemes and opened without a
+    referrer; images shown as links (a page loads nothing from other hosts). Raw HTML
+    only when the site allows it (markdown_html: true, for trusted authors only)."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True}).enable(
         ["table", "strikethrough", "replacements", "smartquotes"]
     )
+    md.validateLink = safe_url  # type: ignore[method-assign]
 
-    def validate_link(url: str) -> bool:
-        lowered = url.strip().lower()
-        scheme = lowered.split(":", 1)[0] + ":" if ":" in lowered.split("/", 1)[0] else ""
-        return not scheme or lowered.startswith(SAFE_SCHEMES)
+    def link_open(tokens: Any, idx: int, options: Any, env: Any) -> str:
+        tokens[idx].attrSet("rel", "noopener noreferrer")
+        return md.renderer.renderToken(tokens, idx, options, env)  # type: ignore[no-any-return]
 
-    md.validateLink = validate_link  # type: ignore[method-assign]
+    def image(tokens: Any, idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        src = escape_html(token.attrGet("src") or "")
+        alt = escape_html(md.renderer.renderInlineAsText(token.children or [], options, env))
+        return f'<a href="{src}" rel="noopener noreferrer">{alt or src}</a>'
+
+    md.renderer.rules["link_open"] = link_open
+    md.renderer.rules["image"] = image
     return md
 
 
@@ -276,6 +285,7 @@ def make_environment(
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials
+    env.filters["safe_url"] = lambda url: url if url and safe_url(url) else None
     env.filters["tel"] = lambda phone: "".join(c for c in phone if c.isdigit() or c == "+")
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES
     env.globals["static"] = static_url

@@ -147,4 +147,9 @@ def init_site(directory: Path, today: date) -> list[Path]:
     (directory / ".gitignore").write_text("/public/\n", encoding="utf-8") if not (
         directory / ".gitignore"
     ).exists() else None
-    return [config, plan, directory / "assets", themes_dir / "README.md"]
+    written = [config, plan, directory / "assets", themes_dir / "README.md"]
+    netlify = directory / "netlify.toml"
+    if not netlify.exists():  # build settings and the private-site headers
+        netlify.write_text((TEMPLATES / "netlify.toml").read_text(encoding="utf-8"), "utf-8")
+        written.append(netlify)
+    return written
