@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import history, themes
+from . import brand, history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, Source, display_path, find_plans, load_plan
@@ -84,6 +84,16 @@ def load_settings(
     except themes.ThemeNotFound as exc:
         where = config_source.problem(("theme",), str(exc), exc.hint) if config_source else None
         problems.append(where or Problem(CONFIG_FILE, 1, 1, "theme", str(exc), exc.hint))
+    except Invalid as exc:  # a theme.yml with mistakes
+        problems += exc.problems
+    for loc, name in [(("brand", "logo"), config.brand.logo)] + [
+        (("brand", "font_files", i), f) for i, f in enumerate(config.brand.font_files)
+    ]:
+        if name and config_source and not asset_exists(root, name):
+            problems.append(
+                config_source.problem(loc, f"'{name}' not found in {ASSETS_DIR}/",
+                                      f"put the file at {ASSETS_DIR}/{name} or fix the path")
+            )  # fmt: skip
 
     plans_dir = root / PLANS_DIR
     paths = only if only is not None else find_plans(plans_dir) if plans_dir.is_dir() else []
@@ -448,9 +458,16 @@ class SiteWriter:
         self.seal = seal
         """Publishing: protected plans need their password (the dev server shows them as is)."""
         self.static = copy_static(site.theme, dest / "static" if copy_files else None)
+        self.brand = site_brand(site)
+        self.static |= write_brand(self.brand, site, dest / "static" if copy_files else None)
         self.md = markdown_renderer(site.config.markdown_html)
         self.env = make_environment(site.theme, today, self._static_url, self.md)
-        self.common = {"site": site.config, "theme": site.theme.name}
+        self.common = {
+            "site": site.config,
+            "theme": site.theme.name,
+            "stylesheets": [*site.theme.stylesheets, BRAND_CSS],
+            "brand": self.brand,
+        }
 
     @jinja2.pass_context
     def _static_url(self, context: jinja2.runtime.Context, name: str) -> str:
@@ -458,7 +475,9 @@ class SiteWriter:
             raise jinja2.TemplateRuntimeError(f"static file '{name}' not found in the theme")
         return f"{context['root']}static/{name}?v={self.static[name]}"
 
-    def render_plan(self, doc: Document, logos: dict[str, str] | None = None) -> str:
+    def render_plan(
+        self, doc: Document, logos: dict[str, str] | None = None, plan_css: str | None = None
+    ) -> str:
         page = Page.of(doc, self.today)
         view = build_view(
             doc,
@@ -468,6 +487,7 @@ class SiteWriter:
             self.site.last_update(doc),
             page.pdf_name if self.pdf else None,
             logos or {},
+            plan_css,
         )
         with template_errors():
             template = self.env.get_template("plan.html")
@@ -482,7 +502,11 @@ class SiteWriter:
         if page.expired:
             html = self.render_gone(GONE_EXPIRED, "../")
         else:
-            html = self.render_plan(doc, self._logos(doc, folder, inline=bool(page.password_env)))
+            logos = self._logos(doc, folder, inline=bool(page.password_env))
+            accent = doc.plan.buyer.accent
+            if accent:  # co-branding: the buyer's colour, from a file (CSP: no inline style)
+                (folder / PLAN_CSS).write_text(brand.plan_stylesheet(accent), encoding="utf-8")
+            html = self.render_plan(doc, logos, PLAN_CSS if accent else None)
         (folder / "index.html").write_text(html, encoding="utf-8")
         for token in page.previous:
             # for hosts without _redirects (and local viewing); Netlify answers 410
@@ -498,7 +522,7 @@ class SiteWriter:
         plan carries them inside its encrypted page instead, as data: URLs."""
         logos = {}
         for side in ("buyer", "seller"):
-            name = getattr(doc.plan, side).logo
+            name = getattr(doc.plan, side).logo or (self.brand.logo if side == "seller" else None)
             if not name:
                 continue
             data = asset_bytes(self.site.root, name)
@@ -550,6 +574,37 @@ class SiteWriter:
             + "".join(f"{line}\n" for line in lines),
             encoding="utf-8",
         )
+
+
+BRAND_CSS = "brand.css"
+PLAN_CSS = "plan.css"
+FONTS_DIR = "fonts"
+
+
+def site_brand(site: Site) -> brand.Brand:
+    """The theme's default tokens with the site's brand: over them."""
+    ours = site.config.brand.model_dump(exclude_none=True, exclude_defaults=True)
+    return brand.Brand.model_validate({**site.theme.tokens, **ours})
+
+
+def write_brand(tokens: brand.Brand, site: Site, static: Path | None) -> dict[str, str]:
+    """static/brand.css from the tokens, and the site's brand fonts beside it; returns
+    name -> content hash. Font files named in mapsite.yml come from assets/; those of
+    a theme.yml are already in the theme's static/."""
+    files: dict[str, bytes] = {}
+    urls = list(tokens.font_files)
+    if site.config.brand.font_files:
+        urls = []
+        for name in site.config.brand.font_files:
+            target = f"{FONTS_DIR}/{Path(name).name}"
+            files[target] = asset_bytes(site.root, name)
+            urls.append(target)
+    files[BRAND_CSS] = brand.stylesheet(tokens, urls).encode("utf-8")
+    for name, data in files.items():
+        if static is not None:
+            (static / name).parent.mkdir(parents=True, exist_ok=True)
+            (static / name).write_bytes(data)
+    return {name: hashlib.sha256(data).hexdigest()[:10] for name, data in files.items()}
 
 
 def copy_static(theme: themes.Theme, dest: Path | None) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .brand import Brand
 from .load import Invalid, Source, check_country, load_yaml_file
 from .model import Country, LintSettings, Model, Text
 
@@ -35,6 +36,8 @@ class SiteConfig(Model):
     """Country whose public holidays business days skip (e.g. US); a plan may override it."""
     lint: LintSettings = Field(default_factory=LintSettings)
     """Rules of 'mapsite check' silenced for every plan."""
+    brand: Brand = Field(default_factory=Brand)
+    """Brand tokens (colours, font, logo, radius) over the theme's own."""
 
 
 def load_config(site: Path) -> tuple[SiteConfig, Source | None]:

@@ -134,6 +134,12 @@ class Model(BaseModel):
     )
 
 
+HexColor = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+]
+"""A hex colour: #1f6feb or #16b."""
+
+
 class Party(Model):
     """One side of the deal."""
 
@@ -141,6 +147,8 @@ class Party(Model):
     """Company name, shown in the header."""
     logo: Text | None = None
     """Path of a logo image inside the site's assets/ folder, e.g. logos/northwind.svg."""
+    accent: HexColor | None = None
+    """The company's own colour, e.g. #0f766e: the buyer's people and steps wear it."""
 
 
 class Stakeholder(Model):

@@ -168,6 +168,8 @@ class PlanView:
     """File name of the plan's PDF beside the page, when one is printed."""
     logos: dict[str, str] = field(default_factory=dict)
     """'buyer' and 'seller' -> the logo's address, relative to the page."""
+    plan_css: str | None = None
+    """The plan's own stylesheet beside the page (the buyer's colour), if it has one."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -182,6 +184,7 @@ def build_view(
     last_update: date | None,
     pdf: str | None = None,
     logos: dict[str, str] | None = None,
+    plan_css: str | None = None,
 ) -> PlanView:
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
@@ -241,6 +244,7 @@ def build_view(
         extra=plan.extra,
         pdf=pdf,
         logos=logos or {},
+        plan_css=plan_css,
     )
 
 

@@ -1,8 +1,9 @@
 """Theme lookup: a site theme, the themes it extends, then the built-in ones.
 
 A theme is a folder with ``templates/``, ``static/`` and an optional ``theme.yml``
-(``extends: default``). Overriding is just an ordered list of folders handed to one
-Jinja loader, so a site theme holds only the files it changes.
+(``extends: default``, ``stylesheets``, default brand ``tokens``). Overriding is just
+an ordered list of folders handed to one Jinja loader, so a site theme holds only
+the files it changes.
 """
 
 from __future__ import annotations
@@ -10,9 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from pydantic import Field
+
+from .brand import Brand
+from .load import load_yaml_file
+from .model import Model, Text
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
+THEME_FILE = "theme.yml"
+
+
+class ThemeMeta(Model):
+    """A theme's theme.yml."""
+
+    name: Text | None = None
+    """Display name (default: the folder name)."""
+    description: Text | None = None
+    extends: Text | None = None
+    """The theme this one builds on (default: default; a built-in theme: none)."""
+    stylesheets: list[Text] = Field(default_factory=list)
+    """Files in this theme's static/ that every page links after its parent's."""
+    tokens: Brand = Field(default_factory=Brand)
+    """Default brand tokens; the site's brand: in mapsite.yml overrides them."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +40,25 @@ class Theme:
     name: str
     chain: tuple[Path, ...]
     """Theme folders, most specific first."""
+    meta: tuple[ThemeMeta, ...] = ()
+    """Each folder's theme.yml (defaults where there is none), in the order of ``chain``."""
+
+    @property
+    def stylesheets(self) -> list[str]:
+        """Static stylesheets every page links, the base theme's first: a theme adds its
+        own on top of its parent's, so it only writes the rules it changes."""
+        sheets: list[str] = []
+        for meta in reversed(self.meta):
+            sheets += [s for s in meta.stylesheets if s not in sheets]
+        return sheets
+
+    @property
+    def tokens(self) -> dict[str, object]:
+        """Default brand tokens: each theme's over its parent's."""
+        merged: dict[str, object] = {}
+        for meta in reversed(self.meta):
+            merged.update(meta.tokens.model_dump(exclude_none=True, exclude_defaults=True))
+        return merged
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -49,8 +88,12 @@ class ThemeNotFound(LookupError):
 
 
 def resolve(site: Path, name: str) -> Theme:
-    """Follow ``extends`` from the named theme down to a built-in one."""
+    """Follow ``extends`` from the named theme down to a built-in one.
+
+    Raises ``ThemeNotFound``, or ``load.Invalid`` for a theme.yml with mistakes.
+    """
     chain: list[Path] = []
+    metas: list[ThemeMeta] = []
     current: str | None = name
     while current is not None:
         folder = _find(site, current, skip=chain)
@@ -62,8 +105,10 @@ def resolve(site: Path, name: str) -> Theme:
                 )
             raise ThemeNotFound(f"theme '{current}' not found", hint)
         chain.append(folder)
-        current = _extends(folder)
-    return Theme(name, tuple(chain))
+        meta = _meta(folder)
+        metas.append(meta)
+        current = meta.extends
+    return Theme(name, tuple(chain), tuple(metas))
 
 
 def _find(site: Path, name: str, skip: list[Path]) -> Path | None:
@@ -75,12 +120,10 @@ def _find(site: Path, name: str, skip: list[Path]) -> Path | None:
     return None
 
 
-def _extends(folder: Path) -> str | None:
-    meta = folder / "theme.yml"
-    if not meta.is_file():
-        return None if folder.parent == BUILTIN_THEMES else "default"
-    data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
-    parent = data.get("extends") if isinstance(data, dict) else None
-    if parent is None and folder.parent != BUILTIN_THEMES:
-        return "default"
-    return str(parent) if parent else None
+def _meta(folder: Path) -> ThemeMeta:
+    builtin = folder.parent == BUILTIN_THEMES
+    path = folder / THEME_FILE
+    meta = load_yaml_file(path, ThemeMeta)[0] if path.is_file() else ThemeMeta()
+    if meta.extends is None and not builtin:
+        meta = meta.model_copy(update={"extends": "default"})  # a site theme builds on default
+    return meta

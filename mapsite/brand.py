@@ -1,0 +1,187 @@
+"""Brand tokens: a few colours, a font, a logo and a radius that restyle every page.
+
+Tokens come from the theme's ``theme.yml`` (its defaults) and the site's
+``mapsite.yml`` (``brand:``, which wins). They become CSS custom properties in a
+generated ``static/brand.css``, so marketing changes the look without a template
+edit. Colour pairs that text is set in are checked against WCAG AA.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from .model import HexColor as Color
+from .model import Model, Text
+
+Length = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^(?:0|\d+(?:\.\d+)?(?:px|rem|em))$")
+]
+
+
+class Brand(Model):
+    """The company's look: every field optional, each one a CSS custom property."""
+
+    primary: Color | None = None
+    """Main brand colour: links, buttons, progress bars, the current milestone (--brand-primary)."""
+    accent: Color | None = None
+    """Second colour, for highlights such as the go-live date (--brand-accent)."""
+    text: Color | None = None
+    """Body text colour (--brand-text)."""
+    background: Color | None = None
+    """Page background behind the cards (--brand-background)."""
+    font_family: Text | None = None
+    """Font of the whole page, e.g. Inter; system fonts follow as fallbacks (--brand-font)."""
+    font_files: list[Text] = Field(default_factory=list)
+    """Font files to publish with the site and declare with @font-face, e.g.
+    fonts/inter-400.woff2 (the weight and 'italic' are read from the file name).
+    In mapsite.yml: files in assets/; in a theme.yml: files in the theme's static/."""
+    logo: Text | None = None
+    """The seller's logo, a file in assets/, for plans that name none."""
+    radius: Length | None = None
+    """Corner radius of cards and buttons, e.g. 4px, 0.5rem or 0 (--brand-radius)."""
+
+
+# --- contrast ----------------------------------------------------------------------------
+
+DEFAULTS = {"text": "#151a2d", "background": "#f5f6fa", "surface": "#ffffff", "white": "#ffffff"}
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    hex_digits = color.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(c * 2 for c in hex_digits)
+    r, g, b = (int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return r, g, b
+
+
+def luminance(color: str) -> float:
+    """WCAG 2 relative luminance."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@dataclass(frozen=True)
+class LowContrast:
+    field: str
+    """The token to change."""
+    message: str
+
+
+AA_TEXT = 4.5
+
+
+def contrast_problems(brand: Brand) -> list[LowContrast]:
+    """Colour pairs the pages set text in, that fail WCAG AA (4.5:1 for body text)."""
+    text = brand.text or DEFAULTS["text"]
+    background = brand.background or DEFAULTS["background"]
+    pairs = [
+        ("text", "text", text, "background", background),
+        ("text", "text", text, "cards (white)", DEFAULTS["surface"]),
+    ]
+    if brand.primary:
+        pairs += [
+            ("primary", "white button text", DEFAULTS["white"], "primary", brand.primary),
+            ("primary", "primary links", brand.primary, "cards (white)", DEFAULTS["surface"]),
+        ]
+    if brand.accent:
+        pairs.append(("accent", "accent text", brand.accent, "cards (white)", DEFAULTS["surface"]))
+    found = []
+    for field, fore_name, fore, back_name, back in pairs:
+        ratio = contrast(fore, back)
+        if ratio < AA_TEXT:
+            found.append(
+                LowContrast(
+                    field,
+                    f"{fore_name} {fore} on {back_name} {back} has a contrast of {ratio:.2f}:1, "
+                    f"below WCAG AA's {AA_TEXT}:1",
+                )
+            )
+    return found
+
+
+# --- CSS ---------------------------------------------------------------------------------
+
+DARK_SURFACE = "#171b29"
+DARK_QUERY = "@media screen and (prefers-color-scheme: dark)"
+
+
+def _mix(color: str, other: str, amount: float) -> str:
+    a, b = _rgb(color), _rgb(other)
+    mixed = (round(255 * (x + (y - x) * amount)) for x, y in zip(a, b, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def for_dark(color: str) -> str:
+    """The colour lightened just enough to read on the dark theme's cards (AA)."""
+    for step in range(21):
+        mixed = _mix(color, "#ffffff", step / 20)
+        if contrast(mixed, DARK_SURFACE) >= AA_TEXT:
+            return mixed
+    return "#ffffff"
+
+
+FONT_TYPES = {".woff2": "woff2", ".woff": "woff", ".ttf": "truetype", ".otf": "opentype"}
+
+
+def font_face(family: str, url: str) -> str:
+    name = PurePosixPath(url).stem.lower()
+    weight = re.search(r"(?<!\d)([1-9]00)(?!\d)", name)
+    style = "italic" if "italic" in name else "normal"
+    kind = FONT_TYPES.get(PurePosixPath(url).suffix.lower(), "woff2")
+    return (
+        f'@font-face {{ font-family: "{family}"; src: url("{url}") format("{kind}"); '
+        f"font-weight: {weight.group(1) if weight else 400}; font-style: {style}; "
+        "font-display: swap; }"
+    )
+
+
+def stylesheet(brand: Brand, font_urls: list[str]) -> str:
+    """``static/brand.css``: the tokens as custom properties, and the brand font."""
+    lines = ["/* Generated by mapsite from the brand tokens: edit mapsite.yml, not this file. */"]
+    if brand.font_family:
+        lines += [font_face(brand.font_family, url) for url in font_urls]
+    props = {
+        "--brand-primary": brand.primary,
+        "--brand-accent": brand.accent,
+        "--brand-text": brand.text,
+        "--brand-background": brand.background,
+        "--brand-radius": brand.radius,
+        "--brand-font": f'"{brand.font_family}"' if brand.font_family else None,
+    }
+    body = "".join(f"  {name}: {value};\n" for name, value in props.items() if value)
+    if body:
+        lines.append(":root {\n" + body + "}")
+    dark = {
+        "--brand-primary-dark": for_dark(brand.primary) if brand.primary else None,
+        "--brand-accent-dark": for_dark(brand.accent) if brand.accent else None,
+    }
+    body = "".join(f"    {name}: {value};\n" for name, value in dark.items() if value)
+    if body:
+        lines.append(f"{DARK_QUERY} {{\n  :root {{\n{body}  }}\n}}")
+    return "\n".join(lines) + "\n"
+
+
+def plan_stylesheet(buyer_accent: str) -> str:
+    """A plan's own ``plan.css``: the buyer's colour (a stylesheet, not an inline style,
+    so the pages keep a strict Content-Security-Policy)."""
+    return (
+        f":root {{ --plan-buyer: {buyer_accent}; }}\n"
+        f"{DARK_QUERY} {{\n"
+        f"  :root {{ --plan-buyer-dark: {for_dark(buyer_accent)}; }}\n"
+        "}\n"
+    )
