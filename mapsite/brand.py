@@ -114,6 +114,19 @@ def contrast_problems(brand: Brand) -> list[LowContrast]:
     return found
 
 
+def accent_problems(accent: str) -> list[str]:
+    """A buyer colour is the background of white initials and a text colour on cards."""
+    pairs = [
+        (f"white initials on {accent}", DEFAULTS["white"], accent),
+        (f"{accent} text on white cards", accent, DEFAULTS["surface"]),
+    ]
+    return [
+        f"{what}: the contrast is {ratio:.2f}:1, below WCAG AA's {AA_TEXT}:1"
+        for what, fore, back in pairs
+        if (ratio := contrast(fore, back)) < AA_TEXT
+    ]
+
+
 # --- CSS ---------------------------------------------------------------------------------
 
 DARK_SURFACE = "#171b29"

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import traceback
@@ -59,6 +60,8 @@ class Site:
 class BuildResult:
     out: Path
     pages: int
+    warnings: list[Problem] = dataclasses.field(default_factory=list)
+    """Not errors: the build published anyway (brand colours with low contrast)."""
 
 
 def load_settings(
@@ -219,7 +222,7 @@ def build(
         for page in live:  # printed from the clear page, then both are encrypted
             if page.password_env:
                 writer.seal_page(page)
-    return BuildResult(out, len(pages))
+    return BuildResult(out, len(pages), brand_warnings(site))
 
 
 @dataclass(frozen=True)
@@ -587,6 +590,21 @@ def site_brand(site: Site) -> brand.Brand:
     return brand.Brand.model_validate({**site.theme.tokens, **ours})
 
 
+def brand_warnings(site: Site) -> list[Problem]:
+    """Brand colour pairs that fail WCAG AA, located at the token that sets the colour."""
+    found = []
+    for low in brand.contrast_problems(site_brand(site)):
+        hint = f"choose a {'darker' if low.field != 'background' else 'lighter'} {low.field}"
+        source = site.config_source
+        if source is not None and getattr(site.config.brand, low.field) is not None:
+            found.append(source.problem(("brand", low.field), low.message, hint))
+        else:
+            theme_file = site.theme.chain[0] / themes.THEME_FILE
+            found.append(Problem(display_path(theme_file), 1, 1, f"tokens.{low.field}",
+                                 low.message, hint))  # fmt: skip
+    return found
+
+
 def write_brand(tokens: brand.Brand, site: Site, static: Path | None) -> dict[str, str]:
     """static/brand.css from the tokens, and the site's brand fonts beside it; returns
     name -> content hash. Font files named in mapsite.yml come from assets/; those of
@@ -630,20 +648,35 @@ def template_errors() -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        file = exc.filename or exc.name or "template"
+        file = display_path(Path(exc.filename)) if exc.filename else exc.name or "template"
         raise MapsiteError(
             [Problem(file, exc.lineno, 1, "", exc.message or "syntax error")]
         ) from None
     except jinja2.TemplateNotFound as exc:
+        file, line = _template_frame(exc)
         raise MapsiteError(
-            [Problem(exc.name or "template", 1, 1, "", "template not found", "check the theme")]
-        ) from None
+            [Problem(file, line, 1, "", f"template '{exc.name}' not found",
+                     "check its name, and the theme it extends")]
+        ) from None  # fmt: skip
+    except jinja2.UndefinedError as exc:
+        file, line = _template_frame(exc)
+        message = re.sub(r"'[\w.]+\.(\w+) object'", r"\1", exc.message or str(exc))
+        raise MapsiteError(
+            [Problem(file, line, 1, "", f"undefined: {message}",
+                     "check the name; docs/theming.md lists the data templates receive")]
+        ) from None  # fmt: skip
     except jinja2.TemplateError as exc:
-        file, line = "template", 1
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
-                file, line = frame.filename, frame.lineno or 1
+        file, line = _template_frame(exc)
         raise MapsiteError([Problem(file, line, 1, "", exc.message or str(exc))]) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int]:
+    """The innermost template file and line in the traceback."""
+    file, line = "template", 1
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            file, line = display_path(Path(frame.filename)), frame.lineno or 1
+    return file, line
 
 
 def _check_output(root: Path, out: Path) -> None:

@@ -143,6 +143,9 @@ def build_command(
     start = time.perf_counter()
     one_shot()
     result = build(site, out, today=_today(today), pdf=pdf, chromium=chromium)
+    for warning in result.warnings:
+        where, _, rest = str(warning).partition(": ")
+        click.echo(f"{where}: warning: {rest}", err=True)
     took = time.perf_counter() - start
     plural = "s" if result.pages != 1 else ""
     click.echo(f"built {result.pages} plan{plural} into {display_path(result.out)} in {took:.2f} s")

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
-from . import schedule
-from .build import Site
+from . import brand, schedule
+from .build import Site, brand_warnings
 from .errors import MapsiteError, Problem
 from .load import Document, Source
 
@@ -316,6 +316,20 @@ def overdue(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
             )
 
 
+@rule("MAP018", "buyer-accent-contrast", "warning", "the buyer's colour is readable (WCAG AA)")
+def buyer_accent_contrast(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    accent = ctx.doc.plan.buyer.accent
+    if accent is None:
+        return
+    for pair in brand.accent_problems(accent):
+        yield ("buyer", "accent"), pair, "choose a darker colour"
+
+
+@rule("MAP019", "brand-contrast", "warning", "brand colours are readable (WCAG AA)")
+def brand_contrast(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    return iter(())  # a site rule: see check_site
+
+
 # --- running them ---------------------------------------------------------------------------
 
 
@@ -347,6 +361,13 @@ def check_site(site: Site, today: date) -> list[Finding]:
     findings = []
     for doc in site.documents:
         findings += lint(doc, today, site.last_update(doc), set(site.config.lint.ignore))
+    ignored = {i.casefold() for i in site.config.lint.ignore}
+    if not {"map019", "brand-contrast"} & ignored:
+        findings += [
+            Finding("MAP019", "brand-contrast", "warning", p.file, p.line, p.column, p.path,
+                    p.message, p.hint)
+            for p in brand_warnings(site)
+        ]  # fmt: skip
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, f.code))
 
 
