@@ -103,41 +103,64 @@ def duration(days: int) -> str:
 
 @dataclass(frozen=True)
 class StepView:
+    """One step, with what the page shows about it."""
+
     step: Step
+    """The step as written in the plan."""
     milestone: Milestone
+    """The milestone it belongs to."""
     key: schedule.Key
+    """(milestone index, step index)."""
     due: date | None
     """Target date, work-back expressions resolved."""
     projected: date | None
+    """When it will likely happen, given what is late before it."""
     side: schedule.Side
+    """buyer, seller, joint (both sides own it) or unassigned."""
     overdue_days: int
+    """Days past its due date while open (0 when not overdue)."""
     critical: bool
+    """On the chain of steps that sets the projected go-live."""
     owners: tuple[Stakeholder | str, ...]
     """Each owner as a stakeholder when named in the plan, else the bare name."""
 
     @property
     def overdue(self) -> bool:
+        """Open and past its due date."""
         return self.overdue_days > 0
 
     @property
     def slipped(self) -> bool:
+        """Projected later than its due date."""
         return bool(self.due and self.projected and self.projected > self.due)
 
 
 @dataclass(frozen=True)
 class MilestoneView:
+    """One milestone, rolled up from its steps."""
+
     milestone: Milestone
+    """The milestone as written in the plan."""
     number: int
+    """1-based position in the plan."""
     due: date | None
+    """Target date, work-back expressions resolved."""
     projected: date | None
+    """When it will likely be reached."""
     state: schedule.MilestoneState
+    """done, blocked, in progress or upcoming."""
     progress: schedule.Progress
+    """Steps done of total (done, total, percent)."""
     steps: list[StepView]
+    """Its steps, as shown."""
     current: bool
+    """The milestone the deal is at now ("We are here")."""
     critical: bool
+    """On the critical path to go-live."""
 
     @property
     def slipped(self) -> bool:
+        """Projected later than its due date."""
         return bool(self.due and self.projected and self.projected > self.due)
 
 
@@ -146,24 +169,43 @@ class PlanView:
     """Everything a plan template shows, computed once."""
 
     plan: Plan
+    """The plan as written (also passed as ``plan``)."""
     slug: str
+    """The plan file's name without .md."""
     today: date
+    """The date the page counts from (--today, or the build's day)."""
     body_html: Markup
+    """The Markdown body, rendered."""
     progress: schedule.Progress
+    """All steps: done of total."""
     buyer_progress: schedule.Progress
+    """Steps the buyer owns or co-owns."""
     seller_progress: schedule.Progress
+    """Steps the seller owns or co-owns."""
     milestones: list[MilestoneView]
+    """Every milestone, in order."""
     next_up: list[StepView]
+    """The next open steps by date (how many: next_up in mapsite.yml)."""
     current: MilestoneView | None
+    """The milestone the deal is at now."""
     health: schedule.Health
+    """on track, at risk or stalled, with the reasons (state, label, reasons)."""
     go_live: date | None
+    """The target go-live date."""
     projected_go_live: date | None
+    """The go-live date the plan's slips lead to."""
     late_days: int
+    """Days the projected go-live is after the target."""
     last_update: date | None
+    """When the plan was last reviewed: updated:, or its last git commit."""
     buyer_people: list[Stakeholder]
+    """Stakeholders on the buyer's side."""
     seller_people: list[Stakeholder]
+    """Stakeholders on the seller's side."""
     other_people: list[Stakeholder]
+    """Stakeholders without a side."""
     extra: dict[str, Any] = field(default_factory=dict)
+    """The plan's free-form extra: fields, for themes."""
     pdf: str | None = None
     """File name of the plan's PDF beside the page, when one is printed."""
     logos: dict[str, str] = field(default_factory=dict)
@@ -173,6 +215,7 @@ class PlanView:
 
     @property
     def overdue(self) -> list[StepView]:
+        """Open steps past their due date."""
         return [sv for mv in self.milestones for sv in mv.steps if sv.overdue]
 
 
@@ -268,11 +311,24 @@ class _Template(jinja2.Template):
         return template
 
 
+def template_loader(theme: Theme) -> jinja2.BaseLoader:
+    """The theme chain, most specific first; ``NAME:template.html`` is that theme's own
+    template, so a theme can extend its parent's page and override one block:
+    ``{% extends "default:plan.html" %}``."""
+    named: dict[str, jinja2.BaseLoader] = {}
+    for folder in reversed(theme.chain):  # a built-in name means the built-in theme
+        if (folder / "templates").is_dir():
+            named.setdefault(folder.name, jinja2.FileSystemLoader(folder / "templates"))
+    return jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(theme.template_dirs), jinja2.PrefixLoader(named, delimiter=":")]
+    )
+
+
 def make_environment(
     theme: Theme, today: date, static_url: Callable[[str], str], md: MarkdownIt
 ) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme.template_dirs),
+        loader=template_loader(theme),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
