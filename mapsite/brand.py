@@ -115,10 +115,11 @@ def contrast_problems(brand: Brand) -> list[LowContrast]:
 
 
 def accent_problems(accent: str) -> list[str]:
-    """A buyer colour is the background of white initials and a text colour on cards."""
+    """A buyer colour is a text colour on cards, and on its own light tint (avatars)."""
+    tint = _mix(accent, DEFAULTS["surface"], 0.86)  # mapsite.css: --buyer-soft
     pairs = [
-        (f"white initials on {accent}", DEFAULTS["white"], accent),
         (f"{accent} text on white cards", accent, DEFAULTS["surface"]),
+        (f"{accent} initials on their tint {tint}", accent, tint),
     ]
     return [
         f"{what}: the contrast is {ratio:.2f}:1, below WCAG AA's {AA_TEXT}:1"
