@@ -403,6 +403,8 @@ def _explain(
             "a token is 22 or more letters, digits, '-' and '_'",
             False,
         )
+    if kind == "string_pattern_mismatch" and name == "email":
+        return f"{describe(value)} is not an email address", "write it as name@company.com", False
     if kind == "string_pattern_mismatch" and name == "password_env":
         return (
             f"{describe(value)} is not an environment variable name",

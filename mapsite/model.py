@@ -116,6 +116,9 @@ def check_url(url: str) -> str:
 
 
 Url = Annotated[Text, AfterValidator(check_url)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s?&#/:<>\"]+@[^@\s?&#/:<>\"]+$")
+]
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{22,}$"
 Token = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TOKEN_PATTERN)]
 """The random part of a private link: 22 or more URL-safe characters (128 bits or more)."""
@@ -161,8 +164,10 @@ class Stakeholder(Model):
     """Job title."""
     role: Text | None = None
     """Role in the deal (Champion, Economic Buyer, Decision Maker ...); shown as a badge."""
-    email: Text | None = None
+    email: Email | None = None
+    """Tap to email: a plain address (no ?subject= or other parameters)."""
     phone: Text | None = None
+    """Tap to call; any spacing, e.g. +1 555 0100."""
 
 
 class Step(Model):
