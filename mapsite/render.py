@@ -360,6 +360,7 @@ def make_environment(
 
 
 ICONS = "partials/icons.html"
+_LOADING_ICONS = "_mapsite_loading_icons"
 
 
 def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
@@ -371,7 +372,18 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
     cache: dict[tuple[Any, ...], Markup] = {}
 
     def render(*args: Any) -> Markup:
-        return Markup(getattr(env.get_template(ICONS).module, name)(*args))
+        # Jinja folds a filter with constant arguments ({{ "calendar" | icon }}) into the
+        # compiled template by calling it at compile time. Inside icons.html itself that
+        # would compile icons.html again, and again: there, refuse, and Jinja leaves the
+        # call to run time.
+        if env.globals.get(_LOADING_ICONS):
+            raise RuntimeError("icons.html is still being compiled")
+        env.globals[_LOADING_ICONS] = True
+        try:
+            module = env.get_template(ICONS).module
+        finally:
+            env.globals[_LOADING_ICONS] = False
+        return Markup(getattr(module, name)(*args))
 
     def call(*args: Any) -> Markup:
         try:
