@@ -114,8 +114,9 @@ class DevSite:
         start = time.perf_counter()
         docs = {d.path.resolve(): d for d in self.site.documents}
         changed: list[Path] = []
-        for path in paths:
-            path = path.resolve()
+        # deletions first: a renamed plan arrives as its old and new path, and the new one
+        # must not clash with the old one's token
+        for path in sorted((p.resolve() for p in paths), key=lambda p: p.is_file()):
             self.plan_errors.pop(path, None)
             if not path.is_file():
                 docs.pop(path, None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import REPO, TODAY, VALID_PLAN, leftovers, tree_hash
+from support import REPO, TODAY, VALID_PLAN, leftovers, page_of, token_for, tree_hash, with_token
 
 import mapsite.build
 
@@ -41,7 +41,8 @@ def test_build_the_example_site(example_site: Path, run) -> None:
 
 def test_one_page_per_plan(built: Path) -> None:
     for plan in EXAMPLE_PLANS:
-        page = built / plan.stem / "index.html"
+        page = page_of(built, plan.stem)
+        assert page.parent.name == front_matter(plan)["share"]["token"]
         assert page.is_file(), f"no page for {plan.name}"
         assert front_matter(plan)["title"] in page.read_text(encoding="utf-8")
 
@@ -68,12 +69,22 @@ def test_theme_static_files_are_copied(built: Path) -> None:
     assert (built / "static" / "mapsite.css").is_file()
 
 
-def test_assets_are_copied(built: Path) -> None:
-    logos = sorted(p.name for p in (REPO / "assets" / "logos").iterdir())
-    assert logos
-    for name in logos:
-        copy = built / "assets" / "logos" / name
-        assert copy.read_bytes() == (REPO / "assets" / "logos" / name).read_bytes()
+def test_logos_are_copied_into_each_plans_folder(built: Path) -> None:
+    """Under neutral names, so a buyer's link reveals no other buyer's logo."""
+    copied = 0
+    for plan in EXAMPLE_PLANS:
+        data, folder = front_matter(plan), page_of(built, plan.stem).parent
+        for side in ("buyer", "seller"):
+            logo = data[side].get("logo")
+            if logo:
+                name = f"logo-{side}{Path(logo).suffix}"
+                assert (folder / name).read_bytes() == (REPO / "assets" / logo).read_bytes()
+                assert f'src="{name}"' in (folder / "index.html").read_text(encoding="utf-8")
+                copied += 1
+    assert copied
+    assert not (built / "assets").exists()
+    for name in (p.name for p in (REPO / "assets" / "logos").iterdir()):
+        assert not list(built.rglob(name)), f"{name} is published under its own name"
 
 
 def test_output_folder_option(site: Path, write_plan, run) -> None:
@@ -83,20 +94,40 @@ def test_output_folder_option(site: Path, write_plan, run) -> None:
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("built 1 plan into dist/site in ")
-    assert (site / "dist" / "site" / "northwind" / "index.html").is_file()
+    assert (site / "dist" / "site" / token_for("northwind") / "index.html").is_file()
     assert not (site / "public").exists()
 
 
 def test_build_a_site_in_another_folder(tmp_path: Path, monkeypatch, run) -> None:
     (tmp_path / "deals" / "plans").mkdir(parents=True)
-    (tmp_path / "deals" / "plans" / "northwind.md").write_text(VALID_PLAN, encoding="utf-8")
+    (tmp_path / "deals" / "plans" / "northwind.md").write_text(
+        with_token(VALID_PLAN, "northwind"), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
 
     result = run("build", "deals", "--today", TODAY)
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("built 1 plan into deals/public in ")
-    assert (tmp_path / "deals" / "public" / "northwind" / "index.html").is_file()
+    assert (tmp_path / "deals" / "public" / token_for("northwind") / "index.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_two_plans_with_the_same_link_are_an_error(site: Path, write_plan, run, command) -> None:
+    """A page's folder is its share token: one link cannot lead to two plans."""
+    write_plan("northwind")
+    write_plan("tailspin", with_token(VALID_PLAN, "northwind"))
+
+    result = run(command, "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"plans/tailspin.md:1:1: share.token: the share token '{token_for('northwind')}' "
+        "is also used by plans/northwind.md "
+        "(give this plan a new link: mapsite rotate plans/tailspin.md)\n"
+        "1 error in 1 file\n"
+    )
+    assert not (site / "public").exists()
 
 
 # --- atomic output ---------------------------------------------------------------------
@@ -111,7 +142,7 @@ def test_a_failed_build_leaves_the_last_site_untouched(built: Path, run) -> None
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "plans/tailspin.md:9:10: go_live: 'soon' is not a date (use YYYY-MM-DD)\n"
+        "plans/tailspin.md:11:10: go_live: 'soon' is not a date (use YYYY-MM-DD)\n"
         "1 error in 1 file\n"
     )
     assert tree_hash(built) == before
@@ -128,7 +159,9 @@ def test_an_interrupted_build_leaves_the_last_site_untouched(
     def interrupted(writer, paths, problems):  # type: ignore[no-untyped-def]
         real_write_plans(writer, paths, problems)  # every page in the temporary folder ...
         half_built.extend(writer.dest.rglob("*"))
-        (writer.dest / "northwind" / "index.html").write_text("half a page")
+        (writer.dest / page_of(built, "northwind").parent.name / "index.html").write_text(
+            "half a page"
+        )
         raise KeyboardInterrupt  # ... then Ctrl-C before it replaces the old one
 
     monkeypatch.setattr(mapsite.build, "write_plans", interrupted)
@@ -145,13 +178,15 @@ def test_an_interrupted_build_leaves_the_last_site_untouched(
 
 def test_a_rebuild_replaces_the_whole_site(built: Path, run) -> None:
     (built / "stale.html").write_text("from an old build")
+    tailspin = page_of(built, "tailspin").parent
+    northwind = page_of(built, "northwind")
     (built.parent / "plans" / "tailspin.md").unlink()
 
     result = run("build", "--today", TODAY)
 
     assert result.exit_code == 0, result.stderr
-    assert not (built / "tailspin").exists()
-    assert (built / "northwind" / "index.html").is_file()
+    assert not tailspin.exists()
+    assert northwind.is_file()
     assert not (built / "stale.html").exists()
     assert leftovers(built.parent) == []
 
@@ -253,8 +288,8 @@ def test_large_sites_build_in_parallel_with_every_error_reported(
 
     assert result.exit_code == 0, result.stderr
     pages = sorted(p.parent.name for p in (site / "public").glob("*/index.html"))
-    assert pages == [f"plan-{i:03d}" for i in range(count)]
-    assert "Deal 042" in (site / "public" / "plan-042" / "index.html").read_text("utf-8")
+    assert pages == sorted(token_for(f"plan-{i:03d}") for i in range(count))
+    assert "Deal 042" in page_of(site / "public", "plan-042").read_text("utf-8")
 
     write_plan("plan-007", VALID_PLAN.replace("due: 2026-12-01", "due: soon"))
     write_plan("plan-050", VALID_PLAN.replace("title: ", "titel: "))

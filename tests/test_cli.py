@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import REPO, TODAY, VALID_PLAN
+from support import REPO, TODAY, VALID_PLAN, page_of, with_token
 
 from mapsite import __version__
 from mapsite.cli import main
@@ -26,7 +26,8 @@ def test_main_help_lists_every_command(run, flag: str) -> None:
 
     assert result.exit_code == 0
     assert "Mutual action plans as Markdown in git" in result.stdout
-    for name in ("init", "new", "build", "check", "report", "pdf", "schema", "serve"):
+    commands = ("init", "new", "build", "check", "report", "pdf", "schema", "serve")
+    for name in (*commands, "rotate", "links"):
         assert f"  {name} " in result.stdout
 
 
@@ -39,6 +40,8 @@ PURPOSES = {
     "report": "Every deal at a glance, worst first",
     "serve": "Preview the site and rebuild it on every save, with live reload.",
     "schema": "Print the JSON Schema of a plan's front matter",
+    "rotate": "Give plans a new private link: mapsite rotate plans/northwind.md",
+    "links": "Print each plan's private link, to send to its buyer.",
 }
 
 
@@ -69,6 +72,7 @@ def test_init_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, r
         "created plans/example.md\n"
         "created assets\n"
         "created themes/README.md\n"
+        "created netlify.toml\n"
         "\n"
         "Next: edit plans/example.md, then run 'mapsite build .'.\n"
     )
@@ -79,7 +83,7 @@ def test_init_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, r
     assert (tmp_path / ".gitignore").read_text() == "/public/\n"
     assert run("check", "--today", TODAY).stdout == "1 plan checked, no problems\n"
     assert run("build", "--today", TODAY).exit_code == 0
-    assert (tmp_path / "public" / "example" / "index.html").is_file()
+    assert page_of(tmp_path / "public", "example").is_file()
 
 
 def test_a_new_site_passes_check_and_builds(
@@ -94,7 +98,7 @@ def test_a_new_site_passes_check_and_builds(
     assert (check.exit_code, check.stderr) == (0, "")
     assert check.stdout == "1 plan checked, no problems\n"
     assert (build.exit_code, build.stderr) == (0, "")
-    assert (tmp_path / "deals" / "public" / "example" / "index.html").is_file()
+    assert page_of(tmp_path / "deals" / "public", "example").is_file()
 
 
 def test_init_says_where_the_new_site_is(
@@ -193,7 +197,7 @@ def test_new_refuses_to_overwrite(site: Path, write_plan, run) -> None:
         "plans/northwind.md:1:1: the plan already exists (choose another name or edit that file)\n"
         "1 error in 1 file\n"
     )
-    assert (site / "plans" / "northwind.md").read_text() == VALID_PLAN
+    assert (site / "plans" / "northwind.md").read_text() == with_token(VALID_PLAN, "northwind")
 
 
 def test_new_refuses_a_name_without_letters(site: Path, run) -> None:
@@ -241,7 +245,7 @@ def test_schema_is_json_schema_of_a_plan(schema: dict) -> None:
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
     assert {"title", "buyer", "seller", "milestones", "extra"} <= set(schema["properties"])
-    assert sorted(schema["required"]) == ["buyer", "milestones", "seller", "title"]
+    assert sorted(schema["required"]) == ["buyer", "milestones", "seller", "share", "title"]
 
 
 def test_schema_step_status_accepts_any_spelling(schema: dict) -> None:

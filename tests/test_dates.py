@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from support import TODAY
+from support import TODAY, page_of
 
 from mapsite.build import load_site
 from mapsite.load import load_plan
@@ -220,7 +220,7 @@ def test_business_days_skip_the_sites_holidays(site: Path, write_plan, run) -> N
 
     result = run("build", "--today", TODAY)
     assert result.exit_code == 0, result.stderr
-    html = (site / "public" / "northwind" / "index.html").read_text(encoding="utf-8")
+    html = page_of(site / "public", "northwind").read_text(encoding="utf-8")
     assert due_shown(html, "Follow-up") == ("2026-11-27", "Fri 27 Nov")
 
 
@@ -275,7 +275,7 @@ def test_the_page_shows_work_back_dates_resolved(site: Path, write_plan, run) ->
     result = run("build", "--today", TODAY)
 
     assert result.exit_code == 0, result.stderr
-    html = (site / "public" / "northwind" / "index.html").read_text(encoding="utf-8")
+    html = page_of(site / "public", "northwind").read_text(encoding="utf-8")
     assert due_shown(html, "Send the order form") == ("2027-01-15", "Fri 15 Jan 2027")
     assert due_shown(html, "Countersign the order form") == ("2027-02-14", "Sun 14 Feb 2027")
     assert due_shown(html, "Switch on") == ("2027-03-31", "Wed 31 Mar 2027")

@@ -298,6 +298,13 @@ FIRING = [
         f"({OVERDUE_HINT}) [MAP017 overdue]",
         id="MAP017-singular",
     ),
+    pytest.param(
+        [("  name: Northwind Financial\n", '  name: Northwind Financial\n  accent: "#2563eb"\n')],
+        f"{FILE}:5:11: warning: buyer.accent: #2563eb initials on their tint #e0e9fc: the "
+        "contrast is 4.24:1, below WCAG AA's 4.5:1 (choose a darker colour) "
+        "[MAP018 buyer-accent-contrast]",
+        id="MAP018",
+    ),
 ]
 
 
@@ -311,8 +318,26 @@ def test_rule_fires(check, changes: list[tuple[str, str]], line: str) -> None:
 
 
 def test_every_rule_has_a_firing_case() -> None:
-    fired = {p.id.split("-")[0] for p in FIRING} | {"MAP013"}  # MAP013 below: 31 steps
+    # below: MAP013 (31 steps) and MAP019 (a site rule, on mapsite.yml)
+    fired = {p.id.split("-")[0] for p in FIRING} | {"MAP013", "MAP019"}
     assert fired == {r.code for r in RULES}
+
+
+def test_low_contrast_brand_colours_fire_on_mapsite_yml(site: Path, check) -> None:
+    (site / "mapsite.yml").write_text('title: Deals\nbrand:\n  primary: "#7dd3fc"\n')
+
+    result = check()
+
+    assert result.stdout == (
+        "mapsite.yml:3:12: warning: brand.primary: white button text #ffffff on primary #7dd3fc "
+        "has a contrast of 1.67:1, below WCAG AA's 4.5:1 (choose a darker primary) "
+        "[MAP019 brand-contrast]\n"
+        "mapsite.yml:3:12: warning: brand.primary: primary links #7dd3fc on cards (white) "
+        "#ffffff has a contrast of 1.67:1, below WCAG AA's 4.5:1 (choose a darker primary) "
+        "[MAP019 brand-contrast]\n"
+        "1 plan checked: 0 errors, 2 warnings\n"
+    )
+    assert result.stderr == ""
 
 
 @pytest.mark.parametrize("owner", ["Legal", "Procurement", "TBD", "the team", "customer", "IT."])
@@ -860,7 +885,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 18)]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 20)]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )

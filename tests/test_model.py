@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import VALID_PLAN
+from support import VALID_PLAN, with_token
 
 from mapsite.load import Invalid, load_plan
 from mapsite.model import Status
@@ -111,7 +111,7 @@ def test_numbers_written_as_text_fields_stay_text(write_plan) -> None:
 
 def test_a_byte_order_mark_is_fine(site: Path) -> None:
     path = site / "plans" / "northwind.md"
-    path.write_bytes(b"\xef\xbb\xbf" + VALID_PLAN.encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + with_token(VALID_PLAN, "northwind").encode("utf-8"))
 
     doc = load_plan(path)
 
@@ -121,7 +121,7 @@ def test_a_byte_order_mark_is_fine(site: Path) -> None:
 
 def test_windows_line_endings_are_fine(site: Path) -> None:
     path = site / "plans" / "northwind.md"
-    path.write_bytes(VALID_PLAN.replace("\n", "\r\n").encode("utf-8"))
+    path.write_bytes(with_token(VALID_PLAN, "northwind").replace("\n", "\r\n").encode("utf-8"))
 
     assert load_plan(path).plan.milestones[0].steps[1].owner == ["Priya Raman"]
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from support import REPO, TODAY, VALID_PLAN
+from support import REPO, TODAY, VALID_PLAN, page_of
 
 from mapsite.config import load_config
 from mapsite.load import Document, load_plan
@@ -62,7 +62,7 @@ def built(example_site: Path, run) -> Path:
 
 
 def page(public: Path, slug: str) -> Page:
-    return Page((public / slug / "index.html").read_text(encoding="utf-8"))
+    return Page(page_of(public, slug).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("slug", ["northwind", "tailspin", "fabrikam-renewal"])
@@ -141,7 +141,7 @@ def test_people_are_grouped_by_side_with_tap_to_contact_links(built: Path) -> No
 
 
 def test_markdown_body_is_rendered(built: Path) -> None:
-    html = (built / "northwind" / "index.html").read_text(encoding="utf-8")
+    html = page_of(built, "northwind").read_text(encoding="utf-8")
     assert re.search(r"<h2>[^<]+</h2>", html)
     assert "<table>" in html
 
@@ -155,13 +155,13 @@ def test_values_are_escaped_and_raw_html_is_not_rendered(site: Path, write_plan,
     )
     write_plan("hostile", hostile)
     assert run("build", "--today", TODAY).exit_code == 0
-    html = (site / "public" / "hostile" / "index.html").read_text(encoding="utf-8")
+    html = page_of(site / "public", "hostile").read_text(encoding="utf-8")
 
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     assert "<img src=x" not in html
     assert 'href="javascript:' not in html
-    assert '<a href="https://ok.example">ok</a>' in html
+    assert '<a href="https://ok.example" rel="noopener noreferrer">ok</a>' in html
 
 
 def test_pages_load_nothing_from_other_hosts(built: Path) -> None:

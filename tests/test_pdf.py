@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
-from support import REPO, TODAY
+from support import REPO, TODAY, page_of
 
 import mapsite.browser
 from mapsite.cli import main
@@ -35,6 +35,11 @@ def build(site: Path, *args: str) -> Path:
     return site / "public"
 
 
+def folder(public: Path, slug: str) -> Path:
+    """The plan's folder in the built site: its private link."""
+    return page_of(public, slug).parent
+
+
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(copy_example(tmp_path_factory.mktemp("site")))
@@ -54,7 +59,7 @@ def squash(text: str) -> str:
 def test_every_milestone_step_owner_and_date_is_in_the_pdf(public: Path, slug: str) -> None:
     config, _ = load_config(REPO)
     doc = load_plan(REPO / "plans" / f"{slug}.md", config.holidays)
-    text = squash(text_of(public / slug / f"{slug}.pdf"))
+    text = squash(text_of(folder(public, slug) / f"{slug}.pdf"))
     today = __import__("datetime").date.fromisoformat(TODAY)
 
     for value in (doc.plan.title, doc.plan.buyer.name, doc.plan.seller.name, doc.plan.value):
@@ -76,7 +81,7 @@ def test_every_milestone_step_owner_and_date_is_in_the_pdf(public: Path, slug: s
 
 
 def test_header_and_footer_on_every_page(public: Path) -> None:
-    reader = PdfReader(public / "northwind" / "northwind.pdf")
+    reader = PdfReader(folder(public, "northwind") / "northwind.pdf")
     total = len(reader.pages)
     assert total >= 3
     for number, page in enumerate(reader.pages, start=1):
@@ -88,9 +93,8 @@ def test_header_and_footer_on_every_page(public: Path) -> None:
 
 
 def test_the_first_page_is_the_summary(public: Path) -> None:
-    first = re.sub(
-        r"\s+", " ", PdfReader(public / "northwind" / "northwind.pdf").pages[0].extract_text()
-    )
+    pdf = folder(public, "northwind") / "northwind.pdf"
+    first = re.sub(r"\s+", " ", PdfReader(pdf).pages[0].extract_text())
     summary = ["Health", "Go-live", "Wed 31 Mar 2027", "5 of 22", "Why we are doing this"]
     summary += ["Success looks like", "People", "Priya Raman", "Champion", "Economic Buyer"]
     for part in summary:
@@ -109,14 +113,14 @@ def links(pdf: Path) -> set[str]:
 
 
 def test_links_are_clickable(public: Path) -> None:
-    found = links(public / "northwind" / "northwind.pdf")
+    found = links(folder(public, "northwind") / "northwind.pdf")
     assert "https://contoso.example/trust/soc2-type-ii-2026.pdf" in found
     assert "mailto:priya.raman@northwind.example" in found
     assert "tel:+15550121" in found
 
 
 def test_metadata(public: Path) -> None:
-    meta = PdfReader(public / "northwind" / "northwind.pdf").metadata
+    meta = PdfReader(folder(public, "northwind") / "northwind.pdf").metadata
     assert meta is not None
     assert meta.title == "Revenue forecasting rollout"
     assert meta.author == "Contoso"
@@ -125,36 +129,36 @@ def test_metadata(public: Path) -> None:
 
 
 def test_page_size_follows_mapsite_yml(public: Path, tmp_path: Path) -> None:
-    letter = PdfReader(public / "tailspin" / "tailspin.pdf").pages[0].mediabox
+    letter = PdfReader(folder(public, "tailspin") / "tailspin.pdf").pages[0].mediabox
     assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
     site = copy_example(tmp_path / "a4")
     (site / "mapsite.yml").write_text("page_size: A4\nholidays: US\n")
-    a4 = PdfReader(build(site) / "tailspin" / "tailspin.pdf").pages[0].mediabox
+    a4 = PdfReader(folder(build(site), "tailspin") / "tailspin.pdf").pages[0].mediabox
     assert abs(float(a4.width) - 595.3) < 1 and abs(float(a4.height) - 841.9) < 1
 
 
 def test_same_plan_and_today_give_the_same_bytes(public: Path, tmp_path: Path) -> None:
     again = build(copy_example(tmp_path / "again"))
     for slug in PLANS:
-        first = (public / slug / f"{slug}.pdf").read_bytes()
-        assert first == (again / slug / f"{slug}.pdf").read_bytes(), slug
+        first = (folder(public, slug) / f"{slug}.pdf").read_bytes()
+        assert first == (folder(again, slug) / f"{slug}.pdf").read_bytes(), slug
 
 
 def test_typical_plan_pdf_is_small(public: Path) -> None:
     for slug in PLANS:
-        assert (public / slug / f"{slug}.pdf").stat().st_size < 300_000, slug
+        assert (folder(public, slug) / f"{slug}.pdf").stat().st_size < 300_000, slug
 
 
 def test_the_page_links_to_its_pdf(public: Path, tmp_path: Path) -> None:
-    page = (public / "tailspin" / "index.html").read_text(encoding="utf-8")
+    page = page_of(public, "tailspin").read_text(encoding="utf-8")
     assert 'href="tailspin.pdf" download>' in page
     no_pdf = CliRunner().invoke(
         main, ["build", str(copy_example(tmp_path / "s")), "--no-pdf", "--today", TODAY]
     )
     assert no_pdf.exit_code == 0
-    html = (tmp_path / "s" / "public" / "tailspin" / "index.html").read_text(encoding="utf-8")
+    html = page_of(tmp_path / "s" / "public", "tailspin").read_text(encoding="utf-8")
     assert "download>" not in html and ".pdf" not in html
-    assert not (tmp_path / "s" / "public" / "tailspin" / "tailspin.pdf").exists()
+    assert not (folder(tmp_path / "s" / "public", "tailspin") / "tailspin.pdf").exists()
 
 
 def test_pdf_command_prints_chosen_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +207,7 @@ def test_print_colours_are_light_even_in_dark_mode(public: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=mapsite.browser.find_chromium(playwright=p))
         page = browser.new_page(color_scheme="dark")
-        page.goto((public / "tailspin" / "index.html").as_uri())
+        page.goto(page_of(public, "tailspin").as_uri())
         screen = page.evaluate("getComputedStyle(document.body).backgroundColor")
         page.emulate_media(media="print", color_scheme="dark")
         printed = page.evaluate("getComputedStyle(document.body).backgroundColor")
@@ -222,4 +226,4 @@ def test_printing_works_inside_a_running_event_loop(tmp_path: Path) -> None:
         build(site)
 
     asyncio.run(inside())
-    assert (site / "public" / "tailspin" / "tailspin.pdf").stat().st_size > 10_000
+    assert (folder(site / "public", "tailspin") / "tailspin.pdf").stat().st_size > 10_000

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
-from support import TODAY
+from support import TODAY, page_of, token_for, with_token
 
 from mapsite import schedule
 from mapsite.cli import main
@@ -326,6 +326,7 @@ class Page(HTMLParser):
     """Visible text of a page and of each element, as a reader sees it (spaces folded).
 
     Text inside ``hidden`` elements is left out: the theme's script may reveal it later.
+    So is a ``<progress>`` bar's fallback text, which browsers do not show.
     """
 
     def __init__(self, html: str) -> None:
@@ -353,7 +354,8 @@ class Page(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not any(
-            tag in ("script", "style", "title") or "hidden" in attrs for tag, attrs, _ in self.stack
+            tag in ("script", "style", "title", "progress") or "hidden" in attrs
+            for tag, attrs, _ in self.stack
         ):
             self.stack[-1][2].append(data)
 
@@ -386,7 +388,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
     site = tmp_path_factory.mktemp("site")
     (site / "plans").mkdir()
     for name, text in PAGE_PLANS.items():
-        (site / "plans" / f"{name}.md").write_text(text, encoding="utf-8")
+        (site / "plans" / f"{name}.md").write_text(with_token(text, name), encoding="utf-8")
     # HTML only: printing PDFs takes seconds (conftest's MAPSITE_PDF=0 comes too late
     # for a module fixture)
     result = CliRunner().invoke(
@@ -396,7 +398,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
     )
     assert result.exit_code == 0, result.output
     return {
-        name: Page((site / "public" / name / "index.html").read_text(encoding="utf-8"))
+        name: Page(page_of(site / "public", name).read_text(encoding="utf-8"))
         for name in PAGE_PLANS
     }
 
@@ -699,6 +701,7 @@ def chain_plan(n: int, *, last_first: bool = False, closed: bool = False) -> Pla
             "title": "Long chain",
             "buyer": {"name": "Northwind Financial"},
             "seller": {"name": "Contoso"},
+            "share": {"token": token_for("chain")},
             "milestones": [{"name": "Everything", "steps": steps}],
         }
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from support import page_of
 
 PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -13,7 +14,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 def open_plan(browser: Browser, public: Path, slug: str, **context: object) -> Page:
     page = browser.new_page(**context)  # type: ignore[arg-type]
-    page.goto((public / slug / "index.html").as_uri())
+    page.goto(page_of(public, slug).as_uri())
     return page
 
 
@@ -89,7 +90,7 @@ def test_overdue_marks_follow_the_readers_date(browser: Browser, example_public:
     """Built on 23 Nov; read on 20 Dec: steps due in between are now marked overdue."""
     page = browser.new_page()
     page.clock.set_fixed_time("2026-12-20T10:00:00")
-    page.goto((example_public / "tailspin" / "index.html").as_uri())
+    page.goto(page_of(example_public, "tailspin").as_uri())
     overdue = page.locator(".step--overdue .status--overdue")
     assert overdue.count() > 0
     assert overdue.first.is_visible()
@@ -104,7 +105,7 @@ def test_without_scripts_the_page_shows_the_state_as_of_the_build(
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.clock.set_fixed_time("2026-12-20T10:00:00")
-    page.goto((example_public / "tailspin" / "index.html").as_uri())
+    page.goto(page_of(example_public, "tailspin").as_uri())
     assert page.locator(".step--overdue").count() == 0
     assert page.locator(".asof").inner_text().startswith("Status as of Mon 23 Nov")
     assert page.get_by_text("Next up").is_visible()
