@@ -401,33 +401,37 @@ def serve(
 ) -> None:
     """Build, serve and watch until Ctrl-C (or SIGTERM); then clean up."""
     dev = DevSite(root, today, log)
-    dev.full_build()
     stop = threading.Event()
     watcher = Watcher(root)
     observer = Observer()
-    observer.schedule(watcher, str(dev.root), recursive=True)
-    observer.start()
-    httpd = ThreadingHTTPServer((host, port), make_handler(dev, stop))
-    httpd.daemon_threads = True
-
-    def build_loop() -> None:
-        while (batch := watcher.next_batch(stop)) is not None:
-            dev.rebuild(batch)
-
-    builder = threading.Thread(target=build_loop, name="mapsite-builder", daemon=True)
-    builder.start()
-    url = f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{httpd.server_address[1]}/"
-    log(f"serving {display_path(dev.root)} at {url} (Ctrl-C to stop)")
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)
+    httpd: ThreadingHTTPServer | None = None
+    builder: threading.Thread | None = None
 
     def on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
+    # everything after this point is inside the try: Ctrl-C at any moment (even during
+    # the first build) stops cleanly and removes the temporary output
     try:
+        dev.full_build()
+        observer.schedule(watcher, str(dev.root), recursive=True)
+        observer.start()
+        httpd = ThreadingHTTPServer((host, port), make_handler(dev, stop))
+        httpd.daemon_threads = True
+
+        def build_loop() -> None:
+            while (batch := watcher.next_batch(stop)) is not None:
+                dev.rebuild(batch)
+
+        builder = threading.Thread(target=build_loop, name="mapsite-builder", daemon=True)
+        builder.start()
+        url = f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{httpd.server_address[1]}/"
+        log(f"serving {display_path(dev.root)} at {url} (Ctrl-C to stop)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
         httpd.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         log("stopping")
@@ -435,7 +439,10 @@ def serve(
         signal.signal(signal.SIGTERM, previous)
         stop.set()
         dev.close()
-        observer.stop()
-        httpd.server_close()
-        observer.join(timeout=2)
-        builder.join(timeout=2)
+        if observer.is_alive():
+            observer.stop()
+            observer.join(timeout=2)
+        if httpd is not None:
+            httpd.server_close()
+        if builder is not None:
+            builder.join(timeout=2)
