@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from support import REPO as REPO
 from support import TODAY as TODAY
-from support import VALID_PLAN, with_token
+from support import VALID_PLAN, copy_example, with_token
 
 from mapsite.cli import main
 
@@ -73,9 +73,5 @@ def write_plan(site: Path) -> Callable[..., Path]:
 def example_site(site: Path) -> Path:
     """A copy of the repository's own example site (plans, assets, mapsite.yml)."""
     shutil.rmtree(site / "plans")
-    shutil.copytree(REPO / "plans", site / "plans")
-    if (REPO / "assets").is_dir():
-        shutil.copytree(REPO / "assets", site / "assets")
-    if (REPO / "mapsite.yml").is_file():
-        shutil.copy(REPO / "mapsite.yml", site / "mapsite.yml")
+    copy_example(site)
     return site

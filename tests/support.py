@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -79,6 +80,14 @@ def page_of(public: Path, plan: str) -> Path:
         if path.is_file():
             return public / load_plan(path).plan.share.token / "index.html"
     raise FileNotFoundError(plan)
+
+
+def copy_example(site: Path) -> Path:
+    """A copy of this repository's example site (plans, assets, themes, mapsite.yml)."""
+    for folder in ("plans", "assets", "themes"):
+        shutil.copytree(REPO / folder, site / folder, dirs_exist_ok=True)
+    shutil.copy(REPO / "mapsite.yml", site / "mapsite.yml")
+    return site
 
 
 def tree_hash(root: Path) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
-from support import REPO, TODAY, page_of
+from support import REPO, TODAY, copy_example, page_of
 
 import mapsite.browser
 from mapsite.cli import main
@@ -20,13 +19,6 @@ from mapsite.render import format_date
 
 pytestmark = pytest.mark.pdf
 PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
-
-
-def copy_example(dest: Path) -> Path:
-    for folder in ("plans", "assets"):
-        shutil.copytree(REPO / folder, dest / folder)
-    shutil.copy(REPO / "mapsite.yml", dest / "mapsite.yml")
-    return dest
 
 
 def build(site: Path, *args: str) -> Path:
@@ -51,8 +43,9 @@ def text_of(pdf: Path) -> str:
 
 
 def squash(text: str) -> str:
-    """Text without white space or ligatures (ﬂ): PDF extraction has its own line breaks."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Text without white space or ligatures (ﬂ): PDF extraction has its own line breaks.
+    Some fonts map the hyphen to the minus glyph, which extraction reads as U+2212."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("\u2212", "-")
 
 
 @pytest.mark.parametrize("slug", PLANS)
@@ -212,7 +205,7 @@ def test_print_colours_are_light_even_in_dark_mode(public: Path) -> None:
         page.emulate_media(media="print", color_scheme="dark")
         printed = page.evaluate("getComputedStyle(document.body).backgroundColor")
         browser.close()
-    assert screen == "rgb(14, 17, 27)"
+    assert sum(int(c) for c in re.findall(r"\d+", screen)) < 150, screen  # the theme's dark
     assert printed == "rgb(255, 255, 255)"
 
 

@@ -63,6 +63,7 @@ def test_every_theme_renders_every_example_plan(example_site: Path, run, theme: 
 
 
 def test_overriding_one_partial_changes_only_that_part(example_site: Path, run) -> None:
+    use_theme(example_site, "default")
     before = main_html(page_of(build(run, example_site), "tailspin"))
     partial = example_site / "themes" / "mine" / "templates" / "partials" / "risks.html"
     partial.parent.mkdir(parents=True)
@@ -76,6 +77,7 @@ def test_overriding_one_partial_changes_only_that_part(example_site: Path, run) 
 
 
 def test_overriding_one_block_changes_only_that_block(example_site: Path, run) -> None:
+    use_theme(example_site, "default")
     before = main_html(page_of(build(run, example_site), "tailspin"))
     page = example_site / "themes" / "mine" / "templates" / "plan.html"
     page.parent.mkdir(parents=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser, sync_playwright
+from support import copy_example
 
 from mapsite.browser import find_chromium
 from mapsite.cli import main
@@ -29,9 +29,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def example_public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
-    for folder in ("plans", "assets"):
-        shutil.copytree(REPO / folder, site / folder)
-    shutil.copy(REPO / "mapsite.yml", site / "mapsite.yml")
+    copy_example(site)
     result = CliRunner().invoke(main, ["build", str(site), "--no-pdf", "--today", "2026-11-23"])
     assert result.exit_code == 0, result.output
     return site / "public"

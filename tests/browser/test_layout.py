@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from support import page_of
+from support import copy_example, page_of
 
 PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -83,7 +84,12 @@ def test_dark_mode_follows_the_system_setting(browser: Browser, example_public: 
         page = open_plan(browser, example_public, "tailspin", color_scheme=scheme)
         colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
         page.close()
-    assert colours == {"light": "rgb(245, 246, 250)", "dark": "rgb(14, 17, 27)"}
+    # the example site's theme (contoso) over default: its own light background, and
+    # default's dark palette is replaced by its indigo one
+    assert colours["light"] == "rgb(245, 245, 251)"
+    assert colours["dark"] != colours["light"]
+    dark = [int(c) for c in re.findall(r"\d+", colours["dark"])]
+    assert max(dark) < 60, colours
 
 
 def test_overdue_marks_follow_the_readers_date(browser: Browser, example_public: Path):
@@ -116,16 +122,12 @@ def test_without_scripts_the_page_shows_the_state_as_of_the_build(
 def pages_with_pdf_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site rendered as a build with PDFs renders it (the PDFs themselves
     are not printed: only the pages' links to them matter here)."""
-    import shutil
     from datetime import date
 
     from mapsite.build import load_site, write_site
 
-    repo = Path(__file__).resolve().parents[2]
     site = tmp_path_factory.mktemp("with-pdf")
-    for folder in ("plans", "assets"):
-        shutil.copytree(repo / folder, site / folder)
-    shutil.copy(repo / "mapsite.yml", site / "mapsite.yml")
+    copy_example(site)
     (site / "public").mkdir()
     write_site(load_site(site), site / "public", date(2026, 11, 23), pdf=True)
     return site / "public"
