@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field
 
 from .brand import Brand
-from .load import load_yaml_file
+from .load import Invalid, load_yaml_file
 from .model import Model, Text
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -123,7 +123,22 @@ def _find(site: Path, name: str, skip: list[Path]) -> Path | None:
 def _meta(folder: Path) -> ThemeMeta:
     builtin = folder.parent == BUILTIN_THEMES
     path = folder / THEME_FILE
-    meta = load_yaml_file(path, ThemeMeta)[0] if path.is_file() else ThemeMeta()
+    if not path.is_file():
+        meta = ThemeMeta()
+    else:
+        meta, source = load_yaml_file(path, ThemeMeta)
+        # the files a theme.yml names are in the theme's static/: a typo is an error here,
+        # not a font or stylesheet that silently never loads
+        named = [(("stylesheets", i), f) for i, f in enumerate(meta.stylesheets)]
+        named += [(("tokens", "font_files", i), f) for i, f in enumerate(meta.tokens.font_files)]
+        missing = [
+            source.problem(loc, f"'{name}' not found in {folder.name}/static/",
+                           f"put the file at {folder.name}/static/{name} or fix the name")
+            for loc, name in named
+            if not (folder / "static" / name).is_file()
+        ]  # fmt: skip
+        if missing:
+            raise Invalid(missing)
     if meta.extends is None and not builtin:
         meta = meta.model_copy(update={"extends": "default"})  # a site theme builds on default
     return meta

@@ -231,3 +231,25 @@ def test_the_theming_reference_is_up_to_date() -> None:
     assert f"{themedocs.START}\n{themedocs.reference()}\n{themedocs.END}" in text, (
         "docs/theming.md is stale: run python -m mapsite.themedocs docs/theming.md"
     )
+
+
+def test_files_a_theme_yml_names_must_exist(example_site: Path, run) -> None:
+    meta = example_site / "themes" / "bad" / "theme.yml"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(
+        "extends: default\nstylesheets: [bad.css]\n"
+        "tokens:\n  font_family: Brand\n  font_files: [fonts/brand-400.woff2]\n",
+        encoding="utf-8",
+    )
+    use_theme(example_site, "bad")
+
+    result = run("check")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "themes/bad/theme.yml:2:15: stylesheets[0]: 'bad.css' not found in bad/static/ "
+        "(put the file at bad/static/bad.css or fix the name)\n"
+        "themes/bad/theme.yml:5:16: tokens.font_files[0]: 'fonts/brand-400.woff2' not found "
+        "in bad/static/ (put the file at bad/static/fonts/brand-400.woff2 or fix the name)\n"
+        "2 errors in 1 file\n"
+    )
