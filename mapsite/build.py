@@ -460,6 +460,8 @@ class SiteWriter:
         self.site, self.dest, self.today, self.pdf = site, dest, today, pdf
         self.seal = seal
         """Publishing: protected plans need their password (the dev server shows them as is)."""
+        self._copies: dict[str, Path] = {}
+        """Logo name -> the first copy this writer published, which later plans link to."""
         self.static = copy_static(site.theme, dest / "static" if copy_files else None)
         self.brand = site_brand(site)
         self.static |= write_brand(self.brand, site, dest / "static" if copy_files else None)
@@ -534,9 +536,23 @@ class SiteWriter:
                 kind = IMAGE_TYPES.get(suffix, "application/octet-stream")
                 logos[side] = f"data:{kind};base64,{base64.b64encode(data).decode()}"
             else:
-                (folder / f"logo-{side}{suffix}").write_bytes(data)
-                logos[side] = f"logo-{side}{suffix}"
+                target = folder / f"logo-{side}{suffix}"
+                self._publish(name, data, target)
+                logos[side] = target.name
         return logos
+
+    def _publish(self, name: str, data: bytes, target: Path) -> None:
+        """Write a logo, or hard-link the copy already written for another plan: most
+        plans share the seller's logo, and creating a file costs far more than a link."""
+        target.unlink(missing_ok=True)  # never write through a link another plan shares
+        first = self._copies.get(name)
+        try:
+            if first is None:
+                raise FileNotFoundError(name)
+            os.link(first, target)
+        except OSError:  # the first copy, or a file system without hard links
+            target.write_bytes(data)
+            self._copies[name] = target
 
     def seal_page(self, page: Page) -> None:
         """Replace a protected plan's page (and PDF) with encrypted ones."""
