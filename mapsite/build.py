@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -30,7 +31,7 @@ import jinja2
 from . import brand, history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
-from .load import Document, Invalid, Source, display_path, find_plans, load_plan
+from .load import Document, Invalid, Source, display_path, find_plans, load_plan, real_path
 from .render import build_view, make_environment, markdown_renderer
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class Site:
     """Last commit date of each plan file (empty outside git)."""
 
     def last_update(self, doc: Document) -> date | None:
-        return history.last_update(doc.plan.updated, self.commits.get(doc.path.resolve()))
+        committed = self.commits.get(real_path(doc.path)) if self.commits else None
+        return history.last_update(doc.plan.updated, committed)
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,9 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
     global _worker_writer
     if "fork" in multiprocessing.get_all_start_methods():
         with template_errors():  # compile once, before forking
-            for name in writer.env.list_templates(extensions=["html"]):
+            # not the 'default:...' names too: those are the same files again, compiled
+            # again, and only a theme's {% extends %} asks for them
+            for name in writer.env.list_templates(filter_func=_unprefixed_html):
                 writer.env.get_template(name)
         _worker_writer = writer
         return concurrent.futures.ProcessPoolExecutor(
@@ -326,6 +330,10 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
     return concurrent.futures.ProcessPoolExecutor(
         workers, initializer=_init_worker, initargs=(site, dest, today, pdf)
     )
+
+
+def _unprefixed_html(name: str) -> bool:
+    return name.endswith(".html") and ":" not in name
 
 
 def _init_worker(site: Site, dest: Path, today: date, pdf: bool) -> None:
@@ -544,15 +552,21 @@ class SiteWriter:
     def _publish(self, name: str, data: bytes, target: Path) -> None:
         """Write a logo, or hard-link the copy already written for another plan: most
         plans share the seller's logo, and creating a file costs far more than a link."""
-        target.unlink(missing_ok=True)  # never write through a link another plan shares
         first = self._copies.get(name)
-        try:
-            if first is None:
-                raise FileNotFoundError(name)
-            os.link(first, target)
-        except OSError:  # the first copy, or a file system without hard links
-            target.write_bytes(data)
-            self._copies[name] = target
+        if first is not None:
+            try:
+                os.link(first, target)
+                return
+            except FileExistsError:  # a page rendered again (dev server): link afresh
+                target.unlink()
+                with contextlib.suppress(OSError):
+                    os.link(first, target)
+                    return
+            except OSError:  # a file system without hard links
+                pass
+        target.unlink(missing_ok=True)  # never write through a link another plan shares
+        target.write_bytes(data)
+        self._copies[name] = target
 
     def seal_page(self, page: Page) -> None:
         """Replace a protected plan's page (and PDF) with encrypted ones."""

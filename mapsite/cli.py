@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import sys
 import time
 from datetime import date, datetime
@@ -15,7 +14,6 @@ from . import scaffold
 from .build import build, load_site, print_plans
 from .errors import MapsiteError
 from .load import display_path
-from .model import Plan
 
 SITE = click.argument(
     "site", default=".", type=click.Path(file_okay=False, path_type=Path), required=False
@@ -298,18 +296,11 @@ def serve(site: Path, host: str, port: int, open_browser: bool, today: datetime 
 )
 def schema(out: Path | None) -> None:
     """Print the JSON Schema of a plan's front matter, for editors."""
+    from .schema import plan_schema_json  # reads model.py's source: only when asked
+
     text = plan_schema_json()
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {display_path(out)}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def plan_schema_json() -> str:
-    schema = Plan.model_json_schema()
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **schema,
-    }
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

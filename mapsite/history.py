@@ -6,9 +6,12 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+from .load import real_path
+
 
 def last_commit_dates(folder: Path) -> dict[Path, date]:
-    """Resolved path -> date of the last commit touching it; empty outside a git repository."""
+    """Real path (``load.real_path``) -> date of the last commit touching it; empty
+    outside a git repository."""
     try:
         result = subprocess.run(
             ["git", "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", "."],
@@ -37,7 +40,7 @@ def last_commit_dates(folder: Path) -> dict[Path, date]:
         if line.startswith("\0"):
             current = date.fromisoformat(line[1:])
         elif line and current is not None:
-            dates.setdefault((root / line).resolve(), current)  # newest commit comes first
+            dates.setdefault(real_path(root / line), current)  # newest commit comes first
     return dates
 
 

@@ -92,6 +92,11 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def real_path(path: Path) -> Path:
+    """``path.resolve()`` for a file, asking the file system once per folder."""
+    return _real_dir(os.path.abspath(path.parent)) / path.name
+
+
 @functools.lru_cache(maxsize=64)
 def _real_dir(folder: str) -> Path:
     """A folder with symlinks resolved; a build asks this for every plan of one folder."""

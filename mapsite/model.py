@@ -133,7 +133,6 @@ class Model(BaseModel):
         extra="forbid",
         frozen=True,
         coerce_numbers_to_str=True,  # `phone: 5550100` or `title: 2027` are text, not errors
-        use_attribute_docstrings=True,
     )
 
 

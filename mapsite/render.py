@@ -232,20 +232,22 @@ def build_view(
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
     people = schedule.people_by_name(plan)
+    sides = schedule.sides(plan, people)
 
     def step_view(key: schedule.Key) -> StepView:
         mi, si = key
         assert si is not None
         milestone = plan.milestones[mi]
         step = milestone.steps[si]
+        due = dates.due(key)
         return StepView(
             step=step,
             milestone=milestone,
             key=key,
-            due=dates.due(key),
+            due=due,
             projected=projection.projected.get(key),
-            side=schedule.step_side(step, people),
-            overdue_days=schedule.days_overdue(step, dates.due(key), today),
+            side=sides[key],
+            overdue_days=schedule.days_overdue(step, due, today),
             critical=key in projection.critical,
             owners=tuple(people.get(name.casefold(), name) for name in step.owner),
         )
@@ -271,8 +273,8 @@ def build_view(
         today=today,
         body_html=Markup(md.render(doc.body)),
         progress=schedule.progress([s for _, s in plan.steps()]),
-        buyer_progress=schedule.side_progress(plan, "buyer"),
-        seller_progress=schedule.side_progress(plan, "seller"),
+        buyer_progress=schedule.side_progress(plan, "buyer", sides),
+        seller_progress=schedule.side_progress(plan, "seller", sides),
         milestones=milestones,
         next_up=[step_view(k) for k in schedule.next_up(plan, dates, projection, config.next_up)],
         current=milestones[current] if current is not None else None,

@@ -188,13 +188,14 @@ def project(plan: Plan, dates: Dates, calendar: Calendar, today: date) -> Projec
     projected: dict[Key, date | None] = {}
     driver: dict[Key, Key | None] = {}
     order = dates.order
+    finished = {mi for mi, m in enumerate(plan.milestones) if milestone_state(m) == "done"}
     # Steps may count from their own milestone while milestones roll up their steps,
     # so relax to a fixed point; dates only move later, and a plan settles in a few
     # passes (bounded in case of a positive loop through a milestone).
     for _ in range(len(order) + 1):
         changed = False
         for key in order:
-            value, why = _project_one(plan, dates, calendar, today, key, projected)
+            value, why = _project_one(plan, dates, calendar, today, key, projected, finished)
             changed = changed or key not in projected or projected[key] != value
             projected[key], driver[key] = value, why
         if not changed:
@@ -214,13 +215,16 @@ def _project_one(
     today: date,
     key: Key,
     projected: dict[Key, date | None],
+    finished: set[int],
 ) -> tuple[date | None, Key | None]:
+    """One item's projected date, and the item that sets it (``finished``: the indexes
+    of milestones already done)."""
     mi, si = key
     target = dates.target.get(key)
     this = item(plan, key)
     if si is not None and this.status is Status.DONE:  # type: ignore[union-attr]
         return target, None
-    if si is None and milestone_state(plan.milestones[mi]) == "done":
+    if si is None and mi in finished:
         return target, None
     value, why = target, dates.ref.get(key)
     ref = dates.ref.get(key)
@@ -303,19 +307,28 @@ def step_side(step: Step, people: dict[str, Stakeholder]) -> Side:
     return sides.pop()  # type: ignore[return-value]
 
 
-def side_steps(plan: Plan, side: Literal["buyer", "seller"]) -> list[Key]:
-    """Steps this side owns or co-owns."""
-    people = people_by_name(plan)
-    return [
-        (mi, si)
+def sides(plan: Plan, people: dict[str, Stakeholder] | None = None) -> dict[Key, Side]:
+    """The side of every step."""
+    people = people_by_name(plan) if people is None else people
+    return {
+        (mi, si): step_side(s, people)
         for mi, m in enumerate(plan.milestones)
         for si, s in enumerate(m.steps)
-        if step_side(s, people) in (side, "joint")
-    ]
+    }
 
 
-def side_progress(plan: Plan, side: Literal["buyer", "seller"]) -> Progress:
-    return progress([item(plan, k) for k in side_steps(plan, side)])  # type: ignore[misc]
+def side_steps(
+    plan: Plan, side: Literal["buyer", "seller"], of: dict[Key, Side] | None = None
+) -> list[Key]:
+    """Steps this side owns or co-owns (``of``: the steps' sides, when known)."""
+    of = sides(plan) if of is None else of
+    return [k for k, owner in of.items() if owner in (side, "joint")]
+
+
+def side_progress(
+    plan: Plan, side: Literal["buyer", "seller"], of: dict[Key, Side] | None = None
+) -> Progress:
+    return progress([item(plan, k) for k in side_steps(plan, side, of)])  # type: ignore[misc]
 
 
 MilestoneState = Literal["done", "blocked", "in progress", "upcoming"]
