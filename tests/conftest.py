@@ -8,7 +8,7 @@ Constants and helpers to import are in ``support.py``.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,14 @@ from support import VALID_PLAN, copy_example, with_token
 from mapsite.cli import main
 
 Run = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """mapsite's cache (holiday tables) in a folder of this test run, not ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MAPSITE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,14 +8,18 @@ user can make in a ``due`` are fixture files in ``tests/errors/`` (``due-*``).
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import date
+import subprocess
+import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from support import TODAY, page_of
 
 from mapsite.build import load_site
+from mapsite.dates import Calendar
 from mapsite.load import load_plan
 
 HEAD = """\
@@ -209,6 +213,95 @@ def test_business_days_skip_the_plans_holidays(
     dates_of, start: str, offset: str, expected: date
 ) -> None:
     assert dates_of(business_day_plan(start, offset, holidays="US"))["Follow-up"] == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "offset", "expected"),
+    [
+        # four weeks, less Veterans Day and Thanksgiving: two days more
+        ("2026-11-02", "+ 20bd", date(2026, 12, 2)),
+        ("2026-12-02", "- 20bd", date(2026, 11, 2)),  # and back again
+        ("2026-12-14", "+ 15bd", date(2027, 1, 6)),  # over Christmas and New Year
+        ("2027-01-25", "- 10bd", date(2027, 1, 8)),  # back over Martin Luther King Day
+    ],
+)
+def test_business_days_over_weeks_with_holidays(
+    dates_of, start: str, offset: str, expected: date
+) -> None:
+    assert dates_of(business_day_plan(start, offset, holidays="US"))["Follow-up"] == expected
+
+
+@pytest.mark.parametrize("country", [None, "US", "CN"])  # CN: a whole week of holidays
+def test_business_days_are_counted_as_a_person_would_day_by_day(country: str | None) -> None:
+    """Whole weeks are skipped at once; the answer must match counting day by day."""
+
+    def by_hand(start: date, amount: int) -> date:
+        step, day, left = (1 if amount > 0 else -1), start, abs(amount)
+        while left:
+            day += timedelta(days=step)
+            left -= Calendar(country).is_business_day(day)
+        return day
+
+    for start in (date(2026, 9, 21) + timedelta(days=n) for n in range(0, 140, 3)):
+        for amount in (-61, -23, -6, -5, -1, 1, 5, 6, 12, 40, 77):
+            assert Calendar(country).add(start, amount, "bd") == by_hand(start, amount), (
+                start,
+                amount,
+            )
+
+
+COUNT_OVER_THANKSGIVING = """
+import sys
+from datetime import date
+from mapsite.dates import Calendar, supported_countries
+print(Calendar("US").add(date(2026, 11, 25), 1, "bd"), "US" in supported_countries(),
+      "holidays" in sys.modules)
+"""
+
+
+def count_over_thanksgiving(cache: Path) -> list[str]:
+    """Count a business day over Thanksgiving in a new process using ``cache``."""
+    env = {**os.environ, "MAPSITE_CACHE_DIR": str(cache)}
+    result = subprocess.run(
+        [sys.executable, "-c", COUNT_OVER_THANKSGIVING],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def test_holiday_tables_are_kept_in_the_cache_for_the_next_command(tmp_path: Path) -> None:
+    # the first command imports the holidays package and keeps what it learnt
+    assert count_over_thanksgiving(tmp_path) == ["2026-11-27", "True", "True"]
+    [table] = tmp_path.glob("holidays-*/US-2026.txt")
+    assert "2026-11-26" in table.read_text(encoding="utf-8").splitlines()
+    # the next ones read the tables without importing it (about 0.2 s)
+    assert count_over_thanksgiving(tmp_path) == ["2026-11-27", "True", "False"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "2026-01-01\n2026-12-25\n",  # cut short: no 'end' line
+        "2026-01-01\nnot a date\nend\n",
+        "\xff\xfe\n",
+    ],
+)
+def test_a_damaged_cache_file_is_not_trusted(tmp_path: Path, damage: str) -> None:
+    count_over_thanksgiving(tmp_path)
+    [table] = tmp_path.glob("holidays-*/US-2026.txt")
+    table.write_text(damage, encoding="latin-1")
+    assert count_over_thanksgiving(tmp_path) == ["2026-11-27", "True", "True"]
+    assert "2026-11-26" in table.read_text(encoding="utf-8")  # written again, whole
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert count_over_thanksgiving(blocked) == ["2026-11-27", "True", "True"]
+    assert count_over_thanksgiving(blocked) == ["2026-11-27", "True", "True"]
 
 
 def test_business_days_skip_the_sites_holidays(site: Path, write_plan, run) -> None:
