@@ -32,7 +32,7 @@ from . import brand, history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, Source, display_path, find_plans, load_plan, real_path
-from .render import build_view, make_environment, markdown_renderer
+from .render import CompiledTemplates, build_view, make_environment, markdown_renderer
 
 if TYPE_CHECKING:
     from .pdf import PdfJob
@@ -474,7 +474,8 @@ class SiteWriter:
         self.brand = site_brand(site)
         self.static |= write_brand(self.brand, site, dest / "static" if copy_files else None)
         self.md = markdown_renderer(site.config.markdown_html)
-        self.env = make_environment(site.theme, today, self._static_url, self.md)
+        compiled = CompiledTemplates(site.theme, site.config.markdown_html)
+        self.env = make_environment(site.theme, today, self._static_url, self.md, compiled)
         self.common = {
             "site": site.config,
             "theme": site.theme.name,

@@ -1,5 +1,5 @@
-"""This machine's cache: facts that are slow to work out and change only when a
-package does (today: public holiday tables). Losing it costs time, never correctness:
+"""This machine's cache: what is slow to work out and changes only when a package or
+a theme does (public holiday tables, compiled templates). Losing it costs time, never correctness:
 every read checks what it gets, and a cache that cannot be written is skipped.
 
 The folder is ``$MAPSITE_CACHE_DIR``, else ``$XDG_CACHE_HOME/mapsite`` or
@@ -27,26 +27,39 @@ def cache_dir() -> Path:
     return Path(base) / "mapsite"
 
 
-def read_lines(name: str) -> list[str] | None:
-    """The lines of cache file ``name``, or None when it is not there (or unreadable).
-
-    A file ends with an 'end' line, so a file cut short is never taken for whole."""
+def read_bytes(name: str) -> bytes | None:
+    """Cache file ``name``, or None when it is not there (or unreadable)."""
     try:
-        lines = (cache_dir() / name).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        return (cache_dir() / name).read_bytes()
+    except OSError:
         return None
-    return lines[:-1] if lines and lines[-1] == "end" else None
 
 
-def write_lines(name: str, lines: list[str]) -> None:
+def write_bytes(name: str, data: bytes) -> None:
     """Write cache file ``name`` whole or not at all (another process may be reading it)."""
     path = cache_dir() / name
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write("".join(f"{line}\n" for line in [*lines, "end"]))
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             os.replace(tmp, path)
         except OSError:
             os.unlink(tmp)
+
+
+def read_lines(name: str) -> list[str] | None:
+    """The lines of cache file ``name``, or None when it is not there (or unreadable).
+
+    A file ends with an 'end' line, so a file cut short is never taken for whole."""
+    data = read_bytes(name)
+    try:
+        lines = data.decode("utf-8").splitlines() if data is not None else []
+    except UnicodeDecodeError:
+        return None
+    return lines[:-1] if lines and lines[-1] == "end" else None
+
+
+def write_lines(name: str, lines: list[str]) -> None:
+    write_bytes(name, "".join(f"{line}\n" for line in [*lines, "end"]).encode("utf-8"))

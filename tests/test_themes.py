@@ -1,12 +1,15 @@
 """Themes: the bundled ones render every example plan; overrides change only their part;
-brand tokens reach the CSS; the contrast warning; theme errors name the file and line."""
+brand tokens reach the CSS; the contrast warning; theme errors name the file and line;
+compiled templates come from the cache only while everything they were made of holds."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 from support import REPO, TODAY, page_of
 
@@ -253,3 +256,46 @@ def test_files_a_theme_yml_names_must_exist(example_site: Path, run) -> None:
         "in bad/static/ (put the file at bad/static/fonts/brand-400.woff2 or fix the name)\n"
         "2 errors in 1 file\n"
     )
+
+
+# --- compiled templates in the cache ---------------------------------------------------
+
+
+def test_a_second_build_loads_the_compiled_templates(
+    example_site: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = main_html(page_of(build(run, example_site), "northwind"))
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled a template the cache holds")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    assert main_html(page_of(build(run, example_site), "northwind")) == first
+
+
+def test_a_changed_icon_shows_in_every_template_that_folded_it_in(example_site: Path, run) -> None:
+    """'"done" | icon' (a finished milestone's marker) is rendered into the code of
+    milestones.html when that compiles: a new icons.html must not leave the old icon
+    in the cached code."""
+    use_theme(example_site, "mine")
+    icons = example_site / "themes" / "mine" / "templates" / "partials" / "icons.html"
+    icons.parent.mkdir(parents=True)
+    default_icons = BUILTIN_THEMES / "default" / "templates" / "partials" / "icons.html"
+    for mark in ("first-mark", "second-mark"):
+        text = default_icons.read_text(encoding="utf-8").replace(
+            'viewBox="0 0 20 20"', f'viewBox="0 0 20 20" data-mark="{mark}"'
+        )
+        icons.write_text(text, encoding="utf-8")
+        html = main_html(page_of(build(run, example_site), "northwind"))
+        markers = re.findall(r'<div class="milestone__marker"[^>]*><svg[^>]*>', html)
+        assert markers, "no finished milestone on the page"
+        assert all(f'data-mark="{mark}"' in svg for svg in markers), markers[0]
+
+
+def test_a_damaged_compiled_template_is_compiled_again(example_site: Path, run) -> None:
+    first = main_html(page_of(build(run, example_site), "northwind"))
+    cached = sorted((Path(os.environ["MAPSITE_CACHE_DIR"]) / "templates").glob("*.jinja"))
+    assert cached
+    for path in cached:
+        path.write_bytes(path.read_bytes()[:40])  # cut short
+    assert main_html(page_of(build(run, example_site), "northwind")) == first
