@@ -70,6 +70,11 @@ def parse_date_spec(value: Any) -> Any:
         # a number, true, a list or a mapping: one "not a date", not one error per
         # member of the union (and not "Input should be ... an instance of Offset")
         raise PydanticCustomError("date_spec_type", "not a date")
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=4096)  # plans repeat the same few offsets: 'contract - 3bd'
+def _parse_text(value: str) -> date | Offset:
     text = value.strip()
     if re.fullmatch(r"\d{4}-\d\d?-\d\d?", text):
         try:

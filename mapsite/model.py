@@ -41,9 +41,14 @@ class Status(StrEnum):
         return {"todo": "To do", "in progress": "In progress"}.get(self.value, self.value.title())
 
 
+_STATUSES = frozenset(s.value for s in Status)
+
+
 def normalise_status(value: Any) -> Any:
     """Accept ``In Progress``, ``in-progress`` and ``in_progress`` alike."""
     if isinstance(value, str):
+        if value in _STATUSES:  # as written almost always: no pattern needed
+            return value
         words = re.sub(r"[\s_-]+", " ", value.strip().lower())
         return "todo" if words == "to do" else words  # the page's own label reads "To do"
     return value

@@ -42,6 +42,11 @@ class _Composer(_Loader):  # type: ignore[misc, valid-type]
 
     _known: dict[str, str] = {}  # noqa: RUF012 - shared on purpose: tags never change
 
+    # libyaml also calls these two around every node, for path resolvers, which
+    # PyYAML's safe loader does not have: do nothing, at C speed
+    descend_resolver = staticmethod(slice)  # (parent, index) -> ignored
+    ascend_resolver = staticmethod(tuple)  # () -> ignored
+
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode and implicit[0]:
             if value and value[0] not in self.yaml_implicit_resolvers:
