@@ -1,47 +1,65 @@
 """Printing plan pages to PDF with Chromium through Playwright.
 
-One browser for the whole build and one reused page per core, printing at the same
-time. Most of a PDF's cost is Chromium's own: laying the page out for paper, painting
-it, and a print compositor process per PDF that writes and compresses the file. So
-each page is printed straight from its HTML swapped into a loaded page (no reload,
-no screen rendering in between), with as few embedded fonts as the page allows.
+A browser per core, each with one page that prints plan after plan. Most of a PDF's
+cost is Chromium's own: laying the page out for paper, painting it, and writing and
+compressing the file. So each plan's HTML is swapped into the loaded page (no
+reload, no screen rendering in between), the browsers run in a single process each
+where they can (SINGLE_PROCESS), and the page uses as few fonts as it can (each one
+is embedded in the PDF).
 
 Chromium stamps each PDF with the time it was made; we replace the document
 information (the seller as author, the buyer as subject, dates from "today"), so the
-same plan and "today" give the same bytes.
-"""
+same plan and "today" give the same bytes from the same Chromium. (An ordinary
+browser, the fallback, may embed a font twice where a single-process one embeds it
+once: the same pages, other bytes.)"""
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
+import contextlib
 import html
 import io
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .browser import BrowserNotFound, find_chromium, install_hint
 from .errors import MapsiteError, Problem
 
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, ViewportSize
+
 # Run once on each loaded page, in print media: load every font the theme declares
-# (the hidden page never asks for them itself), hide the page on screen, and return
-# the font family the printed page uses, for the header and footer.
+# (the hidden page never asks for them itself), add the style that hides the page on
+# screen and holds the header and footer, and return the font family the printed
+# page uses, for the header and footer.
 PREPARE_PAGE = """async () => {
     await Promise.allSettled([...document.fonts].map(face => face.load()));
-    const hide = document.createElement("style");
-    hide.textContent = "@media screen { html { display: none !important } }";
-    document.head.append(hide);
+    const style = document.createElement("style");
+    style.id = "mapsite-print";
+    document.head.append(style);
     return getComputedStyle(document.body).fontFamily;
 }"""
+# Printing lays the page out for paper anyway: hidden on screen, the page costs
+# nothing to lay out, paint and composite between prints. Chromium also lays it out
+# in print media at the window's size before it lays it out on paper: the window is
+# far wider than any paper (WINDOW), so the page is hidden for that pass too (about
+# a quarter of the CPU of a PDF; the PDF is the same, byte for byte).
+HIDDEN = "@media screen, print and (min-width: 2500px) { html { display: none !important } }\n"
+WINDOW: ViewportSize = {"width": 3000, "height": 200}
 # The next page's body replaces the current one: the stylesheets, fonts and images
 # already loaded stay (about 4x faster than loading the page). Relative addresses
 # resolve against the new page's own file (a <base>), and its stylesheets replace
 # the current ones where they differ (a plan's own plan.css). Also done right after
 # a load, so that what theme scripts changed on the page is not printed.
-SWAP_BODY = """async ([html, url]) => {
+SWAP_BODY = """async ([html, url, style]) => {
+    document.getElementById("mapsite-print").textContent = style;
     const fresh = new DOMParser().parseFromString(html, "text/html");
     const have = [...document.head.querySelectorAll("link[rel~=stylesheet]")];
     for (const link of have) link.dataset.url ||= link.href;  // before <base> moves
@@ -70,8 +88,16 @@ SWAP_BODY = """async ([html, url]) => {
 # Chromium's toolbar pages (the omnibox popup) load in the background of every
 # browser window, about a second of CPU that printing has no use for.
 LAUNCH_ARGS = ["--disable-features=PreloadTopChromeWebUI,WebUIOmniboxPopup,WebUIOmniboxAimPopup"]
+# Each worker has a browser of its own, all in one process: no print compositor
+# process to start for each PDF, no copies between processes (about 15% less CPU).
+# Chromium does not support this mode officially and it is tried on Linux only; a
+# browser that will not start, dies or hangs that way is replaced by an ordinary one.
+SINGLE_PROCESS = ["--single-process"] if sys.platform.startswith("linux") else []
+TIMEOUT = 60.0  # seconds to start a browser or print one plan: a plan takes well under 1
+CLOSE_TIMEOUT = 5.0  # a hung browser does not close: it goes when Playwright's driver stops
 PAGE_MARGIN = {"top": "17mm", "bottom": "17mm", "left": "13mm", "right": "13mm"}
-CONCURRENCY = 2  # pages printing at once: more does not help on two cores
+CONCURRENCY = 2  # browsers printing at once: more does not help on two cores
+MARGIN_BOXES_SINCE = 131  # the first Chromium that prints CSS page margin boxes
 BAND_FONT = "'Liberation Sans',Arial,sans-serif"  # header and footer, if the page has none
 
 
@@ -86,7 +112,8 @@ class PdfJob:
 
 
 def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = None) -> None:
-    """Print every job; raise MapsiteError when no browser can be found or started."""
+    """Print every job; raise MapsiteError when no browser can be found, started or
+    made to print."""
     if not jobs:
         return
     try:
@@ -101,48 +128,61 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                 executable = find_chromium(chromium, playwright=p)  # type: ignore[arg-type]
             except BrowserNotFound as exc:
                 raise no_browser(str(exc)) from None
-            try:
-                browser = await p.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-            except PlaywrightError as exc:
-                first = str(exc).strip().splitlines()[0]
-                raise no_browser(f"Chromium would not start: {first}") from None
-            queue: asyncio.Queue[PdfJob] = asyncio.Queue()
-            for job in jobs:
-                queue.put_nowait(job)
+            queue = collections.deque(jobs)
+            single_process = bool(SINGLE_PROCESS)  # until a browser fails that way
+
+            async def open_printer(first: PdfJob) -> Printer:
+                solo = single_process
+                args = LAUNCH_ARGS + (SINGLE_PROCESS if solo else [])
+                try:
+                    browser = await p.chromium.launch(executable_path=executable, args=args)
+                except PlaywrightError as exc:
+                    if solo:
+                        raise
+                    raise no_browser(f"Chromium would not start: {first_line(exc)}") from None
+                printer = Printer(browser, page_size, single_process=solo)
+                try:
+                    await printer.load(first)
+                except BaseException:
+                    await printer.close()
+                    raise
+                return printer
 
             async def worker() -> None:
-                # its own context, so its own renderer process: workers print in parallel
-                context = await browser.new_context()
-                page = await context.new_page()
-                loaded = False
-                font = BAND_FONT
-                while not queue.empty():
-                    job = queue.get_nowait()
-                    if not loaded:
-                        await page.emulate_media(media="print", color_scheme="light")
-                        await page.goto(job.html.as_uri(), wait_until="load")
-                        font = await page.evaluate(PREPARE_PAGE) or BAND_FONT
-                        await page.emulate_media(media="null")  # printing uses print media
-                        loaded = True
-                    html = job.html.read_text(encoding="utf-8")
-                    await page.evaluate(SWAP_BODY, [html, job.html.as_uri()])
-                    data = await page.pdf(
-                        format=page_size,
-                        print_background=True,
-                        display_header_footer=True,
-                        header_template=header(job, font),
-                        footer_template=footer(job, font),
-                        margin=PAGE_MARGIN,
-                        outline=True,
-                    )
-                    # Python work: let Chromium print the next one meanwhile
-                    job.out.write_bytes(await asyncio.to_thread(with_metadata, data, job))
-                await context.close()
+                nonlocal single_process
+                printer: Printer | None = None
+                try:
+                    while queue:
+                        job = queue.popleft()
+                        while True:
+                            solo = printer.single_process if printer else single_process
+                            try:
+                                async with asyncio.timeout(TIMEOUT):
+                                    printer = printer or await open_printer(job)
+                                    data = await printer.print(job)
+                                break
+                            except (PlaywrightError, TimeoutError) as exc:
+                                if printer is not None:
+                                    await printer.close()
+                                    printer = None
+                                if not solo:
+                                    raise print_failed(job, exc) from None
+                                # a single-process browser failed: an ordinary one
+                                # prints this plan again, and so do all from now on
+                                single_process = False
+                        # only whole PDFs are written: a browser that failed wrote nothing
+                        job.out.write_bytes(with_metadata(data, job))
+                finally:
+                    if printer is not None:
+                        await printer.close()
 
+            tasks = [asyncio.create_task(worker()) for _ in range(min(CONCURRENCY, len(jobs)))]
             try:
-                await asyncio.gather(*(worker() for _ in range(min(CONCURRENCY, len(jobs)))))
-            finally:
-                await browser.close()
+                await asyncio.gather(*tasks)
+            finally:  # one failed: stop the others before Playwright goes
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
 
     try:
         asyncio.get_running_loop()
@@ -153,6 +193,50 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
     # thread of our own, which may run a loop of its own
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(lambda: asyncio.run(run())).result()
+
+
+class Printer:
+    """A browser with one page that prints job after job: the first job's page is
+    loaded, then each job's body is swapped into it."""
+
+    def __init__(self, browser: Browser, page_size: str, *, single_process: bool) -> None:
+        self.browser, self.page_size, self.single_process = browser, page_size, single_process
+        self.font = BAND_FONT
+        # the header and footer as page margin boxes, or (older Chromium) as Chromium's
+        # header and footer templates, which cost about a quarter of the CPU of a PDF
+        self.margin_boxes = int(browser.version.split(".")[0]) >= MARGIN_BOXES_SINCE
+
+    async def load(self, job: PdfJob) -> None:
+        # our own <style> is inline: a page's Content-Security-Policy must not stop it
+        context = await self.browser.new_context(bypass_csp=True, viewport=WINDOW)
+        self.page = await context.new_page()
+        await self.page.emulate_media(media="print", color_scheme="light")
+        await self.page.goto(job.html.as_uri(), wait_until="load")
+        self.font = await self.page.evaluate(PREPARE_PAGE) or BAND_FONT
+        await self.page.emulate_media(media="null")  # printing uses print media anyway
+
+    async def print(self, job: PdfJob) -> bytes:
+        html = job.html.read_text(encoding="utf-8")
+        style = HIDDEN + (bands(job, self.font) if self.margin_boxes else "")
+        await self.page.evaluate(SWAP_BODY, [html, job.html.as_uri(), style])
+        if self.margin_boxes:
+            return await self.page.pdf(
+                format=self.page_size, print_background=True, margin=PAGE_MARGIN, outline=True
+            )
+        return await self.page.pdf(
+            format=self.page_size,
+            print_background=True,
+            display_header_footer=True,
+            header_template=header(job, self.font),
+            footer_template=footer(job, self.font),
+            margin=PAGE_MARGIN,
+            outline=True,
+        )
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):  # crashed, hung (CLOSE_TIMEOUT) or gone
+            async with asyncio.timeout(CLOSE_TIMEOUT):
+                await self.browser.close()
 
 
 def no_browser(reason: str) -> MapsiteError:
@@ -170,7 +254,61 @@ def no_browser(reason: str) -> MapsiteError:
     )
 
 
-# In the page's own font: each font a PDF uses is embedded, and costs time to print.
+def print_failed(job: PdfJob, exc: Exception) -> MapsiteError:
+    reason = "it stopped answering" if isinstance(exc, TimeoutError) else first_line(exc)
+    return MapsiteError(
+        [
+            Problem(
+                "",
+                0,
+                0,
+                "",
+                f"cannot print the PDF of '{job.title}': Chromium failed: {reason}",
+                "try again; or build without PDFs: mapsite build --no-pdf",
+            )
+        ]
+    )
+
+
+def first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def bands(job: PdfJob, font: str) -> str:
+    """The header and footer as CSS page margin boxes, in the page's own font (each font
+    a PDF uses is embedded): title and buyer, the date; parties, page X of Y."""
+    box = f"font-family: {font}; font-size: 7.5pt; font-weight: 400; color: #535b73"
+    top = "vertical-align: top; padding-top: 5.1mm"  # where Chromium's templates put them
+    bottom = "vertical-align: bottom; padding-bottom: 5.6mm"
+    boxes = {
+        "top-left": (css_string(f"{job.title} · {job.subject}"), top),
+        "top-right": (css_string(as_of(job)), top),
+        "bottom-left": (css_string(f"{job.author} × {job.subject} · mutual action plan"), bottom),
+        "bottom-right": ('"Page " counter(page) " of " counter(pages)', bottom),
+    }
+    return (
+        "@page {\n"
+        + "".join(
+            f"  @{at} {{ content: {text}; {box}; {place} }}\n"
+            for at, (text, place) in boxes.items()
+        )
+        + "}\n"
+    )
+
+
+def css_string(text: str) -> str:
+    escaped = "".join(
+        "\\" + ch if ch in '"\\' else f"\\{ord(ch):x} " if ord(ch) < 0x20 or ch == "\x7f" else ch
+        for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def as_of(job: PdfJob) -> str:
+    return f"As of {job.as_of:%a} {job.as_of.day} {job.as_of:%b %Y}"
+
+
+# Chromium's header and footer templates, for a Chromium without page margin boxes
 _BAND = (
     '<div style="width:100%;margin:0 13mm;display:flex;justify-content:space-between;'
     'font-family:{font};font-size:7.5pt;color:#535b73;-webkit-print-color-adjust:exact">'
@@ -180,8 +318,7 @@ _BAND = (
 
 def header(job: PdfJob, font: str = BAND_FONT) -> str:
     left = f"<span>{html.escape(job.title)} · {html.escape(job.subject)}</span>"
-    right = f"As of {job.as_of:%a} {job.as_of.day} {job.as_of:%b %Y}"
-    return _BAND.format(font=html.escape(font), left=left, right=right)
+    return _BAND.format(font=html.escape(font), left=left, right=as_of(job))
 
 
 def footer(job: PdfJob, font: str = BAND_FONT) -> str:

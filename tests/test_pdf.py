@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
 from pypdf import PdfReader
 from support import REPO, TODAY, copy_example, page_of
 
 import mapsite.browser
+import mapsite.pdf
 from mapsite.cli import main
 from mapsite.config import load_config
 from mapsite.load import load_plan
@@ -130,11 +135,16 @@ def test_page_size_follows_mapsite_yml(public: Path, tmp_path: Path) -> None:
     assert abs(float(a4.width) - 595.3) < 1 and abs(float(a4.height) - 841.9) < 1
 
 
-def test_same_plan_and_today_give_the_same_bytes(public: Path, tmp_path: Path) -> None:
+def test_same_plan_and_today_give_the_same_bytes(
+    public: Path, tmp_path: Path, printers: list[bool]
+) -> None:
     again = build(copy_example(tmp_path / "again"))
     for slug in PLANS:
         first = (folder(public, slug) / f"{slug}.pdf").read_bytes()
         assert first == (folder(again, slug) / f"{slug}.pdf").read_bytes(), slug
+    # on Linux, by single-process browsers: were they to fail every time, the ordinary
+    # ones behind them would print the same PDFs, only slower
+    assert printers == [bool(mapsite.pdf.SINGLE_PROCESS)] * len(PLANS)
 
 
 def test_typical_plan_pdf_is_small(public: Path) -> None:
@@ -220,3 +230,128 @@ def test_printing_works_inside_a_running_event_loop(tmp_path: Path) -> None:
 
     asyncio.run(inside())
     assert (folder(site / "public", "tailspin") / "tailspin.pdf").stat().st_size > 10_000
+
+
+# --- Chromium's unsupported --single-process mode, and the ordinary browser behind it ---
+
+needs_single_process = pytest.mark.skipif(
+    not mapsite.pdf.SINGLE_PROCESS, reason="single-process browsers are tried on Linux only"
+)
+
+
+def assert_same_pdfs(public: Path, again: Path) -> None:
+    """The same pages, text, links and metadata as in ``public``. Not always the same
+    bytes: a font that two images use (the logos) is embedded once by a single-process
+    browser and twice by an ordinary one, which looks the same."""
+    for slug in PLANS:
+        first, second = (folder(site, slug) / f"{slug}.pdf" for site in (public, again))
+        pages = [page.extract_text() for page in PdfReader(first).pages]
+        assert pages == [page.extract_text() for page in PdfReader(second).pages], slug
+        assert PdfReader(first).metadata == PdfReader(second).metadata, slug
+        assert links(first) == links(second), slug
+
+
+@pytest.fixture
+def printers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each PDF written, in order: whether a single-process browser printed it."""
+    single: list[bool] = []
+    real = mapsite.pdf.Printer.print
+
+    async def print_(self: mapsite.pdf.Printer, job: mapsite.pdf.PdfJob) -> bytes:
+        data = await real(self, job)
+        single.append(self.single_process)
+        return data
+
+    monkeypatch.setattr(mapsite.pdf.Printer, "print", print_)
+    return single
+
+
+async def crash(page: Page) -> None:
+    """Chromium's own crash page: the page's renderer dies, and so does a single-process
+    browser, which is its renderer."""
+    await page.goto("chrome://crash")
+
+
+async def hang(page: Page) -> None:
+    await page.evaluate("() => { while (true) {} }")
+
+
+def sabotage(
+    monkeypatch: pytest.MonkeyPatch, act: Callable[[Page], Awaitable[None]], *, every: bool = False
+) -> list[str]:
+    """Before the first print of a single-process browser (or before every print), crash
+    or hang Chromium for real. Returns the titles of the plans it was done to."""
+    done: list[str] = []
+    real = mapsite.pdf.Printer.print
+
+    async def print_(self: mapsite.pdf.Printer, job: mapsite.pdf.PdfJob) -> bytes:
+        if every or (self.single_process and not done):
+            done.append(job.title)
+            with contextlib.suppress(PlaywrightError):  # the browser goes meanwhile
+                await act(self.page)
+        return await real(self, job)
+
+    monkeypatch.setattr(mapsite.pdf.Printer, "print", print_)
+    return done
+
+
+@needs_single_process
+def test_a_single_process_browser_that_will_not_start_gives_way_to_an_ordinary_one(
+    public: Path, tmp_path: Path, printers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chromium prints its version and exits: the launch fails, as where the mode is broken
+    monkeypatch.setattr(mapsite.pdf, "SINGLE_PROCESS", ["--single-process", "--version"])
+    assert_same_pdfs(public, build(copy_example(tmp_path / "site")))
+    assert printers == [False] * len(PLANS)
+
+
+@needs_single_process
+def test_a_single_process_browser_that_dies_mid_build_loses_no_pdf(
+    public: Path, tmp_path: Path, printers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crashed = sabotage(monkeypatch, crash)
+    assert_same_pdfs(public, build(copy_example(tmp_path / "site")))
+    assert len(crashed) == 1
+    assert len(printers) == len(PLANS) and False in printers, "an ordinary browser took over"
+
+
+@needs_single_process
+def test_a_single_process_browser_that_hangs_gives_way_after_a_timeout(
+    public: Path, tmp_path: Path, printers: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mapsite.pdf, "TIMEOUT", 5.0)
+    monkeypatch.setattr(mapsite.pdf, "CLOSE_TIMEOUT", 1.0)
+    hung = sabotage(monkeypatch, hang)
+    assert_same_pdfs(public, build(copy_example(tmp_path / "site")))
+    assert len(hung) == 1
+    assert len(printers) == len(PLANS) and False in printers
+
+
+def test_a_browser_that_keeps_crashing_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sabotage(monkeypatch, crash, every=True)
+    site = copy_example(tmp_path / "site")
+    result = CliRunner().invoke(main, ["build", str(site), "--pdf", "--today", TODAY])
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"cannot print the PDF of '[^']+': Chromium failed: .+ \(try again; or build without "
+        r"PDFs: mapsite build --no-pdf\)\n1 error\n",
+        result.output,
+    ), result.output
+    assert not (site / "public").exists(), "a failed build writes nothing"
+
+
+def test_a_chromium_without_page_margin_boxes_prints_header_and_footer_as_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mapsite.pdf, "MARGIN_BOXES_SINCE", 10_000)
+    reader = PdfReader(
+        folder(build(copy_example(tmp_path / "site")), "northwind") / "northwind.pdf"
+    )
+    for number, page in enumerate(reader.pages, start=1):
+        text = re.sub(r"\s+", " ", page.extract_text())
+        assert "Revenue forecasting rollout · Northwind Financial" in text
+        assert "As of Mon 23 Nov 2026" in text
+        assert "Contoso × Northwind Financial · mutual action plan" in text
+        assert f"Page {number} of {len(reader.pages)}" in text
