@@ -13,13 +13,26 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from playwright.sync_api import Browser, sync_playwright
 from support import REPO as REPO
 from support import TODAY as TODAY
 from support import VALID_PLAN, copy_example, with_token
 
+from mapsite.browser import find_chromium
 from mapsite.cli import main
 
 Run = Callable[..., Result]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A real Chromium, found the way mapsite finds one (browser and visual tests)."""
+    # module scope, not session: Playwright's sync API runs an event loop in this
+    # thread while it is open, which would leak into every later test
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(playwright=p))
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,29 +1,16 @@
-"""A real Chromium (found the way mapsite finds one) and the example site, built once."""
+"""The example site, built once; the real Chromium (`browser`) is in tests/conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, sync_playwright
 from support import copy_example
 
-from mapsite.browser import find_chromium
 from mapsite.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # module scope, not session: Playwright's sync API runs an event loop in this
-    # thread while it is open, which would leak into every later test
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(playwright=p))
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from visual_support import UPDATE_ENV, Baselines, Screens, Sites
-
-from mapsite.browser import find_chromium
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,16 +32,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
 def baselines(request: pytest.FixtureRequest) -> Baselines:
     update = request.config.getoption("--update-baselines", default=False)
     return Baselines(bool(update) or os.environ.get(UPDATE_ENV, "") not in ("", "0"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    # module scope, not session: Playwright's sync API runs an event loop in this
-    # thread while it is open, which would leak into every later test
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(playwright=p))
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
