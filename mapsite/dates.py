@@ -104,7 +104,11 @@ class Calendar:
         return add_business_days(self.country, start, amount)
 
     def is_business_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in _holidays(self.country, day.year)
+        return is_business_day(self.country, day)
+
+
+def is_business_day(country: str | None, day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(country, day.year)
 
 
 # A plan's projection asks for the same sums again on every pass: remembered.
@@ -122,7 +126,7 @@ def add_business_days(country: str | None, start: date, amount: int) -> date:
         day = end
     while left:
         day += timedelta(days=step)
-        if day.weekday() < 5 and day not in _holidays(country, day.year):
+        if is_business_day(country, day):
             left -= 1
     return day
 

@@ -85,9 +85,8 @@ class Invalid(Exception):
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
     cwd = os.getcwd()
-    folder = _real_dir(os.path.join(cwd, path.parent))  # the key must not depend on the cwd
     try:
-        return str((folder / path.name).relative_to(_real_dir(cwd)))
+        return str(real_path(path).relative_to(_real_dir(cwd)))
     except ValueError:
         return str(path)
 
