@@ -11,7 +11,6 @@ import base64
 import concurrent.futures
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import multiprocessing
 import os
@@ -28,34 +27,26 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import brand, history, themes
-from .config import CONFIG_FILE, SiteConfig, load_config
+from . import brand, themes
 from .errors import MapsiteError, Problem
-from .load import Document, Invalid, Source, display_path, find_plans, load_plan, real_path
+from .load import Document, display_path
 from .render import CompiledTemplates, build_view, make_environment, markdown_renderer
+from .site import (
+    ASSETS_DIR,
+    PLANS_DIR,
+    Site,
+    asset_bytes,
+    brand_warnings,
+    load_checked,
+    load_settings,
+    load_site,
+    site_brand,
+    site_root,
+    token_clashes,
+)
 
 if TYPE_CHECKING:
     from .pdf import PdfJob
-
-PLANS_DIR = "plans"
-ASSETS_DIR = "assets"
-
-
-@dataclass(frozen=True)
-class Site:
-    """A loaded, valid site: ready to render."""
-
-    root: Path
-    config: SiteConfig
-    theme: themes.Theme
-    documents: list[Document]
-    config_source: Source | None
-    commits: dict[Path, date]
-    """Last commit date of each plan file (empty outside git)."""
-
-    def last_update(self, doc: Document) -> date | None:
-        committed = self.commits.get(real_path(doc.path)) if self.commits else None
-        return history.last_update(doc.plan.updated, committed)
 
 
 @dataclass(frozen=True)
@@ -64,139 +55,6 @@ class BuildResult:
     pages: int
     warnings: list[Problem] = dataclasses.field(default_factory=list)
     """Not errors: the build published anyway (brand colours with low contrast)."""
-
-
-def load_settings(
-    root: Path, only: list[Path] | None = None, *, with_history: bool = True
-) -> tuple[Site, list[Path], list[Problem]]:
-    """Settings, theme and the plan files to read, as a Site without documents yet.
-
-    Problems in the settings are returned, not raised, so that the plans are still
-    checked and one run reports everything (defaults stand in meanwhile).
-    """
-    problems: list[Problem] = []
-    asset_exists.cache_clear()  # the dev server loads the same site again after changes
-    asset_bytes.cache_clear()
-    try:
-        config, config_source = load_config(root)
-    except Invalid as exc:
-        problems += exc.problems
-        config, config_source = SiteConfig(), None
-
-    theme = None
-    try:
-        theme = themes.resolve(root, config.theme)
-    except themes.ThemeNotFound as exc:
-        where = config_source.problem(("theme",), str(exc), exc.hint) if config_source else None
-        problems.append(where or Problem(CONFIG_FILE, 1, 1, "theme", str(exc), exc.hint))
-    except Invalid as exc:  # a theme.yml with mistakes
-        problems += exc.problems
-    for loc, name in [(("brand", "logo"), config.brand.logo)] + [
-        (("brand", "font_files", i), f) for i, f in enumerate(config.brand.font_files)
-    ]:
-        if name and config_source and not asset_exists(root, name):
-            problems.append(
-                config_source.problem(loc, f"'{name}' not found in {ASSETS_DIR}/",
-                                      f"put the file at {ASSETS_DIR}/{name} or fix the path")
-            )  # fmt: skip
-
-    plans_dir = root / PLANS_DIR
-    paths = only if only is not None else find_plans(plans_dir) if plans_dir.is_dir() else []
-    if not paths:
-        problems.append(
-            Problem(
-                display_path(plans_dir),
-                1,
-                1,
-                "",
-                "no plans found",
-                "add a Markdown plan there, e.g. with 'mapsite new NAME'",
-            )
-        )
-    theme = theme or themes.resolve(root, "default")
-    commits = history.last_commit_dates(plans_dir) if with_history and plans_dir.is_dir() else {}
-    return Site(root, config, theme, [], config_source, commits), paths, problems
-
-
-def load_site(root: Path, *, only: list[Path] | None = None, with_history: bool = True) -> Site:
-    """Load settings, theme and every plan (or ``only`` these plan files).
-
-    Raises one ``MapsiteError`` with every problem found.
-    """
-    site, paths, problems = load_settings(root, only, with_history=with_history)
-    documents: list[Document] = []
-    for path in paths:
-        doc, found = load_checked(site, path)
-        problems += found
-        if doc is not None:
-            documents.append(doc)
-    problems += token_clashes([(plan_tokens(d), d.source.file) for d in documents])
-    if problems:
-        raise MapsiteError(problems)
-    return dataclasses.replace(site, documents=documents)
-
-
-def token_clashes(plans: list[tuple[tuple[str, ...], str]]) -> list[Problem]:
-    """Two plan files with a share token in common (current or previous): one link
-    cannot lead to two plans."""
-    first: dict[str, str] = {}
-    problems = []
-    for tokens, file in plans:
-        for token in tokens:
-            if token in first and first[token] != file:
-                problems.append(
-                    Problem(file, 1, 1, "share.token",
-                            f"the share token '{token}' is also used by {first[token]}",
-                            f"give this plan a new link: mapsite rotate {file}")
-                )  # fmt: skip
-            first.setdefault(token, file)
-    return problems
-
-
-def plan_tokens(doc: Document) -> tuple[str, ...]:
-    return (doc.plan.share.token, *doc.plan.share.previous)
-
-
-@functools.lru_cache(maxsize=1024)  # many plans share the seller's logo
-def asset_exists(root: Path, name: str) -> bool:
-    """Whether ``assets/NAME`` is a file inside the site's assets folder."""
-    path = (root / ASSETS_DIR / name).resolve()
-    return path.is_relative_to((root / ASSETS_DIR).resolve()) and path.is_file()
-
-
-@functools.lru_cache(maxsize=256)  # most plans share the seller's logo, some a buyer's
-def asset_bytes(root: Path, name: str) -> bytes:
-    return (root / ASSETS_DIR / name).read_bytes()
-
-
-def load_checked(site: Site, path: Path) -> tuple[Document | None, list[Problem]]:
-    """One plan file, loaded with the site's settings and its logos checked.
-
-    The document comes back only when it has no problem.
-    """
-    try:
-        doc = load_plan(path, site.config.holidays)
-    except Invalid as exc:
-        return None, exc.problems
-    problems = check_assets(doc, site.root)
-    return (None if problems else doc), problems
-
-
-def check_assets(doc: Document, root: Path) -> list[Problem]:
-    problems = []
-    for side in ("buyer", "seller"):
-        logo = getattr(doc.plan, side).logo
-        if logo is None:
-            continue
-        if not asset_exists(root, logo):
-            problems.append(
-                doc.source.problem(
-                    (side, "logo"),
-                    f"logo '{logo}' not found in {ASSETS_DIR}/",
-                    f"put the file at {ASSETS_DIR}/{logo} or fix the path",
-                )
-            )
-    return problems
 
 
 def build(
@@ -440,14 +298,6 @@ def print_plans(
     return [job.out for job in jobs]
 
 
-def site_root(plan: Path) -> Path:
-    """The site a plan file belongs to: the folder holding its plans/ folder."""
-    for parent in plan.absolute().parents:
-        if parent.name == PLANS_DIR:
-            return parent.parent
-    return plan.absolute().parent
-
-
 class SiteWriter:
     """Renders a loaded site into ``dest``: static files first, then any page on demand.
 
@@ -613,27 +463,6 @@ class SiteWriter:
 BRAND_CSS = "brand.css"
 PLAN_CSS = "plan.css"
 FONTS_DIR = "fonts"
-
-
-def site_brand(site: Site) -> brand.Brand:
-    """The theme's default tokens with the site's brand: over them."""
-    ours = site.config.brand.model_dump(exclude_none=True, exclude_defaults=True)
-    return brand.Brand.model_validate({**site.theme.tokens, **ours})
-
-
-def brand_warnings(site: Site) -> list[Problem]:
-    """Brand colour pairs that fail WCAG AA, located at the token that sets the colour."""
-    found = []
-    for low in brand.contrast_problems(site_brand(site)):
-        hint = f"choose a {'darker' if low.field != 'background' else 'lighter'} {low.field}"
-        source = site.config_source
-        if source is not None and getattr(site.config.brand, low.field) is not None:
-            found.append(source.problem(("brand", low.field), low.message, hint))
-        else:
-            theme_file = site.theme.chain[0] / themes.THEME_FILE
-            found.append(Problem(display_path(theme_file), 1, 1, f"tokens.{low.field}",
-                                 low.message, hint))  # fmt: skip
-    return found
 
 
 def write_brand(tokens: brand.Brand, site: Site, static: Path | None) -> dict[str, str]:

@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from . import scaffold
-from .build import build, load_site, print_plans
+from .build import build, print_plans
 from .errors import MapsiteError
 from .load import display_path
+from .site import load_site
 
 SITE = click.argument(
     "site", default=".", type=click.Path(file_okay=False, path_type=Path), required=False

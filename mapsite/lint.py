@@ -15,9 +15,9 @@ from datetime import date
 from typing import Literal
 
 from . import brand, schedule
-from .build import Site, brand_warnings
 from .errors import MapsiteError, Problem
 from .load import Document, Source
+from .site import Site, brand_warnings
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]

@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from . import schedule
-from .build import Site
 from .load import Document
+from .site import Site
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .build import PLANS_DIR
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
 from .load import Invalid, display_path, find_plans, load_plan
 from .share import new_token
+from .site import PLANS_DIR
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -30,20 +30,19 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import (
+from .build import Page, SiteWriter
+from .config import CONFIG_FILE
+from .errors import MapsiteError, Problem
+from .load import display_path
+from .site import (
     ASSETS_DIR,
     PLANS_DIR,
-    Page,
     Site,
-    SiteWriter,
     load_checked,
     load_site,
     plan_tokens,
     token_clashes,
 )
-from .config import CONFIG_FILE
-from .errors import MapsiteError, Problem
-from .load import display_path
 
 DEBOUNCE = 0.1  # editors' multi-write saves land within a few ms of each other
 SETTLE = 0.02  # after a close-write event the file is complete: almost no wait

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from support import TODAY, page_of
 
-from mapsite.build import load_site
 from mapsite.dates import Calendar
 from mapsite.load import load_plan
+from mapsite.site import load_site
 
 HEAD = """\
 ---

@@ -124,7 +124,8 @@ def pages_with_pdf_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
     are not printed: only the pages' links to them matter here)."""
     from datetime import date
 
-    from mapsite.build import load_site, write_site
+    from mapsite.build import write_site
+    from mapsite.site import load_site
 
     site = tmp_path_factory.mktemp("with-pdf")
     copy_example(site)
