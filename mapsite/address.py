@@ -31,6 +31,16 @@ def numbered(key: Key) -> str:
     return str(mi + 1) if si is None else f"{mi + 1}.{si + 1}"
 
 
+def anchor(plan: Plan, key: Key) -> str:
+    """The item's fragment on its page (``#security-memo``, ``#step-2-3``, ``#milestone-2``):
+    its id when it has one, so links written by hand keep working."""
+    mi, si = key
+    item = plan.milestones[mi] if si is None else plan.milestones[mi].steps[si]
+    if item.id:
+        return item.id
+    return f"milestone-{mi + 1}" if si is None else f"step-{mi + 1}-{si + 1}"
+
+
 def step_keys(plan: Plan) -> list[Key]:
     """Every step, in plan order."""
     return [(mi, si) for mi, m in enumerate(plan.milestones) for si in range(len(m.steps))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from mapsite.address import NoStep, address, find_step, numbered, step_keys
+from mapsite.address import NoStep, address, anchor, find_step, numbered, step_keys
 from mapsite.model import Plan
 
 PLAN = Plan.model_validate(
@@ -39,6 +39,14 @@ def test_address_is_the_id_or_the_numbers() -> None:
     assert address(PLAN, (1, None)) == "2"
     assert numbered((0, 1)) == "1.2"
     assert numbered((2, None)) == "3"
+
+
+def test_anchor_is_the_id_or_a_name_from_the_numbers() -> None:
+    assert [anchor(PLAN, k) for k in step_keys(PLAN)] == [
+        "step-1-1", "memo", "step-2-1", "step-2-2", "step-2-3"
+    ]  # fmt: skip
+    assert anchor(PLAN, (0, None)) == "security"
+    assert anchor(PLAN, (2, None)) == "milestone-3"
 
 
 @pytest.mark.parametrize(
