@@ -32,6 +32,9 @@ class SiteConfig(Model):
     markdown_html: bool = False
     """Let plans' Markdown contain raw HTML. Only for sites whose every author is trusted:
     HTML can run scripts and load from other hosts. Off by default."""
+    email_actions: bool = True
+    """Buttons on each step that open the buyer's mail app with a prefilled message to
+    the seller ('Done? Tell us', 'Question about this step'); a plan may override it."""
     holidays: Country | None = None
     """Country whose public holidays business days skip (e.g. US); a plan may override it."""
     lint: LintSettings = Field(default_factory=LintSettings)

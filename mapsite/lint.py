@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
-from . import brand, schedule
+from . import brand, mailto, schedule
 from .errors import MapsiteError, Problem
 from .load import Document, Source
 from .site import Site, brand_warnings
@@ -68,6 +68,8 @@ class Context:
     doc: Document
     today: date
     last_update: date | None
+    email_actions: bool = True
+    """The site's email_actions setting (a plan's own wins)."""
 
 
 @dataclass(frozen=True)
@@ -330,13 +332,32 @@ def brand_contrast(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
     return iter(())  # a site rule: see check_site
 
 
+@rule("MAP020", "no-reply-address", "warning", "buyers can email a seller about a step")
+def no_reply_address(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    plan = ctx.doc.plan
+    asking = ctx.email_actions if plan.email_actions is None else plan.email_actions
+    if asking and mailto.seller_contact(plan) is None:
+        yield (
+            ("stakeholders",) if plan.stakeholders else (),
+            "no seller-side stakeholder has an email, so buyers get no 'Done? Tell us' "
+            "or 'Question about this step' buttons",
+            "add an email to a seller-side stakeholder, or set 'email_actions: false'",
+        )
+
+
 # --- running them ---------------------------------------------------------------------------
 
 
-def lint(doc: Document, today: date, last_update: date | None, ignore: set[str]) -> list[Finding]:
+def lint(
+    doc: Document,
+    today: date,
+    last_update: date | None,
+    ignore: set[str],
+    email_actions: bool = True,
+) -> list[Finding]:
     """Every finding of every rule not in ``ignore`` (codes or names, any case)."""
     ignored = {i.casefold() for i in ignore} | {i.casefold() for i in doc.plan.lint.ignore}
-    ctx = Context(doc, today, last_update)
+    ctx = Context(doc, today, last_update, email_actions)
     findings = []
     for r in RULES:
         if r.code.casefold() in ignored or r.name in ignored:
@@ -360,7 +381,13 @@ def check_site(site: Site, today: date) -> list[Finding]:
         raise MapsiteError(problems)
     findings = []
     for doc in site.documents:
-        findings += lint(doc, today, site.last_update(doc), set(site.config.lint.ignore))
+        findings += lint(
+            doc,
+            today,
+            site.last_update(doc),
+            set(site.config.lint.ignore),
+            site.config.email_actions,
+        )
     ignored = {i.casefold() for i in site.config.lint.ignore}
     if not {"map019", "brand-contrast"} & ignored:
         findings += [

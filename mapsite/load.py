@@ -259,7 +259,7 @@ def load_plan(path: Path, holidays: str | None = None) -> Document:
     marked = parse_yaml(front, shown, 1)
     source = Source(shown, marked, 1)
     plan = validate(Plan, source, "the front matter")
-    problems = check_ids(plan, source)
+    problems = check_ids(plan, source) + check_contact(plan, source)
     if plan.holidays is not None:
         problems += check_country(plan.holidays, source)
     if problems:
@@ -269,6 +269,36 @@ def load_plan(path: Path, holidays: str | None = None) -> Document:
     if date_problems:
         raise Invalid([source.problem(p.loc, p.message, p.hint) for p in date_problems])
     return Document(path, slug_for(path), plan, body, body_line, source, dates, calendar)
+
+
+def check_contact(plan: Plan, source: Source) -> list[Problem]:
+    """``seller.contact`` names a seller-side stakeholder with an email: buyers write to them."""
+    name = plan.seller.contact
+    if name is None:
+        return []
+    person = next((p for p in plan.stakeholders if p.name.casefold() == name.casefold()), None)
+    if person is None:
+        names = [p.name for p in plan.stakeholders if p.side == "seller"]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "list them under stakeholders first"
+        return [source.problem(("seller", "contact"), f"'{name}' is not a stakeholder", hint)]
+    if person.side == "buyer":
+        return [
+            source.problem(
+                ("seller", "contact"),
+                f"'{person.name}' is on the buyer's side",
+                "name someone with 'side: seller'",
+            )
+        ]
+    if not person.email:
+        return [
+            source.problem(
+                ("seller", "contact"),
+                f"'{person.name}' has no email",
+                "add their email under stakeholders: buyers write to it",
+            )
+        ]
+    return []
 
 
 def check_country(code: str, source: Source, loc: tuple[str, ...] = ("holidays",)) -> list[Problem]:

@@ -158,6 +158,15 @@ class Party(Model):
     """The company's own colour, e.g. #0f766e: the buyer's people and steps wear it."""
 
 
+class Seller(Party):
+    """The selling side."""
+
+    contact: Text | None = None
+    """The stakeholder buyers write to about the plan (their 'Done? Tell us' and
+    'Question about this step' emails); default: the first seller-side stakeholder with
+    an email."""
+
+
 class Stakeholder(Model):
     """A named person on either side."""
 
@@ -245,7 +254,7 @@ class Plan(Model):
 
     title: Text
     buyer: Party
-    seller: Party
+    seller: Seller
     share: Share
     """The plan's private link (mapsite new writes one; mapsite rotate replaces it)."""
     go_live: date | None = None
@@ -265,6 +274,9 @@ class Plan(Model):
     """Country whose public holidays business days skip (e.g. US, GB, DE); overrides mapsite.yml."""
     lint: LintSettings = Field(default_factory=LintSettings)
     """Rules of 'mapsite check' silenced for this plan."""
+    email_actions: bool | None = None
+    """Buttons that let the buyer email the seller about a step ('Done? Tell us',
+    'Question about this step'); overrides mapsite.yml (on by default)."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """Free-form custom fields for themes to use."""
 

@@ -27,10 +27,11 @@ except ImportError:  # pragma: no cover - markupsafe 2
         return str(Markup.escape(s))
 
 
-from . import cache, schedule
+from . import cache, mailto, schedule
+from .address import address, anchor, step_keys
 from .config import SiteConfig
 from .load import Document
-from .model import Milestone, Plan, Stakeholder, Step, safe_url
+from .model import Milestone, Plan, Stakeholder, Status, Step, safe_url
 from .themes import Theme
 
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
@@ -125,6 +126,15 @@ class StepView:
     """On the chain of steps that sets the projected go-live."""
     owners: tuple[Stakeholder | str, ...]
     """Each owner as a stakeholder when named in the plan, else the bare name."""
+    address: str = ""
+    """How the rep names the step in commands: its id, or ``2.3``."""
+    anchor: str = ""
+    """The step's fragment on the page (``#anchor``): its id, or ``step-2-3``."""
+    done_mail: str | None = None
+    """'Done? Tell us': a mailto: link to the seller, on open steps the buyer's side
+    owns (None when off, or when the plan names no seller email)."""
+    question_mail: str | None = None
+    """'Question about this step': a mailto: link to the seller, on every step."""
 
     @property
     def overdue(self) -> bool:
@@ -159,6 +169,8 @@ class MilestoneView:
     """The milestone the deal is at now ("We are here")."""
     critical: bool
     """On the critical path to go-live."""
+    anchor: str = ""
+    """The milestone's fragment on the page: its id, or ``milestone-2``."""
 
     @property
     def slipped(self) -> bool:
@@ -236,12 +248,19 @@ def build_view(
     people = schedule.people_by_name(plan)
     sides = schedule.sides(plan, people)
 
+    asking = config.email_actions if plan.email_actions is None else plan.email_actions
+
     def step_view(key: schedule.Key) -> StepView:
         mi, si = key
         assert si is not None
         milestone = plan.milestones[mi]
         step = milestone.steps[si]
         due = dates.due(key)
+        done = question = None
+        if asking:
+            question = mailto.question_mail(plan, key, doc.slug)
+            if step.status is not Status.DONE and sides[key] in ("buyer", "joint"):
+                done = mailto.done_mail(plan, key, doc.slug)
         return StepView(
             step=step,
             milestone=milestone,
@@ -252,8 +271,13 @@ def build_view(
             overdue_days=schedule.days_overdue(step, due, today),
             critical=key in projection.critical,
             owners=tuple(people.get(name.casefold(), name) for name in step.owner),
+            address=address(plan, key),
+            anchor=anchor(plan, key),
+            done_mail=done.url if done else None,
+            question_mail=question.url if question else None,
         )
 
+    step_views = {key: step_view(key) for key in step_keys(plan)}  # next_up shows some again
     current = schedule.current_milestone(plan)
     milestones = [
         MilestoneView(
@@ -263,9 +287,10 @@ def build_view(
             projected=projection.projected.get((mi, None)),
             state=schedule.milestone_state(m),
             progress=schedule.progress(m.steps),
-            steps=[step_view((mi, si)) for si in range(len(m.steps))],
+            steps=[step_views[mi, si] for si in range(len(m.steps))],
             current=mi == current,
             critical=(mi, None) in projection.critical,
+            anchor=anchor(plan, (mi, None)),
         )
         for mi, m in enumerate(plan.milestones)
     ]
@@ -278,7 +303,7 @@ def build_view(
         buyer_progress=schedule.side_progress(plan, "buyer", sides),
         seller_progress=schedule.side_progress(plan, "seller", sides),
         milestones=milestones,
-        next_up=[step_view(k) for k in schedule.next_up(plan, dates, projection, config.next_up)],
+        next_up=[step_views[k] for k in schedule.next_up(plan, dates, projection, config.next_up)],
         current=milestones[current] if current is not None else None,
         health=schedule.health(plan, dates, projection, today, last_update),
         go_live=plan.go_live,

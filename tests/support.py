@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from mapsite import seal
+
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
 
@@ -104,3 +106,15 @@ def tree_hash(root: Path) -> str:
 def leftovers(folder: Path) -> list[str]:
     """Temporary build folders (``.public.building-*``, ``.public.old-*``) left in ``folder``."""
     return sorted(p.name for p in folder.iterdir() if ".building-" in p.name or ".old-" in p.name)
+
+
+def sealed_of(page: str) -> seal.Sealed:
+    """The encrypted plan a locked page carries."""
+    match = re.search(
+        r'<div id="sealed" hidden data-salt="([^"]+)" data-nonce="([^"]+)" '
+        r'data-iterations="(\d+)">([^<]+)</div>',
+        page,
+    )
+    assert match, "no sealed plan in the page"
+    salt, nonce, iterations, ciphertext = match.groups()
+    return seal.Sealed(salt, nonce, ciphertext, int(iterations))

@@ -35,8 +35,8 @@ stakeholders:
   - name: Daniel Okafor
     side: buyer
     role: Economic Buyer
-  - name: Sam Ortiz
-    side: seller
+  - {name: Sam Ortiz, side: seller,
+     email: sam.ortiz@contoso.example}  # two lines, as the line numbers below expect
 milestones:
   - name: Technical validation
     due: 2026-12-11
@@ -305,6 +305,13 @@ FIRING = [
         "[MAP018 buyer-accent-contrast]",
         id="MAP018",
     ),
+    pytest.param(
+        [("     email: sam.ortiz@contoso.example}", "     title: Account Executive}")],
+        f"{FILE}:12:3: warning: stakeholders: no seller-side stakeholder has an email, so "
+        "buyers get no 'Done? Tell us' or 'Question about this step' buttons (add an email to "
+        "a seller-side stakeholder, or set 'email_actions: false') [MAP020 no-reply-address]",
+        id="MAP020",
+    ),
 ]
 
 
@@ -516,6 +523,13 @@ NEAR_MISSES = [
         id="MAP017-done-step-past-due",
     ),
     pytest.param(("due: 2026-12-04", f"due: {TODAY}"), id="MAP017-due-today"),
+    pytest.param(
+        (
+            "     email: sam.ortiz@contoso.example}",
+            "     email: sam.ortiz@contoso.example}\n  - name: Ken Ito\n    side: seller",
+        ),
+        id="MAP020-one-seller-with-an-email-is-enough",
+    ),
 ]
 
 
@@ -524,6 +538,33 @@ def test_rule_does_not_fire(check, change: tuple[str, str]) -> None:
     result = check(mutate(change))
 
     assert (result.exit_code, result.stdout, result.stderr) == (0, NO_PROBLEMS, "")
+
+
+@pytest.mark.parametrize(
+    ("plan_setting", "site_setting"),
+    [("email_actions: false\n", ""), ("", "email_actions: false\n")],
+    ids=["plan", "site"],
+)
+def test_no_reply_address_is_fine_when_the_buttons_are_off(
+    check, site: Path, plan_setting: str, site_setting: str
+) -> None:
+    (site / "mapsite.yml").write_text(site_setting, encoding="utf-8")
+    text = mutate(
+        ("     email: sam.ortiz@contoso.example}", "     title: Account Executive}"),
+        ("updated: 2026-11-20\n", f"updated: 2026-11-20\n{plan_setting}"),
+    )
+
+    assert check(text).stdout == NO_PROBLEMS
+
+
+def test_a_plan_turns_the_buttons_back_on(check, site: Path) -> None:
+    (site / "mapsite.yml").write_text("email_actions: false\n", encoding="utf-8")
+    text = mutate(
+        ("     email: sam.ortiz@contoso.example}", "     title: Account Executive}"),
+        ("updated: 2026-11-20\n", "updated: 2026-11-20\nemail_actions: true\n"),
+    )
+
+    assert "[MAP020 no-reply-address]" in check(text).stdout
 
 
 # --- stale from git -----------------------------------------------------------------------
@@ -885,7 +926,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 20)]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 21)]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cryptography.exceptions import InvalidTag
-from support import REPO, TODAY, VALID_PLAN, token_for
+from support import REPO, TODAY, VALID_PLAN, sealed_of, token_for
 
 from mapsite import seal
 from mapsite.load import load_plan
@@ -246,17 +246,6 @@ def test_a_protected_plan_without_its_password_is_not_built(write_plan, run) -> 
         "1 error in 1 file\n"
     )
     assert not Path("public").exists()
-
-
-def sealed_of(page: str) -> seal.Sealed:
-    match = re.search(
-        r'<div id="sealed" hidden data-salt="([^"]+)" data-nonce="([^"]+)" '
-        r'data-iterations="(\d+)">([^<]+)</div>',
-        page,
-    )
-    assert match, "no sealed plan in the page"
-    salt, nonce, iterations, ciphertext = match.groups()
-    return seal.Sealed(salt, nonce, ciphertext, int(iterations))
 
 
 def test_a_protected_plan_is_published_only_encrypted(write_plan, run, site: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -198,7 +199,10 @@ INSPECT = """
     .map(a => [a.getAttribute('href'), a.getAttribute('title')]);
   const resourceLinks = [...document.querySelectorAll('a.resource__title')]
     .map(a => a.getAttribute('href'));
-  return {problems, tags, texts, mail, resourceLinks, title: document.title, url: location.href};
+  const actions = [...document.querySelectorAll('a.action')]
+    .map(a => [a.getAttribute('href'), a.href, a.innerText]);
+  return {problems, tags, texts, mail, resourceLinks, actions, title: document.title,
+          url: location.href};
 }
 """
 
@@ -391,6 +395,8 @@ class Visit:
     texts: dict[str, list[str]]
     mail: list[tuple[str, str]]
     resource_links: list[str]
+    actions: list[tuple[str, str, str]]
+    """The buyer's email actions: (href as written, href as the browser reads it, label)."""
 
     def shown(self, name: str) -> list[str]:
         return [" ".join(text.split()) for text in self.texts[name]]
@@ -454,6 +460,7 @@ class Tab:
             found["texts"],
             [tuple(pair) for pair in found["mail"]],
             found["resourceLinks"],
+            [tuple(action) for action in found["actions"]],
         )
 
 
@@ -567,6 +574,39 @@ def test_payload_is_inert_and_shown_as_text(
         assert visit.resource_links == [attribute]
     else:
         assert visit.resource_links == ["https://example.com/"]
+
+
+def read_mailto(url: str) -> tuple[list[str], dict[str, str]]:
+    """A mailto: link as a mail app reads it (RFC 6068): addresses, header fields."""
+    to, _, query = url.removeprefix("mailto:").partition("?")
+    fields = dict(pair.partition("=")[::2] for pair in query.split("&"))
+    return [unquote(a) for a in to.split(",")], {k: unquote(v) for k, v in fields.items()}
+
+
+def crlf(text: str) -> str:
+    return "\r\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+@pytest.mark.parametrize("name", [name for name, _ in PAYLOADS])
+def test_email_actions_carry_the_payload_exactly(visits: dict[str, Visit], name: str) -> None:
+    """'Done? Tell us' and 'Question about this step' open a message to the seller that
+    names the step: whatever its text, it arrives as written, and cannot add a field or
+    a recipient, end the link, or escape the attribute."""
+    payload = dict(PAYLOADS)[name]
+    p = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", payload.strip())  # not mailable
+    labels = [label.split("\n")[0].strip() for _, _, label in visits[name].actions]
+    question = "Question about this step"
+    assert labels == ["Done? Tell us"] * 2 + [question] + ["Done? Tell us", question] * 2
+    email = email_for(payload).strip()
+    for written, read_by_browser, _ in visits[name].actions:
+        assert re.fullmatch(r"mailto:[A-Za-z0-9\-._~!$'()*+,;=:@/?&%]*", written), written
+        assert read_by_browser == written  # no HTML entity or whitespace changed it
+        to, fields = read_mailto(written)
+        assert to == [email]
+        assert list(fields) == ["subject", "body"]
+        assert fields["subject"].endswith(f" [{' '.join(p.split())}]")  # one line
+        tasks = [f"\r\n{crlf(task)}\r\nMilestone: " for task in (p, f"{p} later")]
+        assert any(task in fields["body"] for task in tasks)
 
 
 @pytest.mark.parametrize("name", [n for n, p in PAYLOADS if "7*7" in p])

@@ -1,0 +1,304 @@
+"""The buyer answers by email: "Done? Tell us" and "Question about this step".
+
+The links are read back the way a mail app reads them (RFC 6068): addresses, then
+``subject`` and ``body`` percent-decoded as UTF-8, ``+`` a plus sign, CRLF line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import yaml
+from support import TODAY, VALID_PLAN, sealed_of
+
+from mapsite import mailto, seal
+from mapsite.model import Plan
+
+# RFC 3986: what a URI may hold unencoded (unreserved, reserved and '%' of an escape)
+URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*")
+
+
+def read(url: str) -> tuple[list[str], dict[str, str]]:
+    """A mailto: link as RFC 6068 defines it: (addresses, header fields)."""
+    assert URI_CHARS.fullmatch(url), url
+    assert url.startswith("mailto:")
+    to, _, query = url.removeprefix("mailto:").partition("?")
+    fields = {}
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        fields[unquote(name)] = unquote(value, errors="strict")
+    return [unquote(a) for a in to.split(",")], fields
+
+
+def plan(text: str = "") -> Plan:
+    base = yaml.safe_load(
+        """
+title: Revenue forecasting rollout
+buyer: {name: Northwind Financial}
+seller: {name: Contoso}
+share: {token: ViqzABatAvS1drCoQ4bq8A}
+stakeholders:
+  - {name: Priya Raman, side: buyer, email: priya@northwind.example}
+  - {name: Ken Ito, side: seller}
+  - {name: Sam Ortiz, side: seller, email: sam@contoso.example}
+  - {name: Nina Patel, side: seller, email: nina@contoso.example}
+milestones:
+  - name: Technical validation
+    steps:
+      - task: Grant the service account
+        owner: Priya Raman
+      - task: Backtest 8 quarters
+        owner: [Priya Raman, Nina Patel, Ken Ito]
+      - task: Present the readout
+        owner: [Nina Patel, Sam Ortiz]
+      - task: Nobody's step
+"""
+    )
+    base.update(yaml.safe_load(text) or {})
+    return Plan.model_validate(base)
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "to"),
+    [
+        ("", 0, ["sam@contoso.example"]),  # a buyer's step: the first seller with an email
+        ("", 1, ["nina@contoso.example"]),  # its seller owner (Ken has no email)
+        ("", 2, ["nina@contoso.example", "sam@contoso.example"]),  # both seller owners
+        ("", 3, ["sam@contoso.example"]),  # no owner
+        ("seller: {name: Contoso, contact: nina patel}", 0, ["nina@contoso.example"]),
+        ("seller: {name: Contoso, contact: Nina Patel}", 2, ["nina@contoso.example",
+                                                             "sam@contoso.example"]),
+    ],
+)  # fmt: skip
+def test_who_the_buyer_writes_to(text: str, step: int, to: list[str]) -> None:
+    mail = mailto.question_mail(plan(text), (0, step), "northwind")
+    assert mail is not None
+    assert read(mail.url)[0] == to
+
+
+def test_no_seller_email_no_link() -> None:
+    lone = plan("stakeholders: [{name: Ken Ito, side: seller}]")
+    assert mailto.seller_contact(lone) is None
+    assert mailto.done_mail(lone, (0, 0), "northwind") is None
+    assert mailto.question_mail(lone, (0, 0), "northwind") is None
+
+
+def test_done_mail_names_the_plan_the_step_and_its_address() -> None:
+    mail = mailto.done_mail(plan(), (0, 1), "northwind")
+    assert mail is not None
+    to, fields = read(mail.url)
+    assert to == ["nina@contoso.example"]
+    assert fields == {
+        "subject": "Done: Backtest 8 quarters [Revenue forecasting rollout]",
+        "body": "\r\n".join(
+            [
+                "Hi Nina,",
+                "",
+                "This step of our plan is done:",
+                "",
+                "Backtest 8 quarters",
+                "Milestone: Technical validation",
+                "Owner: Priya Raman, Nina Patel, Ken Ito",
+                "",
+                "",
+                "",
+                "--",
+                "Revenue forecasting rollout · Northwind Financial × Contoso",
+                "Plan northwind, step 1.2",
+            ]
+        ),
+    }
+
+
+def test_question_mail_greets_every_recipient_and_uses_the_step_id() -> None:
+    text = "milestones: [{name: M, steps: [{task: Present, id: readout, owner: [Nina Patel, "
+    text += "Sam Ortiz]}]}]"
+    mail = mailto.question_mail(plan(text), (0, 0), "tailspin")
+    assert mail is not None
+    _, fields = read(mail.url)
+    assert fields["subject"] == "Question: Present [Revenue forecasting rollout]"
+    lines = fields["body"].split("\r\n")
+    assert lines[:5] == [
+        "Hi Nina and Sam,",
+        "",
+        "I have a question about this step of our plan:",
+        "",
+        "Present",
+    ]
+    assert lines[-1] == "Plan tailspin, step readout"
+    assert "Owner: Nina Patel, Sam Ortiz" in lines
+
+
+@pytest.mark.parametrize(
+    ("task", "shown"),
+    [
+        (
+            "Configure Okta SSO and SCIM user provisioning for 220 users " * 3,
+            "Configure Okta SSO and SCIM user provisioning for 220 users Configure Okta SSO…",
+        ),
+        ("Provisioning " * 10, ("Provisioning " * 6).strip() + "…"),  # not mid-word
+        ("x" * 100, "x" * 79 + "…"),  # one long word: cut where it must be
+        ("Sign, " * 20, "Sign, " * 12 + "Sign…"),
+    ],
+)
+def test_a_long_task_is_cut_in_the_subject_and_whole_in_the_body(task: str, shown: str) -> None:
+    text = f"milestones: [{{name: M, steps: [{{task: '{task}', owner: Sam Ortiz}}]}}]"
+    mail = mailto.question_mail(plan(text), (0, 0), "x")
+    assert mail is not None
+    _, fields = read(mail.url)
+    assert fields["subject"] == f"Question: {shown} [Revenue forecasting rollout]"
+    assert len(shown) <= 80
+    assert f"\r\n{task.strip()}\r\n" in fields["body"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a & b = c?d#e%f+g",
+        "line one\nline two\r\nline three\rfour",
+        "\"quotes\" 'single' <angle> `tick`",
+        "Ünïcödé ✓ 日本語 😀",
+        "%0D%0Abcc: someone@evil.example",
+        "?subject=other&body=other",
+        "\u2028\u2029 tab\there",
+    ],
+)
+def test_any_text_is_carried_exactly(text: str) -> None:
+    mail = mailto.Mail(("sam@contoso.example",), text, text)
+    to, fields = read(mail.url)
+    crlf = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    assert to == ["sam@contoso.example"]
+    assert fields == {"subject": " ".join(text.split()), "body": crlf}
+
+
+def test_control_characters_are_dropped() -> None:
+    mail = mailto.Mail(("sam@contoso.example",), "a\x00b\x1bc", "x\x00y\x7f\tz\x0c")
+    assert read(mail.url)[1] == {"subject": "abc", "body": "xy\tz"}
+
+
+@pytest.mark.parametrize(
+    ("address", "encoded"),
+    [
+        ("sam@contoso.example", "sam@contoso.example"),
+        ("o'brien+deals@contoso.example", "o'brien+deals@contoso.example"),
+        ("a,b@contoso.example", "a%2Cb@contoso.example"),  # ',' separates addresses
+        ("100%@contoso.example", "100%25@contoso.example"),
+        ("jörg@contoso.example", "j%C3%B6rg@contoso.example"),
+    ],
+)
+def test_addresses_are_encoded_as_rfc_6068_says(address: str, encoded: str) -> None:
+    url = mailto.Mail((address, "x@y.example"), "s", "b").url
+    assert url.startswith(f"mailto:{encoded},x@y.example?subject=")
+    assert read(url)[0] == [address, "x@y.example"]
+
+
+# --- on the page ----------------------------------------------------------------------------
+
+PAGE_PLAN = VALID_PLAN.replace(
+    "  - name: Sam Ortiz\n    side: seller\n",
+    "  - name: Sam Ortiz\n    side: seller\n    email: sam@contoso.example\n",
+).replace("        due: 2026-12-15\n---", "        due: 2026-12-15\n        status: done\n---")
+
+
+def actions(html: str) -> list[tuple[str, str]]:
+    """(label, task) of each action link in the page, in order."""
+    found = re.findall(
+        r'<a class="action[^"]*" href="(mailto:[^"]*)">.*?<span>(Done\? Tell us|Question)', html
+    )
+    return [(label, read(url.replace("&amp;", "&"))[1]["subject"]) for url, label in found]
+
+
+def build_page(run, site: Path, write_plan, text: str = PAGE_PLAN, config: str = "") -> str:
+    (site / "mapsite.yml").write_text(config, encoding="utf-8")
+    write_plan("northwind", text)
+    result = run("build", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    (page,) = (site / "public").glob("*/index.html")
+    return page.read_text(encoding="utf-8")
+
+
+def test_the_page_offers_done_on_open_buyer_steps_and_questions_on_every_step(
+    run, site: Path, write_plan
+) -> None:
+    html = build_page(run, site, write_plan)
+    sent = "[Revenue forecasting rollout]"
+    assert actions(html) == [
+        # the plan: Sam's step (a question only), Priya's done step (a question only)
+        ("Question", f"Question: Send the order form {sent}"),
+        ("Question", f"Question: Sign the order form {sent}"),
+    ]
+    text = PAGE_PLAN.replace("        status: done\n", "")
+    html = build_page(run, site, write_plan, text)
+    assert actions(html) == [
+        ("Done? Tell us", f"Done: Sign the order form {sent}"),  # next up: the buyer's step
+        ("Question", f"Question: Send the order form {sent}"),
+        ("Done? Tell us", f"Done: Sign the order form {sent}"),
+        ("Question", f"Question: Sign the order form {sent}"),
+    ]
+    assert 'id="step-1-2"' in html  # the step's own anchor
+
+
+@pytest.mark.parametrize(
+    ("config", "plan_setting", "shown"),
+    [
+        ("email_actions: false\n", "", False),
+        ("", "email_actions: false\n", False),
+        ("email_actions: false\n", "email_actions: true\n", True),
+        ("", "", True),
+    ],
+)
+def test_a_site_or_plan_setting_turns_them_off(
+    run, site: Path, write_plan, config: str, plan_setting: str, shown: bool
+) -> None:
+    text = PAGE_PLAN.replace("go_live:", f"{plan_setting}go_live:")
+    html = build_page(run, site, write_plan, text, config)
+    assert bool(actions(html)) is shown
+    assert ("mailto:sam@contoso.example?" in html) is shown
+
+
+@pytest.mark.parametrize(
+    ("contact", "error"),
+    [
+        ("Sam Ortis", "seller.contact: 'Sam Ortis' is not a stakeholder (did you mean "
+                      "'Sam Ortiz'?)"),
+        ("Nobody", "seller.contact: 'Nobody' is not a stakeholder (list them under stakeholders "
+                   "first)"),
+        ("Priya Raman", "seller.contact: 'Priya Raman' is on the buyer's side (name someone "
+                        "with 'side: seller')"),
+    ],
+)  # fmt: skip
+def test_seller_contact_must_be_a_seller_with_an_email(
+    run, write_plan, contact: str, error: str
+) -> None:
+    write_plan(
+        "northwind",
+        PAGE_PLAN.replace("  name: Contoso\n", f"  name: Contoso\n  contact: {contact}\n"),
+    )
+    result = run("check", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr == f"plans/northwind.md:7:12: {error}\n1 error in 1 file\n"
+
+
+def test_seller_contact_without_an_email(run, write_plan) -> None:
+    text = VALID_PLAN.replace("  name: Contoso\n", "  name: Contoso\n  contact: sam ortiz\n")
+    write_plan("northwind", text)
+    result = run("check", "--today", TODAY)
+    assert result.stderr == (
+        "plans/northwind.md:7:12: seller.contact: 'Sam Ortiz' has no email (add their email "
+        "under stakeholders: buyers write to it)\n1 error in 1 file\n"
+    )
+
+
+def test_a_protected_plan_keeps_them_inside_its_ciphertext(run, site: Path, write_plan) -> None:
+    text = PAGE_PLAN.replace("go_live:", "share:\n  token: ViqzABatAvS1drCoQ4bq8A\n"
+                             "  password_env: NORTHWIND_PASSWORD\ngo_live:")  # fmt: skip
+    write_plan("northwind", text, token=False)
+    result = run("build", "--today", TODAY, env={"NORTHWIND_PASSWORD": "correct horse"})
+    assert result.exit_code == 0, result.output
+    page = (site / "public" / "ViqzABatAvS1drCoQ4bq8A" / "index.html").read_text("utf-8")
+    assert "mailto:" not in page and "Question" not in page
+    clear = seal.unseal(sealed_of(page), "correct horse")
+    assert [label for label, _ in actions(clear)] == ["Question", "Question"]
