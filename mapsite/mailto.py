@@ -14,6 +14,7 @@ are CRLF (``%0D%0A``). Pure functions; no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -40,9 +41,14 @@ class Mail:
     def url(self) -> str:
         """The ``mailto:`` link (RFC 6068). The subject is one line: a line break in a
         header is no text, and some mail apps would start a new header with it."""
-        to = ",".join(quote(a, safe=ADDRESS_SAFE) for a in self.to)
+        to = ",".join(map(_quote_address, self.to))
         subject = " ".join(self.subject.split())
         return f"mailto:{to}?subject={_encode(subject)}&body={_encode(self.body)}"
+
+
+@functools.lru_cache(maxsize=256)  # a plan has a few sellers, written to many times
+def _quote_address(address: str) -> str:
+    return quote(address, safe=ADDRESS_SAFE)
 
 
 # control characters other than tab and line breaks: no mail app shows them, and a NUL
@@ -51,73 +57,91 @@ CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _encode(value: str) -> str:
-    lines = CONTROLS.sub("", value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return quote("\r\n".join(lines), safe="")
+    if CONTROLS.search(value):
+        value = CONTROLS.sub("", value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "%0D%0A".join(map(_quote, value.split("\n")))
 
 
-def recipients(plan: Plan, step: Step) -> list[Stakeholder]:
-    """Who hears about a step: its seller-side owners with an email, else the plan's
-    seller contact (``seller.contact``, else the first seller-side stakeholder with an
-    email). Empty when the plan names no seller email at all."""
-    people = people_by_name(plan)
-    owners = [p for name in step.owner if (p := people.get(name.casefold()))]
-    mine = [p for p in owners if p.side == "seller" and p.email]
-    if mine:
-        return mine
-    contact = seller_contact(plan)
-    return [contact] if contact else []
+# urllib's quote() works a character at a time in Python, and made these links most of
+# the time of a page; str.translate does the same for ASCII text in C
+_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+_ASCII = [chr(c) if chr(c) in _UNRESERVED else f"%{c:02X}" for c in range(128)]
 
 
-def seller_contact(plan: Plan) -> Stakeholder | None:
-    """The seller-side person buyers write to about the plan."""
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+# one plan's messages share many lines (the milestone, the owners, the plan's name)
+@functools.lru_cache(maxsize=2048)
+def _quote(line: str) -> str:
+    ascii_done = line.translate(_ASCII)  # leaves other characters as they are
+    if line.isascii():
+        return ascii_done
+    return _NON_ASCII.sub(lambda m: quote(m[0], safe=""), ascii_done)
+
+
+class Mailer:
+    """The messages of one plan's page (``slug``: the plan file's name, as the rep
+    types it in ``mapsite done SLUG STEP``)."""
+
+    def __init__(self, plan: Plan, slug: str) -> None:
+        self.plan, self.slug = plan, slug
+        self.people = people_by_name(plan)
+        self.contact = seller_contact(plan, self.people)
+        self.footer = [
+            "",
+            "",
+            "",
+            "--",
+            f"{plan.title} · {plan.buyer.name} × {plan.seller.name}",
+        ]
+
+    def recipients(self, step: Step) -> list[Stakeholder]:
+        """Who hears about a step: its seller-side owners with an email, else the plan's
+        seller contact (``seller.contact``, else the first seller-side stakeholder with an
+        email). Empty when the plan names no seller email at all."""
+        owners = [p for name in step.owner if (p := self.people.get(name.casefold()))]
+        mine = [p for p in owners if p.side == "seller" and p.email]
+        return mine or ([self.contact] if self.contact else [])
+
+    def done(self, key: Key) -> Mail | None:
+        """ "Done? Tell us": the buyer says a step is done."""
+        return self._mail(key, "Done", "This step of our plan is done:")
+
+    def question(self, key: Key) -> Mail | None:
+        """ "Question about this step"."""
+        return self._mail(key, "Question", "I have a question about this step of our plan:")
+
+    def _mail(self, key: Key, kind: str, opening: str) -> Mail | None:
+        mi, si = key
+        assert si is not None
+        milestone = self.plan.milestones[mi]
+        step = milestone.steps[si]
+        to = self.recipients(step)
+        if not to:
+            return None
+        greeting = " and ".join(dict.fromkeys(p.name.split()[0] for p in to))  # each once
+        lines = [f"Hi {greeting},", "", opening, "", step.task, f"Milestone: {milestone.name}"]
+        if step.owner:
+            lines.append(f"Owner: {', '.join(step.owner)}")
+        lines += self.footer
+        # what the rep types: mapsite done SLUG STEP
+        lines.append(f"Plan {self.slug}, step {address(self.plan, key)}")
+        subject = f"{kind}: {_cut(step.task, SUBJECT_TASK)} [{self.plan.title}]"
+        return Mail(tuple(p.email for p in to if p.email), subject, "\n".join(lines))
+
+
+def seller_contact(plan: Plan, people: dict[str, Stakeholder] | None = None) -> Stakeholder | None:
+    """The seller-side person buyers write to about the plan (``people``: the plan's
+    stakeholders by name, when known)."""
     if plan.seller.contact:
-        person = people_by_name(plan).get(plan.seller.contact.casefold())
+        people = people_by_name(plan) if people is None else people
+        person = people.get(plan.seller.contact.casefold())
         if person is not None and person.email:
             return person
     return next((p for p in plan.stakeholders if p.side == "seller" and p.email), None)
-
-
-def done_mail(plan: Plan, key: Key, slug: str) -> Mail | None:
-    """ "Done? Tell us": the buyer says a step is done."""
-    return _mail(plan, key, slug, "Done", "This step of our plan is done:")
-
-
-def question_mail(plan: Plan, key: Key, slug: str) -> Mail | None:
-    """ "Question about this step"."""
-    return _mail(plan, key, slug, "Question", "I have a question about this step of our plan:")
-
-
-def _mail(plan: Plan, key: Key, slug: str, kind: str, opening: str) -> Mail | None:
-    mi, si = key
-    assert si is not None
-    milestone = plan.milestones[mi]
-    step = milestone.steps[si]
-    to = recipients(plan, step)
-    if not to:
-        return None
-    where = address(plan, key)
-    first_names = [p.name.split()[0] for p in to]
-    greeting = " and ".join(dict.fromkeys(first_names))  # each name once
-    lines = [
-        f"Hi {greeting},",
-        "",
-        opening,
-        "",
-        step.task,
-        f"Milestone: {milestone.name}",
-    ]
-    if step.owner:
-        lines.append(f"Owner: {', '.join(step.owner)}")
-    lines += [
-        "",
-        "",
-        "",
-        "--",
-        f"{plan.title} · {plan.buyer.name} × {plan.seller.name}",
-        f"Plan {slug}, step {where}",  # what the rep types: mapsite done SLUG STEP
-    ]
-    subject = f"{kind}: {_cut(step.task, SUBJECT_TASK)} [{plan.title}]"
-    return Mail(tuple(p.email for p in to if p.email), subject, "\n".join(lines))
 
 
 def _cut(text: str, width: int) -> str:

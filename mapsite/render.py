@@ -249,6 +249,7 @@ def build_view(
     sides = schedule.sides(plan, people)
 
     asking = config.email_actions if plan.email_actions is None else plan.email_actions
+    mailer = mailto.Mailer(plan, doc.slug) if asking else None
 
     def step_view(key: schedule.Key) -> StepView:
         mi, si = key
@@ -257,10 +258,10 @@ def build_view(
         step = milestone.steps[si]
         due = dates.due(key)
         done = question = None
-        if asking:
-            question = mailto.question_mail(plan, key, doc.slug)
+        if mailer is not None:
+            question = mailer.question(key)
             if step.status is not Status.DONE and sides[key] in ("buyer", "joint"):
-                done = mailto.done_mail(plan, key, doc.slug)
+                done = mailer.done(key)
         return StepView(
             step=step,
             milestone=milestone,

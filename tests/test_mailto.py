@@ -74,7 +74,7 @@ milestones:
     ],
 )  # fmt: skip
 def test_who_the_buyer_writes_to(text: str, step: int, to: list[str]) -> None:
-    mail = mailto.question_mail(plan(text), (0, step), "northwind")
+    mail = mailto.Mailer(plan(text), "northwind").question((0, step))
     assert mail is not None
     assert read(mail.url)[0] == to
 
@@ -82,12 +82,12 @@ def test_who_the_buyer_writes_to(text: str, step: int, to: list[str]) -> None:
 def test_no_seller_email_no_link() -> None:
     lone = plan("stakeholders: [{name: Ken Ito, side: seller}]")
     assert mailto.seller_contact(lone) is None
-    assert mailto.done_mail(lone, (0, 0), "northwind") is None
-    assert mailto.question_mail(lone, (0, 0), "northwind") is None
+    assert mailto.Mailer(lone, "northwind").done((0, 0)) is None
+    assert mailto.Mailer(lone, "northwind").question((0, 0)) is None
 
 
 def test_done_mail_names_the_plan_the_step_and_its_address() -> None:
-    mail = mailto.done_mail(plan(), (0, 1), "northwind")
+    mail = mailto.Mailer(plan(), "northwind").done((0, 1))
     assert mail is not None
     to, fields = read(mail.url)
     assert to == ["nina@contoso.example"]
@@ -116,7 +116,7 @@ def test_done_mail_names_the_plan_the_step_and_its_address() -> None:
 def test_question_mail_greets_every_recipient_and_uses_the_step_id() -> None:
     text = "milestones: [{name: M, steps: [{task: Present, id: readout, owner: [Nina Patel, "
     text += "Sam Ortiz]}]}]"
-    mail = mailto.question_mail(plan(text), (0, 0), "tailspin")
+    mail = mailto.Mailer(plan(text), "tailspin").question((0, 0))
     assert mail is not None
     _, fields = read(mail.url)
     assert fields["subject"] == "Question: Present [Revenue forecasting rollout]"
@@ -146,7 +146,7 @@ def test_question_mail_greets_every_recipient_and_uses_the_step_id() -> None:
 )
 def test_a_long_task_is_cut_in_the_subject_and_whole_in_the_body(task: str, shown: str) -> None:
     text = f"milestones: [{{name: M, steps: [{{task: '{task}', owner: Sam Ortiz}}]}}]"
-    mail = mailto.question_mail(plan(text), (0, 0), "x")
+    mail = mailto.Mailer(plan(text), "x").question((0, 0))
     assert mail is not None
     _, fields = read(mail.url)
     assert fields["subject"] == f"Question: {shown} [Revenue forecasting rollout]"
