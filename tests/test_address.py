@@ -108,3 +108,27 @@ def test_a_milestone_id_lists_its_steps() -> None:
         ("1.1", "Send the security questionnaire"),
         ("memo", "Issue the InfoSec risk rating"),
     )
+
+
+def test_a_task_written_out_in_full_wins_over_longer_ones() -> None:
+    plan = Plan.model_validate(
+        {
+            **PLAN.model_dump(exclude={"milestones"}),
+            "milestones": [
+                {
+                    "name": "Contract",
+                    "steps": [{"task": "Sign the form again"}, {"task": "Sign the  form"}],
+                }
+            ],
+        }
+    )
+    assert find_step(plan, "sign the form") == (0, 1)
+    assert find_step(plan, "form again") == (0, 0)
+
+
+def test_the_refusal_keeps_what_was_asked() -> None:
+    for query in ("send", "9.9", "kickoff", " ", "security"):
+        with pytest.raises(NoStep) as caught:
+            find_step(PLAN, query)
+        assert caught.value.query == query
+        assert caught.value.message == str(caught.value)

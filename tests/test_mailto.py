@@ -79,6 +79,29 @@ def test_who_the_buyer_writes_to(text: str, step: int, to: list[str]) -> None:
     assert read(mail.url)[0] == to
 
 
+def test_the_whole_link() -> None:
+    """Every byte of one link, as the page writes it."""
+    mail = mailto.Mailer(plan(), "northwind").question((0, 2))
+    assert mail is not None
+    assert mail.url == (
+        "mailto:nina@contoso.example,sam@contoso.example"
+        "?subject=Question%3A%20Present%20the%20readout%20%5BRevenue%20forecasting%20rollout%5D"
+        "&body=Hi%20Nina%20and%20Sam%2C%0D%0A%0D%0AI%20have%20a%20question%20about%20this%20"
+        "step%20of%20our%20plan%3A%0D%0A%0D%0APresent%20the%20readout%0D%0AMilestone%3A%20"
+        "Technical%20validation%0D%0AOwner%3A%20Nina%20Patel%2C%20Sam%20Ortiz%0D%0A%0D%0A%0D%0A"
+        "%0D%0A--%0D%0ARevenue%20forecasting%20rollout%20%C2%B7%20Northwind%20Financial%20%C3%97"
+        "%20Contoso%0D%0APlan%20northwind%2C%20step%201.3"
+    )
+
+
+def test_a_contact_without_an_email_falls_back_to_a_seller_with_one() -> None:
+    # the loader refuses such a contact (test below); the links never depend on it
+    text = "seller: {name: Contoso, contact: Ken Ito}"
+    assert mailto.seller_contact(plan(text)).name == "Sam Ortiz"  # type: ignore[union-attr]
+    text = "seller: {name: Contoso, contact: Nobody}"
+    assert mailto.seller_contact(plan(text)).name == "Sam Ortiz"  # type: ignore[union-attr]
+
+
 def test_no_seller_email_no_link() -> None:
     lone = plan("stakeholders: [{name: Ken Ito, side: seller}]")
     assert mailto.seller_contact(lone) is None
@@ -142,6 +165,10 @@ def test_question_mail_greets_every_recipient_and_uses_the_step_id() -> None:
         ("Provisioning " * 10, ("Provisioning " * 6).strip() + "…"),  # not mid-word
         ("x" * 100, "x" * 79 + "…"),  # one long word: cut where it must be
         ("Sign, " * 20, "Sign, " * 12 + "Sign…"),
+        ("alpha beta " * 10, ("alpha beta " * 7).strip() + "…"),
+        ("Ask AX " * 20, ("Ask AX " * 11).strip() + "…"),
+        ("y" * 80, "y" * 80),  # exactly 80: whole
+        ("z" * 30 + " " + "z" * 60, "z" * 30 + " " + "z" * 48 + "…"),  # no break in 2nd half
     ],
 )
 def test_a_long_task_is_cut_in_the_subject_and_whole_in_the_body(task: str, shown: str) -> None:
