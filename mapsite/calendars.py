@@ -3,7 +3,8 @@ stakeholder (``people/priya-raman.ics``) with only the steps they own or co-own.
 
 What goes in: every open step and every milestone not yet done, as an all-day
 event (``DTSTART;VALUE=DATE``, ``DTEND`` the day after) on its projected date
-(``schedule.project``), else its target date; undated ones are left out. Events
+(``schedule.project``: its target date, unless something it counts from slipped);
+undated ones are left out. Events
 are reminders, not busy time (``TRANSP:TRANSPARENT``); steps carry an alarm at
 09:00 the day before.
 
@@ -49,7 +50,8 @@ EPOCH = date(2000, 1, 1)
 SLUG_LENGTH = 60  # characters of a person's file name, before any disambiguating suffix
 CATEGORY = "Mutual action plan"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not tab, not line feed: text keeps them
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,6 @@ class Feed:
 
     file: str
     """Its address relative to the page: ``plan.ics``, ``people/priya-raman.ics``."""
-    name: str
-    """The calendar's name, as calendar apps list it."""
     events: int
     """How many events it holds."""
     data: bytes = field(repr=False)
@@ -133,6 +133,8 @@ def calendars(
     """The plan's calendar and one per stakeholder, as built on ``today``; their links
     point at ``page_url`` (the page's absolute address) when it is known."""
     plan = doc.plan
+    if page_url is not None:  # from mapsite.yml: a stray control character breaks a line
+        page_url = _ANY_CONTROL.sub("", page_url)
     if projection is None:
         projection = schedule.project(plan, doc.dates, doc.calendar, today)
     uid = uids(plan, doc.slug)
@@ -140,7 +142,7 @@ def calendars(
     people = schedule.people_by_name(plan)
     entries: list[Entry] = []
     for key in schedule.keys(plan):
-        when = projection.projected.get(key) or doc.dates.due(key)
+        when = projection.projected.get(key)  # the target date, unless a slip moved it
         if when is not None and not _done(plan, key):
             due = doc.dates.due(key)
             entries.append(entry(plan, key, when, due, projection, uid[key], people, page_url))
@@ -408,7 +410,7 @@ def _feed(
         lines += [f"SOURCE;VALUE=URI:{_uri(page_url + file)}", f"URL:{_uri(page_url)}"]
     head = b"".join(fold(line) for line in lines)
     data = head + b"".join(events) + fold("END:VCALENDAR")
-    return Feed(file, name, len(events), data)
+    return Feed(file, len(events), data)
 
 
 def text(value: str, *, keep_lines: bool = False) -> str:
@@ -471,7 +473,7 @@ def _categories(values: tuple[str, ...]) -> str:
 def _uri(value: str) -> str:
     from icalendar import vUri
 
-    return vUri(_CONTROL.sub("", value)).to_ical().decode()
+    return vUri(value).to_ical().decode()
 
 
 @functools.cache

@@ -7,6 +7,7 @@ writer and reader share cannot hide. The plans are built with the real CLI.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
 import sys
@@ -22,14 +23,16 @@ import yaml
 from support import REPO, TODAY, token_for
 
 from mapsite import calendars, seal
+from mapsite.load import load_plan
 from mapsite.model import Plan
 
 BASE = "https://plans.contoso.example"
 NO_NETLIFY = {"URL": ""}  # a Netlify build's URL must not stand in for base_url here
 
 # Built on 2026-11-23. "Send the security questionnaire" is 5 days overdue: it is
-# projected today, and the step counted from it a week later; one step has no date,
-# the kickoff is done, and Olivia owns nothing.
+# projected today, and the step counted from it a week later. One step has no date,
+# one no owner; the kickoff is done, the pilot has no date but its steps', and Ken
+# owns nothing.
 PLAN = """\
 ---
 title: Revenue forecasting rollout
@@ -46,6 +49,8 @@ stakeholders:
   - name: Lee Park
     side: buyer
   - name: Olivia Grant
+  - name: Ken Ito
+    side: seller
 milestones:
   - name: Kickoff
     due: 2026-11-10
@@ -77,6 +82,13 @@ milestones:
         due: 2027-01-15
         status: blocked
         notes: Waiting for legal's review.
+  - name: Pilot
+    steps:
+      - task: Run the pilot
+        owner: [Lee Park, Olivia Grant, Pilot users]
+        due: 2027-02-01
+      - task: Collect the pilot feedback
+        due: 2026-11-22
   - name: Live
     due: go_live
 ---
@@ -88,6 +100,9 @@ EXPECTED = {  # (summary, projected date) of every event of the plan's calendar
     ("Review the questionnaire answers", date(2026, 11, 30)),
     ("Milestone: Contract signed", date(2027, 1, 15)),
     ("Sign the order form", date(2027, 1, 15)),
+    ("Milestone: Pilot", date(2027, 2, 1)),
+    ("Run the pilot", date(2027, 2, 1)),
+    ("Collect the pilot feedback", date(2026, 11, 23)),
     ("Milestone: Live", date(2027, 3, 31)),
 }
 
@@ -244,7 +259,7 @@ def test_every_open_step_and_milestone_on_its_projected_date(public: Path) -> No
         assert e["transp"] == "TRANSPARENT"  # a reminder, not a busy block
     raw = (folder(public) / "plan.ics").read_bytes().decode("utf-8")
     assert raw.count("DTSTART;VALUE=DATE:") == len(EXPECTED)
-    assert "DTSTART;VALUE=DATE:20261123\r\n" in raw  # the overdue step: today
+    assert raw.count("DTSTART;VALUE=DATE:20261123\r\n") == 2  # the overdue steps: today
 
 
 def test_descriptions_name_owners_milestone_status_dates_and_link(public: Path) -> None:
@@ -276,9 +291,31 @@ def test_descriptions_name_owners_milestone_status_dates_and_link(public: Path) 
     assert questionnaire["url"] == f"{page}#questionnaire"  # its id is its anchor
     assert "Projected: Mon 23 Nov 2026, 5 days late\n" in questionnaire["description"]
 
+    assert events["Run the pilot"]["description"] == (
+        "Owners: Lee Park (Northwind Financial), Olivia Grant, Pilot users\n"
+        "Milestone: Pilot\n"
+        "Status: To do\n"
+        "Due: Mon 1 Feb 2027\n"
+        f"Open the plan: {page}#step-4-1"
+    )
+    assert events["Collect the pilot feedback"]["description"] == (
+        "Owner: nobody yet\n"
+        "Milestone: Pilot\n"
+        "Status: To do\n"
+        "Due: Sun 22 Nov 2026\n"
+        "Projected: Mon 23 Nov 2026, 1 day late\n"
+        f"Open the plan: {page}#step-4-2"
+    )
+    assert events["Milestone: Pilot"]["description"] == (  # no date of its own
+        "Milestone 4 of 5: Pilot\n"
+        "Status: Upcoming (0 of 2 steps done)\n"
+        "Projected: Mon 1 Feb 2027\n"
+        f"Open the plan: {page}#milestone-4"
+    )
+
     contract = events["Milestone: Contract signed"]
     assert contract["description"] == (
-        "Milestone 3 of 4: Contract signed\n"
+        "Milestone 3 of 5: Contract signed\n"
         "Status: Blocked (0 of 1 steps done)\n"
         "Due: Fri 15 Jan 2027\n"
         "Why: The budget closes on January 31.\n"
@@ -287,11 +324,11 @@ def test_descriptions_name_owners_milestone_status_dates_and_link(public: Path) 
     assert contract["categories"] == ["Mutual action plan", "Milestone", "Blocked"]
     live = events["Milestone: Live"]
     assert live["description"] == (
-        "Milestone 4 of 4: Live\n"
+        "Milestone 5 of 5: Live\n"
         "Status: Upcoming\n"
         "Due: Wed 31 Mar 2027\n"
         "On the critical path: a slip here moves the go-live\n"
-        f"Open the plan: {page}#milestone-4"
+        f"Open the plan: {page}#milestone-5"
     )
 
 
@@ -312,7 +349,10 @@ def test_the_calendar_names_itself_and_asks_to_be_fetched_again(public: Path) ->
     name = "Northwind Financial × Contoso: Revenue forecasting rollout"
     assert cal["name"] == cal["x-wr-calname"] == name
     assert cal["description"] == cal["x-wr-caldesc"]
-    assert cal["description"].startswith(f"The open steps and milestones of {name}, ")
+    assert cal["description"] == (
+        f"The open steps and milestones of {name}, each on the date it is now expected. "
+        "Subscribe to keep it up to date as the plan changes."
+    )
     assert (cal["version"], cal["calscale"], cal["method"]) == ("2.0", "GREGORIAN", "PUBLISH")
     assert cal["prodid"] == f"-//mapsite//mapsite {mapsite.__version__}//EN"
     assert cal["refresh"] == cal["ttl"] == timedelta(hours=6)
@@ -340,6 +380,7 @@ def test_each_person_gets_exactly_their_own_steps(public: Path) -> None:
     plan = by_summary(read(folder(public) / "plan.ics"))
     people = folder(public) / "people"
     assert sorted(p.name for p in people.iterdir()) == [
+        "ken-ito.ics",
         "lee-park.ics",
         "olivia-grant.ics",
         "priya-raman.ics",
@@ -348,8 +389,9 @@ def test_each_person_gets_exactly_their_own_steps(public: Path) -> None:
     owned = {
         "priya-raman": {"Review the questionnaire answers", "Sign the order form"},
         "sam-ortiz": {"Send the security questionnaire", "Review the questionnaire answers"},
-        "lee-park": set(),  # their one step has no date
-        "olivia-grant": set(),  # owns nothing: published all the same
+        "lee-park": {"Run the pilot"},  # and one step without a date
+        "olivia-grant": {"Run the pilot"},
+        "ken-ito": set(),  # owns nothing: published all the same
     }
     for person, summaries in owned.items():
         cal = read(people / f"{person}.ics")
@@ -357,10 +399,18 @@ def test_each_person_gets_exactly_their_own_steps(public: Path) -> None:
         for summary, event in by_summary(cal).items():
             assert event == plan[summary]  # the same event, UID included
     priya = read(people / "priya-raman.ics")
-    assert priya["x-wr-calname"] == "Revenue forecasting rollout · Priya Raman"
-    assert priya["description"].startswith(
-        "The open steps of Priya Raman in Northwind Financial × Contoso: Revenue forecasting "
+    assert priya["name"] == priya["x-wr-calname"] == "Revenue forecasting rollout · Priya Raman"
+    assert (
+        priya["description"]
+        == priya["x-wr-caldesc"]
+        == (
+            "The open steps of Priya Raman in Northwind Financial × Contoso: Revenue forecasting "
+            "rollout, each on the date it is now expected. Subscribe to keep it up to date as "
+            "the plan changes."
+        )
     )
+    page = f"{BASE}/{token_for('northwind')}/"
+    assert (priya["source"], priya["url"]) == (f"{page}people/priya-raman.ics", page)
 
 
 def test_person_files_are_readable_stable_and_distinct() -> None:
@@ -376,7 +426,7 @@ def test_person_files_are_readable_stable_and_distinct() -> None:
             }
         )
 
-    files = calendars.person_files(plan("José Núñez", "Jose Nunez", "王伟", "JOSÉ NÚÑEZ"))
+    files = calendars.person_files(plan("José Núñez", "JOSÉ NÚÑEZ", "Jose Nunez", "王伟"))
     assert files["josé núñez"] == "people/jose-nunez.ics"
     assert re.fullmatch(r"people/jose-nunez-[0-9a-f]{6}\.ics", files["jose nunez"])
     assert re.fullmatch(r"people/person-[0-9a-f]{6}\.ics", files["王伟"])
@@ -390,6 +440,13 @@ def test_person_files_are_readable_stable_and_distinct() -> None:
     assert long["a" * 80 + " b"] == f"people/{'a' * 60}.ics"
 
 
+def test_slug() -> None:
+    assert calendars.slug("Zoë O'Brien") == "zoe-o-brien"
+    assert calendars.slug("(" + "b" * 70 + ")") == "b" * 60  # 60 letters, not dashes
+    assert calendars.slug("A" * 59 + " Bee") == "a" * 59  # no dash left at the cut
+    assert calendars.slug("王伟") == ""
+
+
 # --- identities that survive rebuilds, moves and rotations -------------------------------
 
 
@@ -397,11 +454,82 @@ def uids(path: Path) -> dict[str, str]:
     return {e["summary"]: e["uid"] for e in read(path)["events"]}
 
 
+def test_uids_follow_the_documented_rule(write_plan) -> None:
+    """UIDs are a promise to every subscribed calendar: another rule, even in a later
+    version of mapsite, would show each step twice."""
+    text = PLAN.replace(
+        "  - name: Live\n",
+        "  - name: Syncs\n    steps:\n      - {task: Weekly sync}\n      - {task: weekly  SYNC}\n"
+        "  - name: Weekly sync\n  - name: Live\n",
+    )
+    doc = load_plan(write_plan("northwind", text))
+
+    def rule(kind: str, name: str) -> str:
+        return hashlib.sha256(f"northwind\0{kind}\0{name}".encode()).hexdigest()[:32] + "@mapsite"
+
+    got = calendars.uids(doc.plan, doc.slug)
+    assert got[1, None] == rule("milestone", "id:security")
+    assert got[1, 0] == rule("step", "id:questionnaire")
+    assert got[1, 1] == rule("step", "text:review the questionnaire answers")
+    assert got[2, None] == rule("milestone", "text:contract signed")
+    assert got[4, 0] == rule("step", "text:weekly sync")
+    assert got[4, 1] == rule("step", "text:weekly sync#2")  # the same words again
+    assert got[5, None] == rule("milestone", "text:weekly sync")  # a milestone's own
+    assert len(set(got.values())) == len(got)
+
+
+def test_sequence_counts_days_from_2000() -> None:
+    assert calendars.Stamp.of(date(2000, 1, 1)) == calendars.Stamp("20000101T000000Z", 0)
+    assert calendars.Stamp.of(date(2000, 1, 2)).sequence == 1
+    assert calendars.Stamp.of(date(1999, 12, 31)).sequence == 0
+
+
+@pytest.mark.parametrize(
+    ("share", "published"),
+    [
+        ("", True),
+        ("  expires: 2026-11-23\n", True),  # its last day
+        ("  expires: 2026-11-22\n", False),
+        ("  password_env: NW_PW\n", False),
+    ],
+)
+def test_which_plans_publish_calendars(write_plan, share: str, published: bool) -> None:
+    token = f"---\nshare:\n  token: {token_for('northwind')}\n{share}title"
+    doc = load_plan(write_plan("northwind", PLAN.replace("---\ntitle", token)))
+    found = calendars.publish(doc, date(2026, 11, 23), BASE)
+    assert (found is not None) is published
+
+
+def test_links_with_and_without_the_sites_address(write_plan) -> None:
+    doc = load_plan(write_plan("northwind", PLAN))
+    today, token = date(2026, 11, 23), token_for("northwind")
+
+    plain = calendars.publish(doc, today, None)
+    assert plain is not None
+    links = plain.links()
+    assert links.plan == calendars.CalendarLink("plan.ics", None, len(EXPECTED))
+    assert links.people["Priya Raman"] == calendars.CalendarLink("people/priya-raman.ics", None, 2)
+    odd = calendars.publish(doc, today, "http://plans.example/x://y")
+    assert odd is not None
+    webcal = f"webcal://plans.example/x://y/{token}/"
+    assert odd.links().people["Ken Ito"] == calendars.CalendarLink(
+        "people/ken-ito.ics", f"{webcal}people/ken-ito.ics", 0
+    )
+
+
+def test_text_values() -> None:
+    assert calendars.text("a,b;c\\d") == "a\\,b\\;c\\\\d"
+    assert calendars.text("one\n two\r\nthree") == "one two three"
+    lines = calendars.text("one\r\ntwo\rthree\nfour\tfive", keep_lines=True)
+    assert lines == "one\\ntwo\\nthree\\nfour\tfive"
+    assert calendars.text("a\x00b\x1fc\x7fd\te") == "abcd e"
+
+
 def test_the_same_build_gives_the_same_bytes(public: Path, run) -> None:
     before = {p.relative_to(public): p.read_bytes() for p in public.rglob("*.ics")}
     again = build(run)
     after = {p.relative_to(again): p.read_bytes() for p in again.rglob("*.ics")}
-    assert len(before) == 5 and after == before
+    assert len(before) == 6 and after == before
 
 
 def test_uids_survive_a_move_and_a_rotation_but_not_another_plan(
@@ -494,6 +622,7 @@ def test_a_protected_plan_publishes_no_calendar(write_plan, run, site: Path) -> 
     everything = [p for p in public.rglob("*") if p.is_file()]
     calendars_found = [p for p in everything if b"BEGIN:VCALENDAR" in p.read_bytes()]
     assert sorted(p.relative_to(folder(public)).as_posix() for p in calendars_found) == [
+        "people/ken-ito.ics",
         "people/lee-park.ics",
         "people/olivia-grant.ics",
         "people/priya-raman.ics",
@@ -560,7 +689,7 @@ def test_a_plan_that_becomes_protected_loses_its_calendars_in_the_dev_server(
     out.mkdir()
     writer = SiteWriter(load_site(site), out, date(2026, 11, 23))
     writer.write_plan(load_site(site).documents[0])
-    assert len(list(out.rglob("*.ics"))) == 5
+    assert len(list(out.rglob("*.ics"))) == 6
 
     path.write_text(
         PLAN.replace(
@@ -602,11 +731,13 @@ def test_the_pages_links_point_at_files_that_exist(write_plan, run) -> None:
 
     subscribe = [a for a in links if "calendar-link--subscribe" in (a["class"] or "")]
     download = [a for a in links if a not in subscribe]
-    # the summary, then each person with open steps: Priya and Sam
+    # the summary, then each person with open steps (not Ken), buyer's side first
     assert [a["href"] for a in download] == [
         "plan.ics",
         "people/priya-raman.ics",
+        "people/lee-park.ics",
         "people/sam-ortiz.ics",
+        "people/olivia-grant.ics",
     ]
     assert [a["href"] for a in subscribe] == [a["href"] for a in download]
     for a in download:
@@ -622,7 +753,9 @@ def test_with_the_sites_address_subscribe_is_a_webcal_link(public: Path) -> None
     assert [a["href"] for a in subscribe] == [
         f"{host}plan.ics",
         f"{host}people/priya-raman.ics",
+        f"{host}people/lee-park.ics",
         f"{host}people/sam-ortiz.ics",
+        f"{host}people/olivia-grant.ics",
     ]
     assert not any("data-webcal" in a for a in subscribe)
 
@@ -655,7 +788,11 @@ def as_text(value: str) -> str:
     return " ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", value).split())
 
 
-def test_hostile_names_come_out_as_the_same_text(run, site: Path) -> None:
+def test_hostile_names_come_out_as_the_same_text(
+    run, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one process, as for a small site: a mutation-testing tool then sees every call
+    monkeypatch.setattr("mapsite.build.PARALLEL_FROM", 10_000)
     payloads = xss_payloads()
     assert len(payloads) > 60
     for i, (_, p) in enumerate(payloads):
@@ -709,6 +846,17 @@ def test_lines_are_folded_at_75_octets_never_inside_a_character(write_plan, run)
         line.decode("utf-8")  # each physical line is whole UTF-8
         assert not line.endswith(b"\\") or line.endswith(b"\\\\")
     assert as_text(long) in by_summary(read(folder(public) / "plan.ics"))
+    for line in data.replace(b"\r\n ", b"").split(b"\r\n")[:-1]:
+        name = re.split(rb"[:;]", line, maxsplit=1)[0]
+        assert name == name.upper(), line  # names are case-blind, but not every reader
+
+
+def test_control_characters_never_reach_the_file(write_plan) -> None:
+    doc = load_plan(write_plan("northwind", PLAN))
+    found = calendars.calendars(doc, date(2026, 11, 23), "https://plans.example/\x07a\nb/")
+    for data in found.files().values():
+        assert b"\x07" not in data and b"\n" not in data.replace(b"\r\n", b"")
+        assert b"URL:https://plans.example/ab/" in data
 
 
 def test_fold() -> None:
