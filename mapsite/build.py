@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import brand, calendars, themes
+from . import brand, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .render import CompiledTemplates, build_view, make_environment, markdown_renderer
@@ -47,6 +47,7 @@ from .site import (
 )
 
 if TYPE_CHECKING:
+    from . import calendars
     from .pdf import PdfJob
 
 
@@ -371,6 +372,8 @@ class SiteWriter:
         page = Page.of(doc, self.today)
         folder = self.dest / page.token
         folder.mkdir(exist_ok=True)
+        from . import calendars  # icalendar: only when a page is written
+
         published = calendars.publish(doc, self.today, self.base_url)
         if page.expired:
             html = self.render_gone(GONE_EXPIRED, "../")
@@ -474,8 +477,10 @@ class SiteWriter:
 def write_calendars(folder: Path, published: calendars.Calendars | None) -> None:
     """A plan's calendars beside its page, and none left from an earlier render (the
     dev server renders into the same folder when a plan changes or becomes protected)."""
-    (folder / calendars.PLAN_FILE).unlink(missing_ok=True)
-    shutil.rmtree(folder / calendars.PEOPLE_DIR, ignore_errors=True)
+    from .calendars import PEOPLE_DIR, PLAN_FILE
+
+    (folder / PLAN_FILE).unlink(missing_ok=True)
+    shutil.rmtree(folder / PEOPLE_DIR, ignore_errors=True)
     for name, data in published.files().items() if published else ():
         (folder / name).parent.mkdir(exist_ok=True)
         (folder / name).write_bytes(data)

@@ -33,6 +33,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from icalendar import vCategory, vDate, vDatetime, vDuration, vText, vUri
+
 from . import address, schedule
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step
@@ -192,8 +194,6 @@ class Stamp:
 
     @classmethod
     def of(cls, today: date) -> Stamp:
-        from icalendar import vDatetime
-
         stamp = datetime.combine(today, time(), UTC)
         return cls(vDatetime(stamp).to_ical().decode(), max(0, (today - EPOCH).days))
 
@@ -346,6 +346,7 @@ def _days(delta: timedelta) -> str:
     return f"{delta.days} day{'s' if delta.days != 1 else ''}"
 
 
+@functools.lru_cache(maxsize=1024)  # a plan's dates repeat
 def day(value: date) -> str:
     """``Tue 15 Dec 2026``: with the year always, as a calendar entry is read long after."""
     return f"{value:%a} {value.day} {value:%b} {value.year}"
@@ -359,7 +360,7 @@ def one_line(value: str) -> str:
 # icalendar encodes every value (TEXT escaping, dates, durations, lists); the lines are
 # put together here. Its Component API took 0.5 ms an event (8 ms a plan with its
 # people's calendars: the 1000-plan build would take 8 s longer); this takes 0.05 ms.
-# It is imported where it is used: 40 ms that only a build needs.
+# build.py imports this module only when it writes a plan: icalendar takes 40 ms.
 
 CRLF = b"\r\n"
 LINE_OCTETS = 75  # RFC 5545 3.1: longer lines are folded
@@ -416,8 +417,6 @@ def _feed(
 def text(value: str, *, keep_lines: bool = False) -> str:
     """An escaped iCalendar TEXT value, without control characters (RFC 5545 allows none
     but tab), on one line unless ``keep_lines`` (a description keeps its line breaks)."""
-    from icalendar import vText
-
     return vText(_clean(value, keep_lines=keep_lines)).to_ical().decode()
 
 
@@ -451,28 +450,21 @@ def fold(line: str) -> bytes:
 
 @functools.lru_cache(maxsize=1024)  # a plan's dates repeat
 def _date(value: date) -> str:
-    from icalendar import vDate
-
     return vDate(value).to_ical().decode()
 
 
 @functools.cache  # two durations in all
 def _duration(value: timedelta) -> str:
-    from icalendar import vDuration
-
     return vDuration(value).to_ical().decode()
 
 
 @functools.lru_cache(maxsize=64)  # a few kinds and statuses
 def _categories(values: tuple[str, ...]) -> str:
-    from icalendar import vCategory  # escapes each value itself
-
+    # vCategory escapes each value itself
     return vCategory([_clean(v) for v in values]).to_ical().decode()
 
 
 def _uri(value: str) -> str:
-    from icalendar import vUri
-
     return vUri(value).to_ical().decode()
 
 
