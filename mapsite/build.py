@@ -31,6 +31,7 @@ from . import brand, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .render import CompiledTemplates, build_view, make_environment, markdown_renderer
+from .share import base_url
 from .site import (
     ASSETS_DIR,
     PLANS_DIR,
@@ -46,6 +47,7 @@ from .site import (
 )
 
 if TYPE_CHECKING:
+    from . import calendars
     from .pdf import PdfJob
 
 
@@ -323,6 +325,8 @@ class SiteWriter:
         self.static = copy_static(site.theme, dest / "static" if copy_files else None)
         self.brand = site_brand(site)
         self.static |= write_brand(self.brand, site, dest / "static" if copy_files else None)
+        self.base_url = base_url(site.config.base_url)
+        """The site's public address, when known: calendars link to it (webcal://)."""
         self.md = markdown_renderer(site.config.markdown_html)
         compiled = CompiledTemplates(site.theme, site.config.markdown_html)
         self.env = make_environment(site.theme, today, self._static_url, self.md, compiled)
@@ -340,7 +344,11 @@ class SiteWriter:
         return f"{context['root']}static/{name}?v={self.static[name]}"
 
     def render_plan(
-        self, doc: Document, logos: dict[str, str] | None = None, plan_css: str | None = None
+        self,
+        doc: Document,
+        logos: dict[str, str] | None = None,
+        plan_css: str | None = None,
+        calendar: calendars.CalendarLinks | None = None,
     ) -> str:
         page = Page.of(doc, self.today)
         view = build_view(
@@ -352,6 +360,7 @@ class SiteWriter:
             page.pdf_name if self.pdf else None,
             logos or {},
             plan_css,
+            calendar,
         )
         with template_errors():
             template = self.env.get_template("plan.html")
@@ -359,10 +368,13 @@ class SiteWriter:
 
     def write_plan(self, doc: Document) -> Path:
         """The plan's page in its private folder (or the 'expired' page there), its logos
-        beside it, and the 'replaced' page at each of its previous links."""
+        and calendars beside it, and the 'replaced' page at each of its previous links."""
         page = Page.of(doc, self.today)
         folder = self.dest / page.token
         folder.mkdir(exist_ok=True)
+        from . import calendars  # icalendar: only when a page is written
+
+        published = calendars.publish(doc, self.today, self.base_url)
         if page.expired:
             html = self.render_gone(GONE_EXPIRED, "../")
         else:
@@ -370,8 +382,10 @@ class SiteWriter:
             accent = doc.plan.buyer.accent
             if accent:  # co-branding: the buyer's colour, from a file (CSP: no inline style)
                 (folder / PLAN_CSS).write_text(brand.plan_stylesheet(accent), encoding="utf-8")
-            html = self.render_plan(doc, logos, PLAN_CSS if accent else None)
+            links = published.links() if published else None
+            html = self.render_plan(doc, logos, PLAN_CSS if accent else None, links)
         (folder / "index.html").write_text(html, encoding="utf-8")
+        write_calendars(folder, published)
         for token in page.previous:
             # for hosts without _redirects (and local viewing); Netlify answers 410
             (self.dest / token).mkdir(exist_ok=True)
@@ -458,6 +472,18 @@ class SiteWriter:
             + "".join(f"{line}\n" for line in lines),
             encoding="utf-8",
         )
+
+
+def write_calendars(folder: Path, published: calendars.Calendars | None) -> None:
+    """A plan's calendars beside its page, and none left from an earlier render (the
+    dev server renders into the same folder when a plan changes or becomes protected)."""
+    from .calendars import PEOPLE_DIR, PLAN_FILE
+
+    (folder / PLAN_FILE).unlink(missing_ok=True)
+    shutil.rmtree(folder / PEOPLE_DIR, ignore_errors=True)
+    for name, data in published.files().items() if published else ():
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes(data)
 
 
 BRAND_CSS = "brand.css"

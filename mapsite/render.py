@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -33,6 +33,9 @@ from .config import SiteConfig
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step, safe_url
 from .themes import Theme
+
+if TYPE_CHECKING:
+    from .calendars import CalendarLinks
 
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
 
@@ -226,6 +229,9 @@ class PlanView:
     """'buyer' and 'seller' -> the logo's address, relative to the page."""
     plan_css: str | None = None
     """The plan's own stylesheet beside the page (the buyer's colour), if it has one."""
+    calendar: CalendarLinks | None = None
+    """The calendars beside the page (plan, and people by name), for "Subscribe" and
+    "Download .ics"; None when it publishes none (a protected plan)."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -242,6 +248,7 @@ def build_view(
     pdf: str | None = None,
     logos: dict[str, str] | None = None,
     plan_css: str | None = None,
+    calendar: CalendarLinks | None = None,
 ) -> PlanView:
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
@@ -318,6 +325,7 @@ def build_view(
         pdf=pdf,
         logos=logos or {},
         plan_css=plan_css,
+        calendar=calendar,
     )
 
 

@@ -49,6 +49,7 @@ SETTLE = 0.02  # after a close-write event the file is complete: almost no wait
 LIVE_PATH = "/__mapsite/"
 IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 LIVE_JS = (Path(__file__).parent / "live.js").read_text(encoding="utf-8")
+mimetypes.add_type("text/calendar", ".ics")  # calendars: not in every system's table
 
 
 class DevSite:

@@ -137,4 +137,6 @@ def link_of(file: str, plan: Plan, base: str | None, today: date) -> Link:
         notes.append(f"until {plan.share.expires.isoformat()}")
     if plan.share.password_env:
         notes.append(f"password from ${plan.share.password_env}")
+        # a calendar app cannot unlock an encrypted file, and a clear one would leak
+        notes.append("no calendar: calendar apps cannot open a protected plan")
     return Link(file, plan_url(plan, base), "; ".join(notes))

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import render
+from . import calendars, render
 from .brand import Brand
 from .build import BRAND_CSS, PLAN_CSS
 from .model import Milestone, Party, Plan, Share, Stakeholder, Step
@@ -111,6 +111,8 @@ def reference() -> str:
         ("`view`: PlanView", render.PlanView),
         ("`view.milestones[]`: MilestoneView", render.MilestoneView),
         ("`view.next_up[]` and `mv.steps[]`: StepView", render.StepView),
+        ("`view.calendar`: CalendarLinks", calendars.CalendarLinks),
+        ("`view.calendar.plan` and `.people[name]`: CalendarLink", calendars.CalendarLink),
         ("`plan`: Plan", Plan),
         ("`plan.buyer`, `plan.seller`: Party", Party),
         ("`plan.share`: Share", Share),

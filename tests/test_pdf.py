@@ -165,7 +165,8 @@ def test_the_page_links_to_its_pdf(public: Path, tmp_path: Path) -> None:
     )
     assert no_pdf.exit_code == 0
     html = page_of(tmp_path / "s" / "public", "tailspin").read_text(encoding="utf-8")
-    assert "download>" not in html and ".pdf" not in html
+    # (the calendar's "Download .ics" stays: only the PDF button goes)
+    assert 'class="download"' not in html and ".pdf" not in html
     assert not (folder(tmp_path / "s" / "public", "tailspin") / "tailspin.pdf").exists()
 
 

@@ -203,7 +203,7 @@ def test_links_prints_each_plans_full_address(write_plan, run, site: Path) -> No
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         f"plans/northwind.md  https://plans.contoso.example/{token_for('n')}/"
-        "  (password from $NW_PW)\n"
+        "  (password from $NW_PW; no calendar: calendar apps cannot open a protected plan)\n"
         f"plans/tailspin.md   https://plans.contoso.example/{token_for('t')}/"
         "  (expired on 2026-11-01: the link answers 410 Gone)\n"
     )
@@ -397,10 +397,11 @@ def test_robots_txt_keeps_every_crawler_out(example_site: Path, run) -> None:
 # --- netlify.toml ---------------------------------------------------------------------
 
 
-def netlify_headers(path: Path = REPO / "netlify.toml") -> dict[str, str]:
+def netlify_headers(path: Path = REPO / "netlify.toml", rule: str = "/*") -> dict[str, str]:
     config = tomllib.loads(path.read_text(encoding="utf-8"))
-    rules = [h for h in config["headers"] if h["for"] == "/*"]
-    assert len(rules) == 1 and len(config["headers"]) == 1
+    rules = [h for h in config["headers"] if h["for"] == rule]
+    assert len(rules) == 1
+    assert {h["for"] for h in config["headers"]} == {"/*", "/*.ics"}
     return rules[0]["values"]
 
 
@@ -435,3 +436,11 @@ def test_init_writes_the_same_netlify_settings(tmp_path: Path, run) -> None:
     # the repository builds its own checkout; a new site installs mapsite from PyPI
     assert written == ours.replace("pip install . &&", "pip install mapsite &&")
     assert netlify_headers(tmp_path / "deals" / "netlify.toml") == netlify_headers()
+    ics = netlify_headers(tmp_path / "deals" / "netlify.toml", "/*.ics")
+    assert ics == netlify_headers(rule="/*.ics")
+
+
+def test_netlify_serves_calendars_as_calendars() -> None:
+    # only the type: the security headers of "/*" apply to .ics files too (Netlify
+    # merges every rule that matches), so this rule must not set any of them again
+    assert netlify_headers(rule="/*.ics") == {"Content-Type": "text/calendar; charset=utf-8"}

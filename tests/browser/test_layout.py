@@ -68,6 +68,21 @@ def test_contact_buttons_are_big_enough_to_tap(browser: Browser, example_public:
     page.close()
 
 
+def test_calendar_links_are_big_enough_to_tap_and_stay_off_paper(
+    browser: Browser, example_public: Path
+):
+    page = open_plan(browser, example_public, "northwind", **PHONE)
+    links = page.locator("a.calendar-link")
+    assert links.count() > 10  # the summary's two, and two for each person with steps
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box and box["width"] >= 44 and box["height"] >= 44
+    page.emulate_media(media="print")
+    assert page.locator(".calendar-cta").is_hidden()
+    assert all(links.nth(i).is_hidden() for i in range(links.count()))
+    page.close()
+
+
 def test_logos_have_alt_text_and_load(browser: Browser, example_public: Path):
     page = open_plan(browser, example_public, "northwind", **PHONE)
     images = page.locator("img")

@@ -181,3 +181,25 @@ def test_remember_on_this_device_opens_it_next_time(site_url: str, page: Page) -
 
     page.goto(f"{site_url}/{plan_tokens()[0]}/")  # another plan is not affected
     assert page.get_by_label("Password").count() == 0
+
+
+def test_subscribe_is_a_webcal_link_and_download_saves_the_calendar(
+    site_url: str, page: Page
+) -> None:
+    token = plan_tokens()[1]  # northwind
+    page.goto(f"{site_url}/{token}/")
+    host = site_url.split("://", 1)[1]
+    subscribe = page.locator(".calendar-cta .calendar-link--subscribe")
+    # the build did not know the site's address: mapsite.js made it from the page's
+    assert subscribe.get_attribute("href") == f"webcal://{host}/{token}/plan.ics"
+    with page.expect_download() as download:
+        page.locator(".calendar-cta a[download]").click()
+    assert download.value.suggested_filename == "plan.ics"
+    assert Path(download.value.path()).read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+    assert page.violations == []  # type: ignore[attr-defined]
+
+
+def test_an_old_links_calendars_answer_410(site_url: str, page: Page) -> None:
+    for path in ("plan.ics", "people/priya-raman.ics"):
+        response = page.request.get(f"{site_url}/{ROTATED}/{path}")
+        assert response.status == 410, path

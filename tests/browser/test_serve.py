@@ -163,6 +163,31 @@ def test_a_css_change_restyles_without_navigation(browser: Browser, server: Serv
     page.close()
 
 
+def test_calendars_are_served_as_calendars_and_subscribed_here(browser: Browser, server: Server):
+    link = server.link("northwind")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("GET", f"{link}plan.ics")
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "text/calendar; charset=utf-8"
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n")
+
+    page = open_page(browser, server.url + link[1:])
+    subscribe = page.locator(".calendar-cta .calendar-link--subscribe")
+    webcal = f"webcal://127.0.0.1:{server.port}{link}plan.ics"
+    assert subscribe.get_attribute("href") == webcal
+    # after a save the page's body is swapped: its links are made webcal:// again
+    edit(server.plan("northwind"), "title: ", "title: Updated — ")
+    expect(page.locator("h1")).to_contain_text("Updated — ", timeout=5000)
+    assert subscribe.get_attribute("href") == webcal
+    assert b"Updated" in get(server, f"{link}plan.ics")[1]
+    page.close()
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -50,8 +50,25 @@
     }
   }
 
-  recheck();
+  // "Subscribe" to a calendar is a webcal:// link, which calendar apps subscribe to
+  // (and fetch again) instead of importing once. A build that did not know the site's
+  // address linked the .ics file itself: make the webcal:// address from this page's.
+  function webcal() {
+    if (location.protocol !== "https:" && location.protocol !== "http:") return;
+    document.querySelectorAll("a[data-webcal]").forEach(function (a) {
+      var url = new URL(a.getAttribute("href"), location.href);
+      a.href = "webcal://" + url.host + url.pathname;
+      a.removeAttribute("data-webcal");
+    });
+  }
+
+  function update() {
+    recheck();
+    webcal();
+  }
+
+  update();
   // the dev server swaps in a fresh page body after each save
-  document.addEventListener("mapsite:updated", recheck);
+  document.addEventListener("mapsite:updated", update);
 })();
 
