@@ -13,7 +13,8 @@ class Problem:
     """One thing wrong with an input file.
 
     Rendered as ``file:line:col: path: message (hint)`` so that an editor or a CI
-    log viewer can jump straight to it.
+    log viewer can jump straight to it; ``file: message`` for a problem with the file
+    as a whole (line 0), such as a step a command names that is not in it.
     """
 
     file: str
@@ -24,7 +25,9 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}: " if self.file else ""  # not about a file
+        where = ""  # not about a file
+        if self.file:
+            where = f"{self.file}:{self.line}:{self.column}: " if self.line else f"{self.file}: "
         text = f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
