@@ -1,0 +1,536 @@
+"""Byte-exact edits of a plan file: ``mapsite done`` and ``mapsite set`` (and ``rotate``'s
+rewrite of the ``share:`` block when it moves here).
+
+The loader knows where every value is written. An edit replaces exactly the characters
+of each changed value, or adds one line for a key that is missing, and leaves every
+other byte as the rep wrote it: comments, key order, quoting, blank lines, a BOM, CRLF
+line endings. A YAML emitter (even a round-tripping one) would reformat the file.
+
+The edited text is read back: it must hold the new values and nothing else changed, or
+the edit is refused. It is then loaded as a plan, and only a valid plan is written,
+atomically (a temporary file beside it, then a rename), all files of a command or none.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import copy
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import yamlmarks
+from .errors import Problem, format_path
+from .load import Document, Invalid, decode, display_path, parse_plan, parse_yaml, read_bytes
+from .load import split_front_matter as _split
+from .yamlwrite import Value, folded, inline, same, scalar
+
+Loc = yamlmarks.Loc
+
+_Node = yaml.Node
+_BLOCK = ("|", ">")
+_MIN_WIDTH = 80
+"""Folded notes are wrapped at the longest line the rep wrote there, and at least this."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """Set the value at ``loc``, a YAML path such as ``("milestones", 2, "steps", 1,
+    "status")``; a missing key is added (with the mappings above it, when they are
+    missing too)."""
+
+    loc: Loc
+    value: Value
+    collapse: bool = False
+    """A one-item list is written as its item (``owner: Lee Park``), unless the old
+    value is a block list."""
+
+
+# --- the pure core: text in, text out -------------------------------------------------
+
+
+@dataclass
+class _Op:
+    """One splice to make: replace the node at the end of ``path``, or (``key`` set)
+    add ``key: value`` to the mapping at the end of ``path``."""
+
+    changes: list[Change]
+    path: list[tuple[_Node | None, _Node]]
+    value: Value
+    key: str | None = None
+
+    @property
+    def node(self) -> _Node:
+        return self.path[-1][1]
+
+    @property
+    def in_flow(self) -> bool:
+        """Inside ``[...]`` or ``{...}`` (for an added key: the mapping is one)."""
+        nodes = [n for _, n in (self.path if self.key else self.path[:-1])]
+        return any(getattr(n, "flow_style", False) for n in nodes)
+
+
+def apply(text: str, changes: Sequence[Change], shown: str = "") -> str:
+    """``text`` (a whole plan file, BOM removed) with each change made in place.
+
+    Raises ``Invalid``, located, when a change cannot be made without touching more than
+    its own value: a value shared through a YAML anchor, a list item that does not exist.
+    """
+    front, _, _ = _split(text, shown)
+    first = text.splitlines(keepends=True)[0]
+    head = len(first)  # the front matter starts after the opening '---' line
+    newline = "\r\n" if first.endswith("\r\n") else "\n"
+    marked = parse_yaml(front, shown, 1)
+    ops = _plan(marked, changes, front, shown)
+    safe: set[int] = set()
+    for _ in range(3):
+        edited = _splice(front, ops, safe, newline)
+        new = text[:head] + edited + text[head + len(front) :]
+        bad = _misread(new, marked.data, changes, ops, shown)
+        if not bad:
+            return new
+        # a value that did not read back as written: again, in double quotes
+        safe |= bad if -1 not in bad else set(range(len(ops)))
+    loc = ops[min(bad - {-1}, default=0)].changes[0].loc
+    raise Invalid([_located(marked, shown, loc, "cannot write this value here without "
+                            "changing others", "edit the file by hand")])  # fmt: skip
+
+
+def _plan(marked: yamlmarks.Marked, changes: Sequence[Change], front: str, shown: str) -> list[_Op]:
+    """Where each change goes. Changes under one missing key (or one empty value) are
+    one op, which writes them together."""
+    root = marked.root
+    if not isinstance(root, yaml.MappingNode):
+        raise Invalid([Problem(shown, 0, 0, "", "cannot edit: the front matter is not a "
+                               "mapping of fields", f"run mapsite check {shown}")])  # fmt: skip
+    shared = _shared(root)
+    ops: dict[tuple[int, str | None], _Op] = {}
+    for change in changes:
+        path, rest = _walk(root, change.loc)
+        node = path[-1][1]
+        null = _is_null(node)
+        if rest and not (all(isinstance(p, str) for p in rest) and (null or _is_mapping(node))):
+            where = format_path(change.loc[: len(change.loc) - len(rest) + 1])
+            raise Invalid([_located(marked, shown, change.loc, f"there is no {where} to edit",
+                                    "")])  # fmt: skip
+        _refuse_shared(path, shared, change.loc, front, marked, shown, whole=not rest or null)
+        key = str(rest[0]) if rest and not null else None
+        value = _nest(rest[1:] if key else rest, change.value)
+        op = ops.get((id(node), key))
+        if op is None:
+            ops[id(node), key] = _Op([change], path, value, key)
+        else:
+            op.changes.append(change)
+            op.value = _merge(op.value, value, change.loc)
+    return list(ops.values())
+
+
+def _walk(root: _Node, loc: Loc) -> tuple[list[tuple[_Node | None, _Node]], Loc]:
+    """The (key, value) nodes down ``loc`` as far as they exist, and the rest of ``loc``.
+    The first of duplicate keys, as the loader reads it."""
+    path: list[tuple[_Node | None, _Node]] = [(None, root)]
+    for i, part in enumerate(loc):
+        node = path[-1][1]
+        found: tuple[_Node | None, _Node] | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            found = next(((k, v) for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            found = (None, node.value[part]) if 0 <= part < len(node.value) else None
+        if found is None:
+            return path, loc[i:]
+        path.append(found)
+    return path, ()
+
+
+def _is_null(node: _Node) -> bool:
+    """An empty value (``lint:`` with nothing after it)."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value == ""
+
+
+def _nest(keys: Loc, value: Value) -> Value:
+    for key in reversed(keys):
+        value = {str(key): value}
+    return value
+
+
+def _is_mapping(node: _Node) -> bool:
+    return isinstance(node, yaml.MappingNode)
+
+
+def _merge(old: Value, new: Value, loc: Loc) -> Value:
+    """Two changes under one missing key, as one mapping to add."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        raise ValueError(f"two changes of {format_path(loc)}")
+    out = dict(old)
+    for key, value in new.items():
+        out[key] = _merge(out[key], value, loc) if key in out else value
+    return out
+
+
+# --- anchors and aliases ----------------------------------------------------------------
+
+
+def _shared(root: _Node) -> set[int]:
+    """Nodes reached by more than one path: written once under ``&name``, used as ``*name``."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return shared
+
+
+def _refuse_shared(
+    path: list[tuple[_Node | None, _Node]],
+    shared: set[int],
+    loc: Loc,
+    front: str,
+    marked: yamlmarks.Marked,
+    shown: str,
+    *,
+    whole: bool,
+) -> None:
+    """An edit of a value written once and used twice would change both places."""
+    nodes = [n for _, n in path]
+    if whole:  # the value itself is replaced, with anything anchored inside it
+        stack = [nodes[-1]]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(v for _, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+    node = next((n for n in nodes if id(n) in shared), None)
+    if node is None:
+        return
+    anchor = re.match(r"(?:![^\s&]*\s+)?&(\S+)", front[node.start_mark.index :])
+    name = anchor[1] if anchor else ""
+    line = marked.first_line + node.start_mark.line + 1
+    raise Invalid([_located(
+        marked, shown, loc,
+        f"this value is shared through the YAML anchor '&{name}' on line {line}: "
+        f"changing it would also change every '*{name}'",
+        f"write the value out in full instead of '*{name}', then run the command again",
+    )])  # fmt: skip
+
+
+def _located(marked: yamlmarks.Marked, shown: str, loc: Loc, message: str, hint: str) -> Problem:
+    mark = marked.key_mark(loc)
+    line, column = marked.first_line + mark.line + 1, mark.column + 1
+    return Problem(shown, line, column, format_path(loc), message, hint)
+
+
+# --- splicing ---------------------------------------------------------------------------
+
+
+def _splice(front: str, ops: list[_Op], safe: set[int], newline: str) -> str:
+    """``front`` with every op made; ``safe``: ops to write in the plainest safe way."""
+    cuts: list[tuple[int, int, int, str]] = []
+    for i, op in enumerate(ops):
+        start, end, text = (
+            _insert(front, op, i in safe, newline)
+            if op.key is not None
+            else _replace(front, op, i in safe, newline)
+        )
+        cuts.append((start, i, end, text))
+    out, last = [], 0
+    for start, _, end, text in sorted(cuts):
+        if start < last:
+            raise ValueError("overlapping changes")
+        out += [front[last:start], text]
+        last = end
+    return "".join([*out, front[last:]])
+
+
+def _replace(front: str, op: _Op, safe: bool, newline: str) -> tuple[int, int, str]:
+    node, value = op.node, op.value
+    start = node.start_mark.index
+    if isinstance(node, yaml.ScalarNode) and node.style in _BLOCK and isinstance(value, str):
+        block = None if safe else _block(front, node, value, newline)
+        if block is not None:
+            return block
+    if isinstance(value, list) and _block_list(node) and not op.in_flow:
+        column = node.start_mark.column
+        items = [f"- {scalar(v, safe=safe)}" for v in value]
+        return start, _end(front, node), (newline + " " * column).join(items) or "[]"
+    style = (
+        (node.style or None)
+        if isinstance(node, yaml.ScalarNode) and node.style not in _BLOCK
+        else None
+    )
+    text = inline(value, style, flow=op.in_flow, safe=safe, collapse=op.changes[0].collapse)
+    key = op.path[-1][0]
+    if key is not None and not isinstance(node, yaml.ScalarNode) and not node.flow_style:
+        start = front.index(":", key.end_mark.index) + 1  # a block, from the next line, inline
+        text = " " + text
+    elif start == node.end_mark.index and not front[start - 1 : start].isspace():
+        text = " " + text  # `notes:` with nothing after it
+    return start, _end(front, node), text
+
+
+def _insert(front: str, op: _Op, safe: bool, newline: str) -> tuple[int, int, str]:
+    mapping, key = op.node, op.key
+    assert isinstance(mapping, yaml.MappingNode) and key is not None
+    collapse = op.changes[0].collapse
+    if mapping.flow_style:
+        if not mapping.value:
+            at = mapping.start_mark.index + 1
+            return at, at, f"{key}: {inline(op.value, flow=True, safe=safe, collapse=collapse)}"
+        at = _end(front, mapping.value[-1][1])
+        return at, at, f", {key}: {inline(op.value, flow=True, safe=safe, collapse=collapse)}"
+    indent = mapping.value[0][0].start_mark.column
+    entry = newline.join(_entry(key, op.value, indent, safe, collapse))
+    at = _end(front, mapping.value[-1][1])
+    if at > 0 and front[at - 1] == "\n":  # a kept block scalar ends at the next line
+        return at, at, entry + newline
+    eol = front.find("\n", at)
+    eol = len(front) if eol == -1 else eol - (front[eol - 1 : eol] == "\r")
+    return eol, eol, newline + entry
+
+
+def _entry(key: str, value: Value, indent: int, safe: bool, collapse: bool) -> list[str]:
+    """``key: value`` as block lines at ``indent``; a mapping as a block of its own."""
+    pad = " " * indent
+    if isinstance(value, dict) and value:
+        lines = [f"{pad}{key}:"]
+        for k, v in value.items():
+            lines += _entry(k, v, indent + 2, safe, collapse)
+        return lines
+    return [f"{pad}{key}: {inline(value, safe=safe, collapse=collapse)}"]
+
+
+def _end(front: str, node: _Node) -> int:
+    """Where the text of ``node`` ends. A block collection's own end mark runs on past the
+    comment lines after it, which belong to what follows; so does a block scalar's."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.style not in _BLOCK or _header(front, node)[1] == "+":
+            return node.end_mark.index  # `|+` keeps its trailing blank lines
+        return _text_end(front, node)
+    if node.flow_style or not node.value:
+        return node.end_mark.index
+    last = node.value[-1]
+    return _end(front, last[1] if isinstance(node, yaml.MappingNode) else last)
+
+
+def _block_list(node: _Node) -> bool:
+    return isinstance(node, yaml.SequenceNode) and not node.flow_style and bool(node.value)
+
+
+def _block(front: str, node: _Node, value: str, newline: str) -> tuple[int, int, str] | None:
+    """The new text of a ``|`` or ``>`` block, in the same kind, header and indentation;
+    None when the text cannot be written as that block."""
+    kind, _, explicit = _header(front, node)
+    body = front.find("\n", node.start_mark.index) + 1
+    end = _text_end(front, node)
+    old = front[body:end].splitlines()
+    indents = [len(line) - len(line.lstrip(" ")) for line in old if line.strip()]
+    if not body or explicit or not indents or not value or value != value.strip():
+        return None
+    pad = " " * indents[0]
+    width = max(_MIN_WIDTH, *(len(line) for line in old))
+    lines = folded(value, width - len(pad)) if kind == ">" else value.split("\n")
+    if lines is None:
+        return None
+    return body, end, newline.join(pad + line if line else "" for line in lines)
+
+
+def _header(front: str, node: _Node) -> tuple[str, str, bool]:
+    """A block scalar's (``|`` or ``>``, chomping ``-``/``+``/``''``, explicit indentation)."""
+    found = re.match(r"(?:[!&]\S*\s+)*([|>])([-+]?)(\d?)([-+]?)", front[node.start_mark.index :])
+    assert found, "a block scalar starts with | or >"
+    return found[1], found[2] or found[4], bool(found[3])
+
+
+def _text_end(front: str, node: _Node) -> int:
+    """The end of a block scalar's last line with text, before the blank lines after it."""
+    start = node.start_mark.index
+    lines = front[start : node.end_mark.index].splitlines(keepends=True)
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    return start + len("".join(lines).rstrip("\r\n"))
+
+
+# --- reading the edit back --------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _misread(new: str, old: Any, changes: Sequence[Change], ops: list[_Op], shown: str) -> set[int]:
+    """The ops whose value does not read back from ``new``; all of them (and -1) when
+    the text is no longer YAML, or a value nobody changed reads differently."""
+    everything = {*range(len(ops)), -1}
+    try:
+        data = yamlmarks.parse(_split(new, shown)[0], 1).data
+    except (yaml.YAMLError, Invalid):
+        return everything
+    expected = copy.deepcopy(old)
+    bad = set()
+    for change in changes:
+        got = _get(data, change.loc)
+        if got is _MISSING or not same(got, change.value, change.collapse):
+            bad.add(next(i for i, op in enumerate(ops) if change in op.changes))
+        expected = _set(expected, change.loc, got)
+    return bad or (set() if expected == data else everything)
+
+
+def _get(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        inside = (
+            part in data
+            if isinstance(data, dict)
+            else isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        )
+        if not inside:
+            return _MISSING
+        data = data[part]
+    return data
+
+
+def _set(data: Any, loc: Loc, value: Any) -> Any:
+    if not loc:
+        return value
+    part, rest = loc[0], loc[1:]
+    if isinstance(data, list) and isinstance(part, int):
+        data[part] = _set(data[part], rest, value)
+        return data
+    data = data if isinstance(data, dict) else {}
+    data[part] = _set(data.get(part), rest, value)
+    return data
+
+
+# --- plan files -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A plan file as read: its text, whether it starts with a BOM, and the loaded plan."""
+
+    path: Path
+    shown: str
+    text: str
+    bom: bool
+    holidays: str | None
+    document: Document = field(repr=False)
+
+
+def open_plan(path: Path, holidays: str | None = None) -> PlanFile:
+    """Read and load the plan at ``path``; ``Invalid`` with its problems otherwise."""
+    shown = display_path(path)
+    data = read_bytes(path, shown)
+    text = decode(data, shown)
+    document = parse_plan(text, path, holidays, shown)
+    return PlanFile(path, shown, text, data.startswith(codecs.BOM_UTF8), holidays, document)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A plan file with its changes made, loaded again and valid: ready to write."""
+
+    file: PlanFile
+    text: str
+    document: Document = field(repr=False)
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.file.text
+
+    def data(self) -> bytes:
+        return (codecs.BOM_UTF8 if self.file.bom else b"") + self.text.encode("utf-8")
+
+
+def edit(plan: PlanFile, changes: Sequence[Change], today: date | None = None) -> Edit:
+    """``plan`` with ``changes`` made and, when anything changed, ``updated:`` set to
+    ``today`` (not touched when ``today`` is None). Raises ``Invalid`` when a change
+    cannot be made, or when the plan would no longer be valid: nothing is written."""
+    if not changes:
+        return Edit(plan, plan.text, plan.document)
+    if today is not None and plan.document.plan.updated != today:
+        changes = [*changes, Change(("updated",), today)]
+    text = apply(plan.text, changes, plan.shown)
+    return Edit(plan, text, parse_plan(text, plan.path, plan.holidays, plan.shown))
+
+
+def diff(edit: Edit) -> str:
+    """A unified diff of the edit, named by the file as the user gave it."""
+    lines = difflib.unified_diff(
+        edit.file.text.splitlines(keepends=True),
+        edit.text.splitlines(keepends=True),
+        edit.file.shown,
+        edit.file.shown,
+    )
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in lines
+    )
+
+
+def write(edits: Sequence[Edit]) -> None:
+    """Write every changed file, all or none as far as the disk allows: each goes to a
+    temporary file beside it first (flushed to disk, with the plan's permissions), and
+    only when all are written do they replace the plans, each in one rename. No
+    temporary file stays behind, whatever fails."""
+    changed = [e for e in edits if e.changed]
+    staged: list[str] = []
+    done: list[str] = []
+    current = ""
+    try:
+        for one in changed:
+            current = one.file.shown
+            staged.append(_stage(one.file.path.resolve(), one.data()))  # a symlink stays one
+        for one, temporary in zip(changed, staged, strict=True):
+            current = one.file.shown
+            os.replace(temporary, one.file.path.resolve())
+            done.append(current)
+    except OSError as exc:
+        hint = f"already written: {', '.join(done)}" if done else "nothing was written"
+        raise Invalid([Problem(current, 0, 0, "", f"cannot write the file: "
+                               f"{exc.strerror or exc}", hint)]) from None  # fmt: skip
+    finally:
+        for temporary in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+    for folder in {e.file.path.resolve().parent for e in changed}:
+        _sync_folder(folder)
+
+
+def _stage(target: Path, data: bytes) -> str:
+    mode = os.stat(target).st_mode & 0o7777
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _sync_folder(folder: Path) -> None:
+    """The renames reach the disk too (POSIX; elsewhere a folder cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,135 @@
+"""Values written as YAML text the way a rep would write them, for ``edit.py``.
+
+The other half of ``yamlmarks.py``: that one reads YAML and remembers where each value
+is; this one writes a single value in a given style (plain, 'single', "double", a
+folded block), checking that it reads back as the same value, never through an
+emitter that would choose its own layout.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import yaml
+
+Value = str | date | list[str] | dict[str, "Value"]
+"""What an edit can write: text, a date, a list of text, or fields (a new mapping)."""
+
+PLAIN, SINGLE, DOUBLE = None, "'", '"'
+
+
+def inline(
+    value: Value,
+    style: str | None = PLAIN,
+    *,
+    flow: bool = False,
+    safe: bool = False,
+    collapse: bool = False,
+) -> str:
+    """``value`` as YAML on one line: a scalar, ``[a, b]`` or ``{k: v}``.
+
+    ``style`` is the old value's, kept when it can say the new one; ``flow``: the value
+    sits inside ``[...]`` or ``{...}``; ``safe``: double quotes, whatever the style;
+    ``collapse``: a one-item list is written as its item.
+    """
+    if isinstance(value, list):
+        if collapse and len(value) == 1:
+            return scalar(value[0], style, flow=flow, safe=safe)
+        return "[" + ", ".join(scalar(v, flow=True, safe=safe) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{k}: {inline(v, flow=True, safe=safe)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return scalar(value, style, flow=flow, safe=safe)
+
+
+def scalar(
+    value: str | date, style: str | None = PLAIN, *, flow: bool = False, safe: bool = False
+) -> str:
+    """``value`` in ``style`` when it reads back the same there, else plain when it
+    does (``yes``, ``2027``, ``a: b``, ``#1`` or ``*x`` do not), else double-quoted,
+    which can say anything. A date is written plain unless the old value was quoted."""
+    text = value.isoformat() if isinstance(value, date) else value
+    if isinstance(value, date) and (safe or style is PLAIN):
+        return text
+    tries = [DOUBLE] if safe else list(dict.fromkeys([style, PLAIN, DOUBLE]))
+    for kind in tries:
+        written = quoted(text, kind)
+        if written is not None and reads_back(written, value, flow=flow):
+            return written
+    return double(text)  # unreadable even so (a lone surrogate): the edit's check refuses it
+
+
+def quoted(text: str, style: str | None) -> str | None:
+    """``text`` in ``style``; None when that style cannot hold a line break."""
+    if style == DOUBLE:
+        return double(text)
+    if "\n" in text or "\r" in text:
+        return None  # plain and single-quoted text fold line breaks into spaces
+    return text if style is PLAIN else "'" + text.replace("'", "''") + "'"
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# YAML's printable characters, less the line breaks U+2028, U+2029 and the BOM
+_PRINTABLE = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def double(text: str) -> str:
+    return '"' + "".join(_ESCAPES.get(c) or _escape(c) for c in text) + '"'
+
+
+def _escape(char: str) -> str:
+    if _PRINTABLE.match(char):
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def reads_back(written: str, value: str | date, *, flow: bool = False) -> bool:
+    """Whether YAML reads ``written`` as ``value``, in a block (``k: ...``) or in a flow."""
+    try:
+        data = yaml.safe_load(f"[{written}]" if flow else f"k: {written}")
+    except yaml.YAMLError:
+        return False
+    return same(data[0] if flow else data["k"], value)
+
+
+def same(got: Any, value: Value, collapse: bool = False) -> bool:
+    """``got`` (read back from YAML) says ``value``: a date may be written as its text,
+    a one-item list as its item (``collapse``), a block of text with its last line break."""
+    if isinstance(value, date):
+        return got == value or got == value.isoformat()
+    if isinstance(value, str):
+        return isinstance(got, str) and (got == value or got.rstrip("\n") == value)
+    if isinstance(value, list):
+        return got == value or (collapse and len(value) == 1 and got == value[0])
+    return (
+        isinstance(got, dict)
+        and got.keys() == value.keys()
+        and all(same(got[k], v) for k, v in value.items())
+    )
+
+
+def folded(value: str, width: int) -> list[str] | None:
+    """The lines of a ``>`` block that fold back into ``value``: words wrapped at
+    ``width``, n empty lines for n line breaks. None when a line would start with a
+    space, which would not fold."""
+    lines: list[str] = []
+    for i, part in enumerate(re.split(r"(\n+)", value)):
+        if i % 2:
+            lines += [""] * len(part)
+            continue
+        if part[:1].isspace():
+            return None
+        line = ""
+        for word in re.split(r"(?<=\S) (?=\S)", part):  # only a single space folds back
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
