@@ -35,8 +35,11 @@ class Problem:
 class MapsiteError(click.ClickException):
     """Raised with every problem found in a run; the CLI prints them all, then a count."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+    def __init__(self, problems: Iterable[Problem], outcome: str = "") -> None:
+        # by place; problems at one place (or about a whole file) keep the order found
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column))
+        self.outcome = outcome
+        """What the run did about them, after the count: 'nothing written'."""
         super().__init__(self.format_message())
 
     def format_message(self) -> str:
@@ -46,7 +49,7 @@ class MapsiteError(click.ClickException):
         count = f"{n} error{'s' if n != 1 else ''}"
         if files:
             count += f" in {files} file{'s' if files != 1 else ''}"
-        lines.append(count)
+        lines.append(f"{count}; {self.outcome}" if self.outcome else count)
         return "\n".join(lines)
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
