@@ -38,6 +38,7 @@ Loc = yamlmarks.Loc
 
 _Node = yaml.Node
 _BLOCK = ("|", ">")
+_STR = "tag:yaml.org,2002:str"
 _MIN_WIDTH = 80
 """Folded notes are wrapped at the longest line the rep wrote there, and at least this."""
 
@@ -242,17 +243,19 @@ def _located(marked: yamlmarks.Marked, shown: str, loc: Loc, message: str, hint:
 
 
 def _splice(front: str, ops: list[_Op], safe: set[int], newline: str) -> str:
-    """``front`` with every op made; ``safe``: ops to write in the plainest safe way."""
-    cuts: list[tuple[int, int, int, str]] = []
+    """``front`` with every op made; ``safe``: ops to write in the plainest safe way.
+    Where a replaced value ends and a key is added, the value comes first."""
+    cuts: list[tuple[int, bool, int, int, str]] = []
     for i, op in enumerate(ops):
-        start, end, text = (
+        added = op.key is not None
+        made = (
             _insert(front, op, i in safe, newline)
-            if op.key is not None
+            if added
             else _replace(front, op, i in safe, newline)
         )
-        cuts.append((start, i, end, text))
+        cuts += [(start, added, i, end, text) for start, end, text in made]
     out, last = [], 0
-    for start, _, end, text in sorted(cuts):
+    for start, _, _, end, text in sorted(cuts):
         if start < last:
             raise ValueError("overlapping changes")
         out += [front[last:start], text]
@@ -260,17 +263,19 @@ def _splice(front: str, ops: list[_Op], safe: set[int], newline: str) -> str:
     return "".join([*out, front[last:]])
 
 
-def _replace(front: str, op: _Op, safe: bool, newline: str) -> tuple[int, int, str]:
+_Cut = tuple[int, int, str]
+"""Replace ``front[start:end]`` with the text."""
+
+
+def _replace(front: str, op: _Op, safe: bool, newline: str) -> list[_Cut]:
     node, value = op.node, op.value
     start = node.start_mark.index
     if isinstance(node, yaml.ScalarNode) and node.style in _BLOCK and isinstance(value, str):
         block = None if safe else _block(front, node, value, newline)
         if block is not None:
-            return block
-    if isinstance(value, list) and _block_list(node) and not op.in_flow:
-        column = node.start_mark.column
-        items = [f"- {scalar(v, safe=safe)}" for v in value]
-        return start, _end(front, node), (newline + " " * column).join(items) or "[]"
+            return [block]
+    if isinstance(value, list) and value and _block_list(node) and not op.in_flow:
+        return _items(front, node, value, safe, newline)
     style = (
         (node.style or None)
         if isinstance(node, yaml.ScalarNode) and node.style not in _BLOCK
@@ -283,27 +288,52 @@ def _replace(front: str, op: _Op, safe: bool, newline: str) -> tuple[int, int, s
         text = " " + text
     elif start == node.end_mark.index and not front[start - 1 : start].isspace():
         text = " " + text  # `notes:` with nothing after it
-    return start, _end(front, node), text
+    return [(start, _end(front, node), text)]
 
 
-def _insert(front: str, op: _Op, safe: bool, newline: str) -> tuple[int, int, str]:
+def _items(front: str, node: _Node, value: list[str], safe: bool, newline: str) -> list[_Cut]:
+    """A block list changed item by item, each item's comment staying with it: new items
+    on lines of their own after the last, removed items with their lines."""
+    items = node.value
+    cuts = [
+        (old.start_mark.index, _end(front, old), scalar(new, old.style or None, safe=safe))
+        for old, new in zip(items, value, strict=False)
+        if not (old.tag == _STR and old.value == new)
+    ]
+    if len(value) > len(items):
+        at = _eol(front, _end(front, items[-1]))
+        pad = newline + " " * node.start_mark.column + "- "
+        cuts.append((at, at, "".join(pad + scalar(v, safe=safe) for v in value[len(items) :])))
+    elif len(value) < len(items):
+        start = _eol(front, _end(front, items[len(value) - 1]))
+        cuts.append((start, _eol(front, _end(front, items[-1])), ""))
+    return cuts
+
+
+def _eol(front: str, at: int) -> int:
+    """Where the line holding ``at`` ends, before its line break."""
+    eol = front.find("\n", at)
+    return len(front) if eol == -1 else eol - (front[eol - 1 : eol] == "\r")
+
+
+def _insert(front: str, op: _Op, safe: bool, newline: str) -> list[_Cut]:
     mapping, key = op.node, op.key
     assert isinstance(mapping, yaml.MappingNode) and key is not None
     collapse = op.changes[0].collapse
     if mapping.flow_style:
+        value = inline(op.value, flow=True, safe=safe, collapse=collapse)
         if not mapping.value:
             at = mapping.start_mark.index + 1
-            return at, at, f"{key}: {inline(op.value, flow=True, safe=safe, collapse=collapse)}"
+            return [(at, at, f"{key}: {value}")]
         at = _end(front, mapping.value[-1][1])
-        return at, at, f", {key}: {inline(op.value, flow=True, safe=safe, collapse=collapse)}"
+        return [(at, at, f", {key}: {value}")]
     indent = mapping.value[0][0].start_mark.column
     entry = newline.join(_entry(key, op.value, indent, safe, collapse))
     at = _end(front, mapping.value[-1][1])
     if at > 0 and front[at - 1] == "\n":  # a kept block scalar ends at the next line
-        return at, at, entry + newline
-    eol = front.find("\n", at)
-    eol = len(front) if eol == -1 else eol - (front[eol - 1 : eol] == "\r")
-    return eol, eol, newline + entry
+        return [(at, at, entry + newline)]
+    eol = _eol(front, at)
+    return [(eol, eol, newline + entry)]
 
 
 def _entry(key: str, value: Value, indent: int, safe: bool, collapse: bool) -> list[str]:
@@ -334,7 +364,7 @@ def _block_list(node: _Node) -> bool:
     return isinstance(node, yaml.SequenceNode) and not node.flow_style and bool(node.value)
 
 
-def _block(front: str, node: _Node, value: str, newline: str) -> tuple[int, int, str] | None:
+def _block(front: str, node: _Node, value: str, newline: str) -> _Cut | None:
     """The new text of a ``|`` or ``>`` block, in the same kind, header and indentation;
     None when the text cannot be written as that block."""
     kind, _, explicit = _header(front, node)

@@ -32,7 +32,7 @@ MILESTONE_MARK = {
     "blocked": "⊖ Blocked",
     "upcoming": "○ Upcoming",
 }
-TASK_WIDTH, OWNER_WIDTH = 56, 28
+TASK_WIDTH, OWNER_WIDTH = 48, 24
 
 
 @dataclass(frozen=True)
