@@ -409,7 +409,7 @@ def _misread(new: str, old: Any, changes: Sequence[Change], ops: list[_Op], show
     everything = {*range(len(ops)), -1}
     try:
         data = yamlmarks.parse(_split(new, shown)[0], 1).data
-    except (yaml.YAMLError, Invalid):
+    except (yaml.YAMLError, Invalid, UnicodeError):
         return everything
     expected = copy.deepcopy(old)
     bad = set()

@@ -14,6 +14,11 @@ from typing import Any
 
 import yaml
 
+try:  # the loader plans are read with: libyaml's, when PyYAML has it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 Value = str | date | list[str] | dict[str, "Value"]
 """What an edit can write: text, a date, a list of text, or fields (a new mapping)."""
 
@@ -89,10 +94,11 @@ def _escape(char: str) -> str:
 
 
 def reads_back(written: str, value: str | date, *, flow: bool = False) -> bool:
-    """Whether YAML reads ``written`` as ``value``, in a block (``k: ...``) or in a flow."""
+    """Whether YAML (a safe loader) reads ``written`` as ``value``, in a block (``k: ...``)
+    or in a flow."""
     try:
-        data = yaml.safe_load(f"[{written}]" if flow else f"k: {written}")
-    except yaml.YAMLError:
+        data = yaml.load(f"[{written}]" if flow else f"k: {written}", Loader=_Loader)
+    except (yaml.YAMLError, UnicodeError):  # UnicodeError: a lone surrogate
         return False
     return same(data[0] if flow else data["k"], value)
 
