@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import TODAY, VALID_PLAN, token_for, tree_hash, with_token
+from support import REPO, TODAY, VALID_PLAN, token_for, tree_hash, with_token
 
 from mapsite.load import load_plan
 
@@ -427,3 +427,17 @@ def test_status_without_plans(site: Path, run) -> None:
         "plans: no plans found (name a plan file, or run this in a site's folder)\n"
         "1 error in 1 file\n"
     )
+
+
+def test_the_readme_shows_what_the_commands_print(example_site: Path, run) -> None:
+    """The examples in README.md's "Update a plan" are real output (dates of Dec 7)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Update a plan**")[1].split("\n`updated:` is optional")[0]
+    for block in section.split("```\n$ mapsite ")[1:]:
+        command, *shown = block.split("\n```")[0].splitlines()
+        result = run(*shlex.split(command), "--today", "2026-12-07")
+        assert result.exit_code == 0, result.stderr
+        printed = (result.stdout + result.stderr).splitlines()
+        assert [line for line in shown if line != "..."] == [
+            line for line in printed if line in shown
+        ]
