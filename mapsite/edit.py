@@ -20,7 +20,7 @@ import difflib
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -64,10 +64,10 @@ class _Op:
     """One splice to make: replace the node at the end of ``path``, or (``key`` set)
     add ``key: value`` to the mapping at the end of ``path``."""
 
-    changes: list[Change]
     path: list[tuple[_Node | None, _Node]]
     value: Value
-    key: str | None = None
+    key: str | None
+    collapse: bool
 
     @property
     def node(self) -> _Node:
@@ -80,8 +80,9 @@ class _Op:
         return any(getattr(n, "flow_style", False) for n in nodes)
 
 
-def apply(text: str, changes: Sequence[Change], shown: str = "") -> str:
-    """``text`` (a whole plan file, BOM removed) with each change made in place.
+def apply(text: str, changes: Sequence[Change], shown: str) -> str:
+    """``text`` (a whole plan file, BOM removed, named ``shown`` in messages) with each
+    change made in place.
 
     Raises ``Invalid``, located, when a change cannot be made without touching more than
     its own value: a value shared through a YAML anchor, a list item that does not exist.
@@ -89,20 +90,15 @@ def apply(text: str, changes: Sequence[Change], shown: str = "") -> str:
     front, _, _ = _split(text, shown)
     first = text.splitlines(keepends=True)[0]
     head = len(first)  # the front matter starts after the opening '---' line
-    newline = "\r\n" if first.endswith("\r\n") else "\n"
+    newline = first[len(first.rstrip("\r\n")) :] or "\n"  # the file's own: CRLF stays CRLF
     marked = parse_yaml(front, shown, 1)
     ops = _plan(marked, changes, front, shown)
-    safe: set[int] = set()
-    for _ in range(3):
-        edited = _splice(front, ops, safe, newline)
-        new = text[:head] + edited + text[head + len(front) :]
-        bad = _misread(new, marked.data, changes, ops, shown)
-        if not bad:
+    for blocks in (True, False):  # a block of text that does not read back: double quotes
+        new = text[:head] + _splice(front, ops, newline, blocks=blocks) + text[head + len(front) :]
+        wrong = _misread(new, marked.data, changes)
+        if wrong is None:
             return new
-        # a value that did not read back as written: again, in double quotes
-        safe |= bad if -1 not in bad else set(range(len(ops)))
-    loc = ops[min(bad - {-1}, default=0)].changes[0].loc
-    raise Invalid([_located(marked, shown, loc, "cannot write this value here without "
+    raise Invalid([_located(marked, shown, wrong.loc, "cannot write this value here without "
                             "changing others", "edit the file by hand")])  # fmt: skip
 
 
@@ -128,9 +124,8 @@ def _plan(marked: yamlmarks.Marked, changes: Sequence[Change], front: str, shown
         value = _nest(rest[1:] if key else rest, change.value)
         op = ops.get((id(node), key))
         if op is None:
-            ops[id(node), key] = _Op([change], path, value, key)
+            ops[id(node), key] = _Op(path, value, key, change.collapse)
         else:
-            op.changes.append(change)
             op.value = _merge(op.value, value, change.loc)
     return list(ops.values())
 
@@ -157,14 +152,14 @@ def _is_null(node: _Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and not node.style and node.value == ""
 
 
+def _is_mapping(node: _Node) -> bool:
+    return isinstance(node, yaml.MappingNode)
+
+
 def _nest(keys: Loc, value: Value) -> Value:
     for key in reversed(keys):
         value = {str(key): value}
     return value
-
-
-def _is_mapping(node: _Node) -> bool:
-    return isinstance(node, yaml.MappingNode)
 
 
 def _merge(old: Value, new: Value, loc: Loc) -> Value:
@@ -222,8 +217,8 @@ def _refuse_shared(
     node = next((n for n in nodes if id(n) in shared), None)
     if node is None:
         return
-    anchor = re.match(r"(?:![^\s&]*\s+)?&(\S+)", front[node.start_mark.index :])
-    name = anchor[1] if anchor else ""
+    # a shared node's text starts with its properties: a tag maybe, and its anchor
+    name = re.search(r"&([^\s,\[\]{}]+)", front[node.start_mark.index :])[1]  # type: ignore[index]
     line = marked.first_line + node.start_mark.line + 1
     raise Invalid([_located(
         marked, shown, loc,
@@ -241,18 +236,18 @@ def _located(marked: yamlmarks.Marked, shown: str, loc: Loc, message: str, hint:
 
 # --- splicing ---------------------------------------------------------------------------
 
+_Cut = tuple[int, int, str]
+"""Replace ``front[start:end]`` with the text."""
 
-def _splice(front: str, ops: list[_Op], safe: set[int], newline: str) -> str:
-    """``front`` with every op made; ``safe``: ops to write in the plainest safe way.
-    Where a replaced value ends and a key is added, the value comes first."""
+
+def _splice(front: str, ops: list[_Op], newline: str, *, blocks: bool) -> str:
+    """``front`` with every op made; ``blocks``: text written as ``|`` or ``>`` blocks
+    where it was (else double-quoted). Where a replaced value ends and a key is added,
+    the value comes first."""
     cuts: list[tuple[int, bool, int, int, str]] = []
     for i, op in enumerate(ops):
         added = op.key is not None
-        made = (
-            _insert(front, op, i in safe, newline)
-            if added
-            else _replace(front, op, i in safe, newline)
-        )
+        made = _insert(front, op, newline) if added else _replace(front, op, newline, blocks)
         cuts += [(start, added, i, end, text) for start, end, text in made]
     out, last = [], 0
     for start, _, _, end, text in sorted(cuts):
@@ -263,88 +258,94 @@ def _splice(front: str, ops: list[_Op], safe: set[int], newline: str) -> str:
     return "".join([*out, front[last:]])
 
 
-_Cut = tuple[int, int, str]
-"""Replace ``front[start:end]`` with the text."""
-
-
-def _replace(front: str, op: _Op, safe: bool, newline: str) -> list[_Cut]:
+def _replace(front: str, op: _Op, newline: str, blocks: bool) -> list[_Cut]:
     node, value = op.node, op.value
     start = node.start_mark.index
     if isinstance(node, yaml.ScalarNode) and node.style in _BLOCK and isinstance(value, str):
-        block = None if safe else _block(front, node, value, newline)
+        block = _block(front, node, value, newline) if blocks else None
         if block is not None:
             return [block]
-    if isinstance(value, list) and value and _block_list(node) and not op.in_flow:
-        return _items(front, node, value, safe, newline)
+    if isinstance(value, list) and value and _scalar_list(node) and not op.in_flow:
+        return _items(front, node, value, newline)
     style = (
         (node.style or None)
         if isinstance(node, yaml.ScalarNode) and node.style not in _BLOCK
         else None
     )
-    text = inline(value, style, flow=op.in_flow, safe=safe, collapse=op.changes[0].collapse)
+    text = inline(value, style, flow=op.in_flow, collapse=op.collapse)
     key = op.path[-1][0]
     if key is not None and not isinstance(node, yaml.ScalarNode) and not node.flow_style:
         start = front.index(":", key.end_mark.index) + 1  # a block, from the next line, inline
         text = " " + text
-    elif start == node.end_mark.index and not front[start - 1 : start].isspace():
+    elif start == node.end_mark.index:
         text = " " + text  # `notes:` with nothing after it
     return [(start, _end(front, node), text)]
 
 
-def _items(front: str, node: _Node, value: list[str], safe: bool, newline: str) -> list[_Cut]:
+def _scalar_list(node: _Node) -> bool:
+    """A block list of one-line values, such as owners."""
+    return (
+        isinstance(node, yaml.SequenceNode)
+        and not node.flow_style
+        and all(isinstance(i, yaml.ScalarNode) and i.style not in _BLOCK for i in node.value)
+    )
+
+
+def _items(front: str, node: _Node, value: list[str], newline: str) -> list[_Cut]:
     """A block list changed item by item, each item's comment staying with it: new items
     on lines of their own after the last, removed items with their lines."""
     items = node.value
+    kept = min(len(items), len(value))
     cuts = [
-        (old.start_mark.index, _end(front, old), scalar(new, old.style or None, safe=safe))
-        for old, new in zip(items, value, strict=False)
-        if not (old.tag == _STR and old.value == new)
-    ]
+        (items[i].start_mark.index, items[i].end_mark.index,
+         scalar(value[i], items[i].style or None, flow=False))
+        for i in range(kept)
+        if not (items[i].tag == _STR and items[i].value == value[i])
+    ]  # fmt: skip
+    last = _eol(front, items[-1].end_mark.index)
     if len(value) > len(items):
-        at = _eol(front, _end(front, items[-1]))
         pad = newline + " " * node.start_mark.column + "- "
-        cuts.append((at, at, "".join(pad + scalar(v, safe=safe) for v in value[len(items) :])))
+        cuts.append((last, last, "".join(pad + scalar(v, flow=False) for v in value[kept:])))
     elif len(value) < len(items):
-        start = _eol(front, _end(front, items[len(value) - 1]))
-        cuts.append((start, _eol(front, _end(front, items[-1])), ""))
+        cuts.append((_eol(front, items[kept - 1].end_mark.index), last, ""))
     return cuts
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _eol(front: str, at: int) -> int:
     """Where the line holding ``at`` ends, before its line break."""
-    eol = front.find("\n", at)
-    return len(front) if eol == -1 else eol - (front[eol - 1 : eol] == "\r")
+    return _BREAK.search(front + "\n", at).start()  # type: ignore[union-attr]
 
 
-def _insert(front: str, op: _Op, safe: bool, newline: str) -> list[_Cut]:
-    mapping, key = op.node, op.key
-    assert isinstance(mapping, yaml.MappingNode) and key is not None
-    collapse = op.changes[0].collapse
+def _insert(front: str, op: _Op, newline: str) -> list[_Cut]:
+    mapping, key = op.node, str(op.key)
     if mapping.flow_style:
-        value = inline(op.value, flow=True, safe=safe, collapse=collapse)
+        value = inline(op.value, flow=True, collapse=op.collapse)
         if not mapping.value:
             at = mapping.start_mark.index + 1
             return [(at, at, f"{key}: {value}")]
-        at = _end(front, mapping.value[-1][1])
+        at = mapping.value[-1][1].end_mark.index
         return [(at, at, f", {key}: {value}")]
     indent = mapping.value[0][0].start_mark.column
-    entry = newline.join(_entry(key, op.value, indent, safe, collapse))
+    entry = newline.join(_entry(key, op.value, indent, op.collapse))
     at = _end(front, mapping.value[-1][1])
-    if at > 0 and front[at - 1] == "\n":  # a kept block scalar ends at the next line
+    if front[at - 1 : at] in ("\n", "\r"):  # a kept block scalar ends at the next line
         return [(at, at, entry + newline)]
     eol = _eol(front, at)
     return [(eol, eol, newline + entry)]
 
 
-def _entry(key: str, value: Value, indent: int, safe: bool, collapse: bool) -> list[str]:
+def _entry(key: str, value: Value, indent: int, collapse: bool) -> list[str]:
     """``key: value`` as block lines at ``indent``; a mapping as a block of its own."""
     pad = " " * indent
     if isinstance(value, dict) and value:
         lines = [f"{pad}{key}:"]
         for k, v in value.items():
-            lines += _entry(k, v, indent + 2, safe, collapse)
+            lines += _entry(k, v, indent + 2, False)
         return lines
-    return [f"{pad}{key}: {inline(value, safe=safe, collapse=collapse)}"]
+    return [f"{pad}{key}: {inline(value, flow=False, collapse=collapse)}"]
 
 
 def _end(front: str, node: _Node) -> int:
@@ -360,19 +361,16 @@ def _end(front: str, node: _Node) -> int:
     return _end(front, last[1] if isinstance(node, yaml.MappingNode) else last)
 
 
-def _block_list(node: _Node) -> bool:
-    return isinstance(node, yaml.SequenceNode) and not node.flow_style and bool(node.value)
-
-
 def _block(front: str, node: _Node, value: str, newline: str) -> _Cut | None:
     """The new text of a ``|`` or ``>`` block, in the same kind, header and indentation;
     None when the text cannot be written as that block."""
     kind, _, explicit = _header(front, node)
-    body = front.find("\n", node.start_mark.index) + 1
+    body = _eol(front, node.start_mark.index)
+    body += len(_BREAK.match(front, body)[0])  # type: ignore[index]
     end = _text_end(front, node)
     old = front[body:end].splitlines()
     indents = [len(line) - len(line.lstrip(" ")) for line in old if line.strip()]
-    if not body or explicit or not indents or not value or value != value.strip():
+    if explicit or not indents or not value or value != value.strip():
         return None
     pad = " " * indents[0]
     width = max(_MIN_WIDTH, *(len(line) for line in old))
@@ -385,17 +383,14 @@ def _block(front: str, node: _Node, value: str, newline: str) -> _Cut | None:
 def _header(front: str, node: _Node) -> tuple[str, str, bool]:
     """A block scalar's (``|`` or ``>``, chomping ``-``/``+``/``''``, explicit indentation)."""
     found = re.match(r"(?:[!&]\S*\s+)*([|>])([-+]?)(\d?)([-+]?)", front[node.start_mark.index :])
-    assert found, "a block scalar starts with | or >"
+    assert found
     return found[1], found[2] or found[4], bool(found[3])
 
 
 def _text_end(front: str, node: _Node) -> int:
     """The end of a block scalar's last line with text, before the blank lines after it."""
     start = node.start_mark.index
-    lines = front[start : node.end_mark.index].splitlines(keepends=True)
-    while len(lines) > 1 and not lines[-1].strip():
-        lines.pop()
-    return start + len("".join(lines).rstrip("\r\n"))
+    return start + len(front[start : node.end_mark.index].rstrip(" \r\n"))
 
 
 # --- reading the edit back --------------------------------------------------------------
@@ -403,42 +398,37 @@ def _text_end(front: str, node: _Node) -> int:
 _MISSING = object()
 
 
-def _misread(new: str, old: Any, changes: Sequence[Change], ops: list[_Op], shown: str) -> set[int]:
-    """The ops whose value does not read back from ``new``; all of them (and -1) when
-    the text is no longer YAML, or a value nobody changed reads differently."""
-    everything = {*range(len(ops)), -1}
+def _misread(new: str, old: Any, changes: Sequence[Change]) -> Change | None:
+    """The first change whose value does not read back from ``new``; the first of all
+    when the text is no longer YAML, or a value nobody changed reads differently."""
     try:
-        data = yamlmarks.parse(_split(new, shown)[0], 1).data
-    except (yaml.YAMLError, Invalid, UnicodeError):
-        return everything
+        data = yamlmarks.parse(_split(new, "")[0]).data
+    except (yaml.YAMLError, UnicodeError, Invalid):
+        return changes[0]
     expected = copy.deepcopy(old)
-    bad = set()
     for change in changes:
         got = _get(data, change.loc)
         if got is _MISSING or not same(got, change.value, change.collapse):
-            bad.add(next(i for i, op in enumerate(ops) if change in op.changes))
+            return change
         expected = _set(expected, change.loc, got)
-    return bad or (set() if expected == data else everything)
+    return None if expected == data else changes[0]
 
 
 def _get(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        inside = (
-            part in data
-            if isinstance(data, dict)
-            else isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
-        )
-        if not inside:
-            return _MISSING
-        data = data[part]
+    try:
+        for part in loc:
+            data = data[part]
+    except (KeyError, IndexError, TypeError):
+        return _MISSING
     return data
 
 
 def _set(data: Any, loc: Loc, value: Any) -> Any:
+    """``data`` with ``value`` at ``loc``, and mappings made on the way as needed."""
     if not loc:
         return value
     part, rest = loc[0], loc[1:]
-    if isinstance(data, list) and isinstance(part, int):
+    if isinstance(data, list):
         data[part] = _set(data[part], rest, value)
         return data
     data = data if isinstance(data, dict) else {}
@@ -466,7 +456,7 @@ def open_plan(path: Path, holidays: str | None = None) -> PlanFile:
     shown = display_path(path)
     data = read_bytes(path, shown)
     text = decode(data, shown)
-    document = parse_plan(text, path, holidays, shown)
+    document = parse_plan(text, path, holidays)
     return PlanFile(path, shown, text, data.startswith(codecs.BOM_UTF8), holidays, document)
 
 
@@ -483,7 +473,7 @@ class Edit:
         return self.text != self.file.text
 
     def data(self) -> bytes:
-        return (codecs.BOM_UTF8 if self.file.bom else b"") + self.text.encode("utf-8")
+        return (codecs.BOM_UTF8 if self.file.bom else b"") + self.text.encode()
 
 
 def edit(plan: PlanFile, changes: Sequence[Change], today: date | None = None) -> Edit:
@@ -495,7 +485,7 @@ def edit(plan: PlanFile, changes: Sequence[Change], today: date | None = None) -
     if today is not None and plan.document.plan.updated != today:
         changes = [*changes, Change(("updated",), today)]
     text = apply(plan.text, changes, plan.shown)
-    return Edit(plan, text, parse_plan(text, plan.path, plan.holidays, plan.shown))
+    return Edit(plan, text, parse_plan(text, plan.path, plan.holidays))
 
 
 def diff(edit: Edit) -> str:
@@ -517,28 +507,32 @@ def write(edits: Sequence[Edit]) -> None:
     temporary file beside it first (flushed to disk, with the plan's permissions), and
     only when all are written do they replace the plans, each in one rename. No
     temporary file stays behind, whatever fails."""
-    changed = [e for e in edits if e.changed]
-    staged: list[str] = []
+    staged: list[tuple[Edit, str]] = []
     done: list[str] = []
-    current = ""
     try:
-        for one in changed:
-            current = one.file.shown
-            staged.append(_stage(one.file.path.resolve(), one.data()))  # a symlink stays one
-        for one, temporary in zip(changed, staged, strict=True):
-            current = one.file.shown
-            os.replace(temporary, one.file.path.resolve())
-            done.append(current)
-    except OSError as exc:
-        hint = f"already written: {', '.join(done)}" if done else "nothing was written"
-        raise Invalid([Problem(current, 0, 0, "", f"cannot write the file: "
-                               f"{exc.strerror or exc}", hint)]) from None  # fmt: skip
+        for one in (e for e in edits if e.changed):
+            with _cannot_write(one, done):
+                staged.append((one, _stage(one.file.path.resolve(), one.data())))
+        for one, temporary in staged:
+            with _cannot_write(one, done):
+                os.replace(temporary, one.file.path.resolve())  # a symlink stays one
+            done.append(one.file.shown)
     finally:
-        for temporary in staged:
+        for _, temporary in staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-    for folder in {e.file.path.resolve().parent for e in changed}:
+    for folder in {one.file.path.resolve().parent for one, _ in staged}:
         _sync_folder(folder)
+
+
+@contextlib.contextmanager
+def _cannot_write(one: Edit, done: list[str]) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        hint = f"already written: {', '.join(done)}" if done else "nothing was written"
+        raise Invalid([Problem(one.file.shown, 0, 0, "", f"cannot write the file: "
+                               f"{exc.strerror or exc}", hint)]) from None  # fmt: skip
 
 
 def _stage(target: Path, data: bytes) -> str:

@@ -25,53 +25,39 @@ Value = str | date | list[str] | dict[str, "Value"]
 PLAIN, SINGLE, DOUBLE = None, "'", '"'
 
 
-def inline(
-    value: Value,
-    style: str | None = PLAIN,
-    *,
-    flow: bool = False,
-    safe: bool = False,
-    collapse: bool = False,
-) -> str:
+def inline(value: Value, style: str | None = PLAIN, *, flow: bool, collapse: bool = False) -> str:
     """``value`` as YAML on one line: a scalar, ``[a, b]`` or ``{k: v}``.
 
     ``style`` is the old value's, kept when it can say the new one; ``flow``: the value
-    sits inside ``[...]`` or ``{...}``; ``safe``: double quotes, whatever the style;
-    ``collapse``: a one-item list is written as its item.
+    sits inside ``[...]`` or ``{...}``; ``collapse``: a one-item list is written as its item.
     """
     if isinstance(value, list):
         if collapse and len(value) == 1:
-            return scalar(value[0], style, flow=flow, safe=safe)
-        return "[" + ", ".join(scalar(v, flow=True, safe=safe) for v in value) + "]"
+            return scalar(value[0], style, flow=flow)
+        return "[" + ", ".join(scalar(v, flow=True) for v in value) + "]"
     if isinstance(value, dict):
-        items = (f"{k}: {inline(v, flow=True, safe=safe)}" for k, v in value.items())
-        return "{" + ", ".join(items) + "}"
-    return scalar(value, style, flow=flow, safe=safe)
+        return "{" + ", ".join(f"{k}: {inline(v, flow=True)}" for k, v in value.items()) + "}"
+    return scalar(value, style, flow=flow)
 
 
-def scalar(
-    value: str | date, style: str | None = PLAIN, *, flow: bool = False, safe: bool = False
-) -> str:
+def scalar(value: str | date, style: str | None = PLAIN, *, flow: bool) -> str:
     """``value`` in ``style`` when it reads back the same there, else plain when it
     does (``yes``, ``2027``, ``a: b``, ``#1`` or ``*x`` do not), else double-quoted,
     which can say anything. A date is written plain unless the old value was quoted."""
     text = value.isoformat() if isinstance(value, date) else value
-    if isinstance(value, date) and (safe or style is PLAIN):
+    if isinstance(value, date) and style is PLAIN:
         return text
-    tries = [DOUBLE] if safe else list(dict.fromkeys([style, PLAIN, DOUBLE]))
-    for kind in tries:
+    for kind in dict.fromkeys([style, PLAIN]):
         written = quoted(text, kind)
-        if written is not None and reads_back(written, value, flow=flow):
+        if reads_back(written, value, flow=flow):
             return written
     return double(text)  # unreadable even so (a lone surrogate): the edit's check refuses it
 
 
-def quoted(text: str, style: str | None) -> str | None:
-    """``text`` in ``style``; None when that style cannot hold a line break."""
+def quoted(text: str, style: str | None) -> str:
+    """``text`` in ``style``, which may not say it: ``reads_back`` tells."""
     if style == DOUBLE:
         return double(text)
-    if "\n" in text or "\r" in text:
-        return None  # plain and single-quoted text fold line breaks into spaces
     return text if style is PLAIN else "'" + text.replace("'", "''") + "'"
 
 
@@ -87,13 +73,10 @@ def double(text: str) -> str:
 
 
 def _escape(char: str) -> str:
-    if _PRINTABLE.match(char):
-        return char
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char if _PRINTABLE.match(char) else f"\\u{ord(char):04x}"
 
 
-def reads_back(written: str, value: str | date, *, flow: bool = False) -> bool:
+def reads_back(written: str, value: str | date, *, flow: bool) -> bool:
     """Whether YAML (a safe loader) reads ``written`` as ``value``, in a block (``k: ...``)
     or in a flow."""
     try:
@@ -130,12 +113,11 @@ def folded(value: str, width: int) -> list[str] | None:
             continue
         if part[:1].isspace():
             return None
-        line = ""
+        line: list[str] = []
         for word in re.split(r"(?<=\S) (?=\S)", part):  # only a single space folds back
-            if line and len(line) + 1 + len(word) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        lines.append(line)
+            if line and len(" ".join([*line, word])) > width:
+                lines.append(" ".join(line))
+                line = []
+            line.append(word)
+        lines.append(" ".join(line))
     return lines

@@ -20,6 +20,7 @@ from support import REPO, copy_example, token_for
 from mapsite import edit, yamlwrite
 from mapsite.dates import Offset
 from mapsite.edit import Change
+from mapsite.errors import Problem
 from mapsite.load import Invalid, load_plan, parse_plan, split_front_matter
 from mapsite.model import Plan, Status
 
@@ -40,7 +41,7 @@ def plan(milestones: str, tail: str = "") -> str:
 
 def apply(text: str, *changes: Change) -> str:
     new = edit.apply(text, list(changes), "plans/t.md")
-    parse_plan(new, Path("plans/t.md"), shown="plans/t.md")  # still a valid plan
+    parse_plan(new, Path("plans/t.md"))  # still a valid plan
     return new
 
 
@@ -82,7 +83,7 @@ def at(name: str) -> tuple[str | int, ...]:
         ('notes: "x"', Change(at("notes"), "a\\b \"c\"\ttab"), 'notes: "a\\\\b \\"c\\"\\ttab"'),
         ("notes: plain", Change(at("notes"), "two\nlines"), 'notes: "two\\nlines"'),
         ("notes: plain", Change(at("notes"), "bell\x07 nel\x85 ls\u2028"),
-         'notes: "bell\\x07 nel\\x85 ls\\u2028"'),
+         'notes: "bell\\u0007 nel\\u0085 ls\\u2028"'),
         ("notes: plain", Change(at("notes"), "café, 日本, emoji 🎉 ok"),
          "notes: café, 日本, emoji 🎉 ok"),
         ("notes: plain", Change(at("notes"), "ok: yes"), 'notes: "ok: yes"'),
@@ -243,21 +244,223 @@ def test_changes_under_a_missing_key_and_a_replaced_value_share_a_position() -> 
     assert new == text.replace("        notes:\n", "        notes: text\n        status: done\n")
 
 
+@pytest.mark.parametrize(
+    ("before", "change", "after"),
+    [
+        ("- {task: T}", Change(at("owner"), ["Lee"], collapse=True), "- {task: T, owner: Lee}"),
+        ("- {task: T}", Change(at("owner"), ["A", "B"], collapse=True),
+         "- {task: T, owner: [A, B]}"),
+        ("- {task: T}", Change(at("notes"), "a, b"), '- {task: T, notes: "a, b"}'),
+        ("- task: T", Change(at("owner"), ["Lee"], collapse=True), "- task: T\n        owner: Lee"),
+        ("- task: T", Change(at("owner"), ["a, b"], collapse=True),
+         "- task: T\n        owner: a, b"),
+        ("- task: T\n        owner: [Sam,Lee]", Change((*at("owner"), 1), "Kim"),
+         "- task: T\n        owner: [Sam,Kim]"),
+    ],
+)  # fmt: skip
+def test_a_key_added_or_an_item_changed_in_its_context(
+    before: str, change: Change, after: str
+) -> None:
+    text = plan(f"  - name: M\n    steps:\n      {before}\n")
+
+    assert apply(text, change) == text.replace(before, after)
+
+
+@pytest.mark.parametrize(
+    ("before", "owners", "after"),
+    [
+        ("- A\n          - B\n          - C", ["A", "B", "C", "D", "E"],
+         "- A\n          - B\n          - C\n          - D\n          - E"),
+        ("- A  # first\n          - B\n          - C  # last", ["A", "B"],
+         "- A  # first\n          - B"),
+        ('- "L\\u00e9a"\n          - B', ["Léa", "Kim"], '- "L\\u00e9a"\n          - Kim'),
+        ("- !!str A\n          - B", ["A", "B", "C"], "- !!str A\n          - B\n          - C"),
+    ],
+)  # fmt: skip
+def test_a_block_list_changes_item_by_item(before: str, owners: list[str], after: str) -> None:
+    text = plan(f"  - name: M\n    steps:\n      - task: T\n        owner:\n          {before}\n"
+                "        due: 2026-12-01\n")  # fmt: skip
+
+    assert apply(text, Change(at("owner"), owners, collapse=True)) == text.replace(before, after)
+
+
+def test_a_block_list_becomes_one_value_on_its_key_line() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        owner:\n          - Sam\n"
+                "          - Lee\n        due: 2026-12-01\n")  # fmt: skip
+
+    new = apply(text, Change(at("owner"), "Kim"))
+
+    assert new == text.replace("owner:\n          - Sam\n          - Lee\n", "owner: Kim\n")
+
+
+def test_a_key_after_a_kept_block_without_blank_lines() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        notes: |+\n          kept\n"
+                "      - task: U\n")  # fmt: skip
+
+    new = apply(text, Change(at("status"), "done"))
+
+    assert new == text.replace("          kept\n", "          kept\n        status: done\n")
+
+
+def test_a_key_after_an_empty_block() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        notes: >-\n\n"
+                "      - task: U\n")  # fmt: skip
+
+    new = edit.apply(text, [Change(at("status"), "done")], "t.md")  # notes still empty
+
+    assert new == text.replace("notes: >-\n", "notes: >-\n        status: done\n")
+    assert apply(text, Change(at("notes"), "text")) == text.replace("notes: >-\n", "notes: text\n")
+
+
+def test_text_that_a_block_cannot_hold_is_double_quoted() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        notes: |\n          a\n")
+
+    assert apply(text, Change(at("notes"), "carriage\rreturn")) == text.replace(
+        "notes: |\n          a\n", 'notes: "carriage\\rreturn"\n'
+    )
+    assert edit.apply(text, [Change(at("notes"), "")], "t.md") == text.replace(
+        "notes: |\n          a\n", 'notes: ""\n'
+    )
+
+
+def test_a_key_after_a_nested_block_goes_after_its_text() -> None:
+    text = plan("  - name: M\n", tail="extra:\n  memo: >-\n    text\n\n# about what follows\n")
+
+    new = apply(text, Change(("updated",), date(2026, 11, 23)))
+
+    assert new == text.replace("    text\n", "    text\nupdated: 2026-11-23\n")
+
+
+def test_keys_under_missing_mappings_merge_into_one_block() -> None:
+    text = plan("  - name: M\n")
+
+    new = apply(text, Change(("extra", "a", "b"), "1"), Change(("extra", "a", "c"), "2"),
+                Change(("extra", "d"), ["x"]))  # fmt: skip
+
+    assert new == text.replace(
+        "  - name: M\n", '  - name: M\nextra:\n  a:\n    b: "1"\n    c: "2"\n  d: [x]\n'
+    )
+
+
+def test_a_file_with_old_mac_line_endings_keeps_them() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n").replace("\n", "\r")
+
+    new = apply(text, Change(at("status"), "done"))
+
+    assert new == text.replace("- task: T\r", "- task: T\r        status: done\r")
+
+
+def test_text_without_front_matter_is_refused_with_the_loaders_message() -> None:
+    with pytest.raises(Invalid) as caught:
+        edit.apply("# just notes\n", [Change(("title",), "T")], "plans/t.md")
+
+    assert [str(p) for p in caught.value.problems] == [
+        "plans/t.md:1:1: no front matter: the file must start with a '---' line "
+        "(put the plan's YAML fields between two '---' lines at the top)"
+    ]
+
+
+def test_a_list_of_mappings_is_replaced_whole() -> None:
+    text = plan("  - name: M\n", tail="risks:\n  - risk: R\n    owner: Sam\n")
+
+    new = edit.apply(text, [Change(("risks",), ["a, b"])], "t.md")
+
+    assert new == text.replace("risks:\n  - risk: R\n    owner: Sam\n", 'risks: ["a, b"]\n')
+
+
+def test_names_in_a_block_list_are_written_for_a_block() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        owner:\n          - A\n")
+
+    new = apply(text, Change(at("owner"), ["x, y", "Lee: ops", "z, w"], collapse=True))
+
+    assert new == text.replace("          - A\n", '          - x, y\n          - "Lee: ops"\n'
+                               "          - z, w\n")  # fmt: skip
+
+
+def test_a_kept_block_in_a_file_with_old_mac_line_endings() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        notes: |+\n          a\n"
+                "      - task: U\n").replace("\n", "\r")  # fmt: skip
+
+    new = apply(text, Change(at("status"), "done"))
+
+    assert new == text.replace("          a\r", "          a\r        status: done\r")
+
+
+def test_invalid_yaml_is_refused_with_the_loaders_message() -> None:
+    with pytest.raises(Invalid) as caught:
+        edit.apply("---\ntitle: [\n---\n", [Change(("title",), "T")], "plans/t.md")
+
+    assert [p.file for p in caught.value.problems] == ["plans/t.md"]
+    assert caught.value.problems[0].message.startswith("invalid YAML: ")
+
+
+def test_a_block_written_wrong_is_caught_and_written_on_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        notes: >-\n          a\n")
+    monkeypatch.setattr(edit, "folded", lambda value, width: ["a word lost"])
+
+    new = apply(text, Change(at("notes"), "every word kept"), Change(at("status"), "done"))
+
+    assert new == text.replace(
+        "        notes: >-\n          a\n",
+        "        notes: every word kept\n        status: done\n",
+    )
+
+
+def test_an_edit_that_would_change_another_value_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        status: todo\n"
+                "        due: 2026-12-01\n")  # fmt: skip
+    real = edit.inline
+
+    def sloppy(value: object, *args: object, **kwargs: object) -> str:
+        done = real(value, *args, **kwargs)  # type: ignore[arg-type]
+        return done + "\n        due: 2030-01-01" if value == "done" else done
+
+    monkeypatch.setattr(edit, "inline", sloppy)
+
+    with pytest.raises(Invalid) as caught:
+        edit.apply(text, [Change(at("notes"), "n"), Change(at("status"), "done")], "t.md")
+
+    assert [str(p) for p in caught.value.problems] == [
+        "t.md:10:9: milestones[0].steps[0].notes: cannot write this value here without "
+        "changing others (edit the file by hand)"
+    ]
+
+
 def test_yamlwrite_chooses_the_plainest_style_that_reads_back() -> None:
-    assert yamlwrite.scalar("Lee Park") == "Lee Park"
-    assert yamlwrite.scalar("Lee Park", yamlwrite.DOUBLE) == '"Lee Park"'
+    assert yamlwrite.scalar("Lee Park", flow=False) == "Lee Park"
+    assert yamlwrite.scalar("Lee Park", yamlwrite.DOUBLE, flow=False) == '"Lee Park"'
     assert yamlwrite.scalar("a, b", flow=True) == '"a, b"'
-    assert yamlwrite.scalar("a, b") == "a, b"
-    assert yamlwrite.scalar("x", safe=True) == '"x"'
-    assert yamlwrite.scalar(date(2027, 1, 8), safe=True) == "2027-01-08"
-    assert yamlwrite.scalar(date(2027, 1, 8), yamlwrite.SINGLE) == "'2027-01-08'"
-    assert yamlwrite.inline(["a"], collapse=True) == "a"
-    assert yamlwrite.inline(["a"]) == "[a]"
-    assert yamlwrite.inline({"k": ["a", "b: c"]}) == '{k: [a, "b: c"]}'
-    assert yamlwrite.same("x\n", "x") and not yamlwrite.same("x", "y")
+    assert yamlwrite.scalar("a, b", flow=False) == "a, b"
+    assert yamlwrite.scalar(date(2027, 1, 8), flow=False) == "2027-01-08"
+    assert yamlwrite.scalar(date(2027, 1, 8), yamlwrite.SINGLE, flow=False) == "'2027-01-08'"
+    assert yamlwrite.scalar("\udc80", flow=False) == '"\\udc80"'  # nothing can: the edit refuses
+    assert yamlwrite.inline(["a"], flow=False, collapse=True) == "a"
+    assert yamlwrite.inline(["a, b"], flow=False, collapse=True) == "a, b"
+    assert yamlwrite.inline(["a, b"], flow=True, collapse=True) == '"a, b"'
+    assert yamlwrite.inline(["a"], flow=False) == "[a]"
+    assert yamlwrite.inline({"k": ["a", "b: c"], "j": "x, y"}, flow=False) == (
+        '{k: [a, "b: c"], j: "x, y"}'
+    )
+
+
+def test_yamlwrite_reads_values_back_the_way_an_edit_writes_them() -> None:
+    assert yamlwrite.same("x\n", "x") and yamlwrite.same("aX\n", "aX")
+    assert not yamlwrite.same("x \n", "x") and not yamlwrite.same("x", "y")
+    assert not yamlwrite.same(5, "5")
     assert yamlwrite.same("2027-01-08", date(2027, 1, 8))
+    assert yamlwrite.same(date(2027, 1, 8), date(2027, 1, 8))
+    assert not yamlwrite.same("2027-01-09", date(2027, 1, 8))
     assert not yamlwrite.same(["a"], ["a", "b"]) and yamlwrite.same("a", ["a"], collapse=True)
-    assert not yamlwrite.same("a", ["a"]) and not yamlwrite.same({"k": "a"}, {"k": "b"})
+    assert not yamlwrite.same("a", ["a"]) and not yamlwrite.same(["a", "b"], ["a"], collapse=True)
+    assert yamlwrite.same({"k": {"j": "a"}}, {"k": {"j": "a"}})
+    assert not yamlwrite.same({"k": "a"}, {"k": "b"}) and not yamlwrite.same({"k": "a"}, {"j": "a"})
+    assert not yamlwrite.same("k: a", {"k": "a"})
+    assert yamlwrite.reads_back("a, b", "a, b", flow=False)
+    assert not yamlwrite.reads_back("a, b", "a, b", flow=True)
 
 
 def test_folded_lines_fold_back() -> None:
@@ -304,6 +507,9 @@ SHARED = plan(
         (("milestones", 0, "steps", 1, "owner", "name"),
          "plans/t.md:12:16: milestones[0].steps[1].owner.name: there is no "
          "milestones[0].steps[1].owner.name to edit"),
+        (("milestones", 0, "steps", 2, "status"),
+         "plans/t.md:10:7: milestones[0].steps[2].status: there is no milestones[0].steps[2] "
+         "to edit"),
         (("milestones", 0, "name", 0),
          "plans/t.md:8:11: milestones[0].name[0]: there is no milestones[0].name[0] to edit"),
     ],
@@ -315,6 +521,13 @@ def test_edits_that_would_touch_more_than_their_value_are_refused(
         edit.apply(SHARED, [Change(loc, "done")], "plans/t.md")
 
     assert [str(p) for p in caught.value.problems] == [message]
+    assert caught.value.problems[0].hint == message.partition(" (")[2].removesuffix(")")
+
+
+def test_a_value_beside_a_shared_one_can_change() -> None:
+    new = apply(SHARED, Change(("milestones", 0, "steps", 1, "owner"), ["Kim"], collapse=True))
+
+    assert new == SHARED.replace("owner: Sam", "owner: Kim")
 
 
 def test_an_anchor_nobody_uses_is_no_reason_to_refuse() -> None:
@@ -329,29 +542,32 @@ def test_a_value_yaml_cannot_hold_is_refused() -> None:
     with pytest.raises(Invalid) as caught:
         edit.apply(text, [Change(at("notes"), "lone \udc80 surrogate")], "plans/t.md")
 
-    assert [str(p) for p in caught.value.problems] == [
-        "plans/t.md:10:9: milestones[0].steps[0].notes: cannot write this value here without "
-        "changing others (edit the file by hand)"
-    ]
+    assert caught.value.problems == [
+        Problem("plans/t.md", 10, 9, "milestones[0].steps[0].notes",
+                "cannot write this value here without changing others", "edit the file by hand")
+    ]  # fmt: skip
 
 
 def test_front_matter_that_is_not_a_mapping_is_refused() -> None:
     with pytest.raises(Invalid) as caught:
         edit.apply("---\n- a list\n---\n", [Change(("title",), "T")], "plans/t.md")
 
-    assert [str(p) for p in caught.value.problems] == [
-        "plans/t.md: cannot edit: the front matter is not a mapping of fields "
-        "(run mapsite check plans/t.md)"
-    ]
+    assert caught.value.problems == [
+        Problem("plans/t.md", 0, 0, "", "cannot edit: the front matter is not a mapping of fields",
+                "run mapsite check plans/t.md")
+    ]  # fmt: skip
 
 
 def test_two_changes_of_one_value_are_a_mistake() -> None:
     text = plan("  - name: M\n    steps:\n      - task: T\n")
 
-    with pytest.raises(ValueError, match=r"two changes of milestones\[0\].steps\[0\].status"):
-        edit.apply(text, [Change(at("status"), "done"), Change(at("status"), "todo")])
-    with pytest.raises(ValueError, match="overlapping changes"):
-        edit.apply(text, [Change(STEP, {"task": "U"}), Change(at("task"), "V")])
+    with pytest.raises(ValueError, match=r"^two changes of milestones\[0\].steps\[0\].status$"):
+        edit.apply(text, [Change(at("status"), "done"), Change(at("status"), "todo")], "t.md")
+    with pytest.raises(ValueError, match=r"^overlapping changes$"):
+        edit.apply(text, [Change(STEP, {"task": "U"}), Change(at("task"), "V")], "t.md")
+    with pytest.raises(ValueError, match=r"^two changes of lint.ignore.x$"):
+        edit.apply(text, [Change(("lint", "ignore"), ["X"]), Change(("lint", "ignore", "x"), "y")],
+                   "t.md")  # fmt: skip
 
 
 # --- files: read, checked, written whole or not at all ----------------------------------
@@ -433,6 +649,18 @@ def test_the_diff_names_the_file_and_marks_a_last_line_without_a_line_break(
     )
 
 
+def test_a_diff_of_a_file_with_old_mac_line_endings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.md").write_bytes(plan("  - name: M\n").replace("\n", "\r").encode())
+
+    changed = edit.edit(edit.open_plan(Path("t.md")), [Change(("title",), "New")])
+
+    assert "No newline" not in edit.diff(changed)
+    assert edit.diff(changed).startswith("--- t.md\n+++ t.md\n@@ -1,5 +1,5 @@\n ---\r-title: T\r")
+
+
 def plans_and_temporaries(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -470,37 +698,85 @@ def test_a_failed_write_leaves_every_plan_as_it_was(
 
     shown = "plans/tailspin.md" if fails == "fsync" else "plans/northwind.md"
     reason = "No space left on device" if fails == "fsync" else "Invalid cross-device link"
-    assert [p.message for p in caught.value.problems] == [f"cannot write the file: {reason}"]
-    assert caught.value.problems[0].file.endswith(shown.removeprefix("plans/"))
-    assert caught.value.problems[0].hint == "nothing was written"
+    assert caught.value.problems == [
+        Problem(shown, 0, 0, "", f"cannot write the file: {reason}", "nothing was written")
+    ]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary file
 
 
-def test_a_rename_that_fails_after_the_first_says_what_was_written(
+def test_a_rename_that_fails_after_others_says_what_was_written(
     northwind: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tailspin = northwind.parent / "tailspin.md"
+    names = ("fabrikam-renewal.md", "northwind.md", "tailspin.md")
     edits = [
-        edit.edit(edit.open_plan(p), [Change(at("status"), "blocked")])
-        for p in (northwind, tailspin)
+        edit.edit(edit.open_plan(northwind.parent / name), [Change(at("status"), "blocked")])
+        for name in names
     ]
     real_replace = os.replace
 
-    def second_fails(src: str, dst: Path) -> None:
+    def last_fails(src: str, dst: Path) -> None:
         if dst.name == "tailspin.md":
             raise OSError(errno.EIO, "Input/output error")
         real_replace(src, dst)
 
-    monkeypatch.setattr(os, "replace", second_fails)
+    monkeypatch.setattr(os, "replace", last_fails)
 
     with pytest.raises(Invalid) as caught:
         edit.write(edits)
 
-    assert caught.value.problems[0].hint.startswith("already written: ")
-    assert caught.value.problems[0].hint.endswith("northwind.md")
-    assert plans_and_temporaries(northwind.parent) == [
-        "fabrikam-renewal.md", "northwind.md", "tailspin.md"
+    assert caught.value.problems == [
+        Problem("plans/tailspin.md", 0, 0, "", "cannot write the file: Input/output error",
+                "already written: plans/fabrikam-renewal.md, plans/northwind.md")
     ]  # fmt: skip
+    assert plans_and_temporaries(northwind.parent) == list(names)
+
+
+def test_the_temporary_file_is_beside_the_plan_and_hidden(
+    northwind: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[Path] = []
+    real_replace = os.replace
+
+    def watch(src: str, dst: Path) -> None:
+        seen.append(Path(src))
+        assert Path(src).read_bytes() == dst.read_bytes().replace(
+            b"status: done", b"status: todo", 1
+        )
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", watch)
+
+    edit.write([edit.edit(edit.open_plan(northwind), [Change(at("status"), "todo")])])
+
+    assert [p.parent for p in seen] == [northwind.parent]
+    assert seen[0].name.startswith(".northwind.md.") and seen[0].name.endswith(".tmp")
+
+
+def test_a_plan_that_cannot_be_read_says_why(northwind: Path) -> None:
+    northwind.write_bytes(northwind.read_bytes().replace(b"Northwind", b"Nor\xefthwind", 1))
+
+    with pytest.raises(Invalid) as missing:
+        edit.open_plan(northwind.parent / "gone.md")
+    with pytest.raises(Invalid) as garbled:
+        edit.open_plan(northwind)
+
+    assert [str(p) for p in missing.value.problems] == [
+        "plans/gone.md:1:1: cannot read file: No such file or directory"
+    ]
+    assert [str(p) for p in garbled.value.problems] == [
+        "plans/northwind.md:4:12: file is not UTF-8 text (byte 0xef) "
+        "(save it as UTF-8 in your editor)"
+    ]
+
+
+def test_the_sites_holidays_count_in_the_plan_read_and_edited(northwind: Path) -> None:
+    opened = edit.open_plan(northwind, "US")
+
+    edited = edit.edit(opened, [Change(at("status"), "todo")])
+
+    assert opened.holidays == "US"
+    assert opened.document.calendar.country == edited.document.calendar.country == "US"
+    assert edit.open_plan(northwind).document.calendar.country is None
 
 
 # --- the example plans: every kind of change, and nothing else --------------------------
