@@ -93,7 +93,7 @@ def apply(text: str, changes: Sequence[Change], shown: str) -> str:
     newline = first[len(first.rstrip("\r\n")) :] or "\n"  # the file's own: CRLF stays CRLF
     marked = parse_yaml(front, shown, 1)
     ops = _plan(marked, changes, front, shown)
-    for blocks in (True, False):  # a block of text that does not read back: double quotes
+    for blocks in (True, False):  # a block of text that does not read back: one line
         new = text[:head] + _splice(front, ops, newline, blocks=blocks) + text[head + len(front) :]
         wrong = _misread(new, marked.data, changes)
         if wrong is None:
