@@ -42,7 +42,7 @@ class Values:
     notes: str | None = None
 
     def given(self) -> list[tuple[str, Any]]:
-        """(field, value) of each value to set, in the plan's order of fields."""
+        """(field, value) of each value to set: status, due, owner, notes."""
         names = ("status", "due", "owner", "notes")
         return [(n, getattr(self, n)) for n in names if getattr(self, n) is not None]
 
