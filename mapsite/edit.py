@@ -107,8 +107,8 @@ def _plan(marked: yamlmarks.Marked, changes: Sequence[Change], front: str, shown
     one op, which writes them together."""
     root = marked.root
     if not isinstance(root, yaml.MappingNode):
-        raise Invalid([Problem(shown, 0, 0, "", "cannot edit: the front matter is not a "
-                               "mapping of fields", f"run mapsite check {shown}")])  # fmt: skip
+        message = "cannot edit: the front matter is not a mapping of fields"
+        raise Invalid([Problem.about(shown, message, f"run mapsite check {shown}")])
     shared = _shared(root)
     ops: dict[tuple[int, str | None], _Op] = {}
     for change in changes:
@@ -531,8 +531,8 @@ def _cannot_write(one: Edit, done: list[str]) -> Iterator[None]:
         yield
     except OSError as exc:
         hint = f"already written: {', '.join(done)}" if done else "nothing was written"
-        raise Invalid([Problem(one.file.shown, 0, 0, "", f"cannot write the file: "
-                               f"{exc.strerror or exc}", hint)]) from None  # fmt: skip
+        message = f"cannot write the file: {exc.strerror or exc}"
+        raise Invalid([Problem.about(one.file.shown, message, hint)]) from None
 
 
 def _stage(target: Path, data: bytes) -> str:

@@ -24,6 +24,11 @@ class Problem:
     message: str
     hint: str = ""
 
+    @classmethod
+    def about(cls, file: str, message: str, hint: str = "") -> Problem:
+        """A problem with a file as a whole, or with a thing a command names in it."""
+        return cls(file, 0, 0, "", message, hint)
+
     def __str__(self) -> str:
         where = ""  # not about a file
         if self.file:

@@ -195,16 +195,16 @@ def find_plan(name: str, root: Path = Path()) -> Path:
         return matches[0]
     if matches:
         hint = "give its path: " + " or ".join(display_path(p) for p in matches)
-        raise Invalid([Problem(name, 0, 0, "", "several plans have this name", hint)])
+        raise Invalid([Problem.about(name, "several plans have this name", hint)])
     if name.endswith(".md") or not found:
-        raise Invalid([Problem(name, 0, 0, "", "no such plan file")])
+        raise Invalid([Problem.about(name, "no such plan file")])
     close = difflib.get_close_matches(name, sorted({p.stem for p in found}), n=1)
     hint = (
         f"did you mean '{close[0]}'?"
         if close
         else f"'mapsite status' lists the plans in {PLANS_DIR}/"
     )
-    raise Invalid([Problem(name, 0, 0, "", f"no plan of this name in {PLANS_DIR}/", hint)])
+    raise Invalid([Problem.about(name, f"no plan of this name in {PLANS_DIR}/", hint)])
 
 
 def plan_holidays(plan: Path) -> str | None:

@@ -75,7 +75,7 @@ class PlanStatus:
     milestones: list[MilestoneStatus]
 
 
-def plan_status(doc: Document, today: date, *, open_only: bool = False) -> PlanStatus:
+def plan_status(doc: Document, today: date, *, open_only: bool) -> PlanStatus:
     """Where each step of ``doc`` stands on ``today``; ``open_only`` leaves out what is done."""
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
@@ -129,7 +129,7 @@ def plan_status(doc: Document, today: date, *, open_only: bool = False) -> PlanS
     )
 
 
-def status(names: Sequence[str], today: date, *, open_only: bool = False) -> list[PlanStatus]:
+def status(names: Sequence[str], today: date, *, open_only: bool) -> list[PlanStatus]:
     """The status of each plan named (a path or a name, ``site.find_plan``), or of every
     plan in plans/ when none is. Raises ``MapsiteError`` with every problem."""
     problems: list[Problem] = []
@@ -144,7 +144,7 @@ def status(names: Sequence[str], today: date, *, open_only: bool = False) -> lis
         paths = find_plans(Path(PLANS_DIR)) if Path(PLANS_DIR).is_dir() else []
         if not paths:
             hint = "name a plan file, or run this in a site's folder"
-            problems.append(Problem(PLANS_DIR, 0, 0, "", "no plans found", hint))
+            problems.append(Problem.about(PLANS_DIR, "no plans found", hint))
     for path in paths:
         try:
             found.append(plan_status(load_plan(path, plan_holidays(path)), today,

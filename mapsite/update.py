@@ -96,7 +96,7 @@ class Outcome:
     diffs: list[str]
 
 
-def update(args: Sequence[str], values: Values, today: date, *, dry_run: bool = False) -> Outcome:
+def update(args: Sequence[str], values: Values, today: date, *, dry_run: bool) -> Outcome:
     """Set ``values`` on the steps ``args`` name (see ``plan_groups``) and write the plans,
     all or none, with ``updated:`` set to ``today``. Nothing is written with ``dry_run``.
 
@@ -140,7 +140,7 @@ def _steps(plan: edit.PlanFile, queries: list[str]) -> list[Key]:
     problems: list[Problem] = []
     keys: list[Key] = []
     if not queries:
-        problems.append(Problem(plan.shown, 0, 0, "", "no step named", _NAME_HINT))
+        problems.append(Problem.about(plan.shown, "no step named", _NAME_HINT))
     for query in queries:
         try:
             key = find_step(plan.document.plan, query)
@@ -161,7 +161,7 @@ def _not_found(shown: str, exc: NoStep) -> Problem:
     if exc.candidates:  # several steps, or a milestone: list them
         width = max(len(a) for a, _ in exc.candidates)
         listing = "".join(f"\n  {a:<{width}}  {task}" for a, task in exc.candidates)
-        return Problem(shown, 0, 0, "", exc.message + listing)
+        return Problem.about(shown, exc.message + listing)
     hint = f"'mapsite status {shown}' lists the steps"
     word = exc.query.strip()
     if word.endswith(".md"):
@@ -171,7 +171,7 @@ def _not_found(shown: str, exc: NoStep) -> Problem:
             other = find_plan(word)
             if other.suffix == ".md":
                 hint = f"'{word}' is a plan: give each plan as a path, e.g. {other.as_posix()}"
-    return Problem(shown, 0, 0, "", exc.message, hint)
+    return Problem.about(shown, exc.message, hint)
 
 
 def _changes(plan: edit.PlanFile, key: Key, values: Values) -> list[edit.Change]:

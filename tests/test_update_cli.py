@@ -10,7 +10,9 @@ file left as it was.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shlex
 import shutil
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from support import REPO, TODAY, VALID_PLAN, token_for, tree_hash, with_token
 
+from mapsite import update
 from mapsite.load import load_plan
 
 EDITS = Path(__file__).parent / "edits"
@@ -441,3 +444,205 @@ def test_the_readme_shows_what_the_commands_print(example_site: Path, run) -> No
         assert [line for line in shown if line != "..."] == [
             line for line in printed if line in shown
         ]
+
+
+PILOT = """\
+---
+title: Pilot
+buyer: {name: Tailspin Toys}
+seller: {name: Contoso}
+go_live: 2026-12-18
+milestones:
+  - name: Pilot
+    steps:
+      - task: Run the pilot
+        id: pilot
+        owner: Mia
+        due: 2026-12-09
+  - name: Live
+    due: go_live
+    steps:
+      - task: Train the sellers
+        owner: [Hannah, Mia]
+        due: pilot + 1w
+      - task: Celebrate
+        status: done
+---
+"""
+
+
+def test_status_shows_a_late_go_live_and_steps_that_slip(write_plan, run) -> None:
+    write_plan("pilot", PILOT)
+
+    result = run("status", "pilot", "--today", "2026-12-14")
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (
+        result.stdout
+        == """\
+plans/pilot.md: Pilot (Tailspin Toys)
+1 of 3 steps done · go-live Fri 18 Dec, projected Mon 21 Dec (3 days late)
+
+Step     Status   Task               Owner        Due
+-------  -------  -----------------  -----------  --------------------------------
+1 Pilot · ○ Upcoming
+  pilot  ○ To do  Run the pilot      Mia          Wed 9 Dec, ▲ 5 days overdue
+2 Live · ◐ In progress · Fri 18 Dec, projected Mon 21 Dec
+  2.1    ○ To do  Train the sellers  Hannah, Mia  Wed 16 Dec, projected Mon 21 Dec
+  2.2    ✓ Done   Celebrate          no owner     no date
+"""
+    )
+    assert "Wed 9 Dec, ▲ 1 day overdue" in run("status", "pilot", "--today", "2026-12-10").stdout
+
+
+def test_status_of_two_plans_one_after_the_other(write_plan, run) -> None:
+    write_plan("pilot", PILOT)
+    write_plan("second", PILOT.replace("title: Pilot", "title: Second"))
+
+    result = run("status", "--open", "--today", "2026-12-01")
+
+    table = """\
+1 of 3 steps done · go-live Fri 18 Dec
+
+Step     Status   Task               Owner        Due
+-------  -------  -----------------  -----------  ----------
+1 Pilot · ○ Upcoming
+  pilot  ○ To do  Run the pilot      Mia          Wed 9 Dec
+2 Live · ◐ In progress · Fri 18 Dec
+  2.1    ○ To do  Train the sellers  Hannah, Mia  Wed 16 Dec
+"""
+    assert result.stdout == (
+        f"plans/pilot.md: Pilot (Tailspin Toys)\n{table}\n"
+        f"plans/second.md: Second (Tailspin Toys)\n{table}"
+    )
+
+
+def test_status_of_a_finished_plan(write_plan, run) -> None:
+    finished = PILOT.replace("due: 2026-12-09\n", "due: 2026-12-09\n        status: done\n")
+    write_plan("pilot", finished.replace("1w\n", "1w\n        status: done\n"))
+
+    result = run("status", "pilot", "--open", "--today", "2026-12-14")
+
+    assert result.stdout == (
+        "plans/pilot.md: Pilot (Tailspin Toys)\n3 of 3 steps done · go-live Fri 18 Dec\n\n"
+        "every step is done\n"
+    )
+
+
+def test_status_as_json_is_indented(write_plan, run) -> None:
+    write_plan("pilot", PILOT)
+
+    result = run("status", "pilot", "--open", "--format", "json", "--today", "2026-12-10")
+
+    milestone = {"address": "1", "number": "1", "id": None, "name": "Pilot",
+                 "state": "upcoming", "due": None, "projected": None}  # fmt: skip
+    step = {"address": "pilot", "number": "1.1", "id": "pilot", "task": "Run the pilot",
+            "status": "todo", "owner": ["Mia"], "due": "2026-12-09", "projected": "2026-12-10",
+            "days_overdue": 1}  # fmt: skip
+    plans = json.loads(result.stdout)
+    assert plans[0]["milestones"][0] == {**milestone, "steps": [step]}
+    assert (plans[0]["go_live"], plans[0]["projected_go_live"]) == ("2026-12-18", "2026-12-18")
+    assert result.stdout == json.dumps(plans, indent=2) + "\n"
+
+
+HOLIDAY_PLAN = PILOT.replace("due: 2026-12-09", "due: 2026-11-25").replace(
+    "due: pilot + 1w", "due: pilot + 1bd"
+)
+
+
+def test_the_sites_holidays_count_in_status_and_in_edits(write_plan, site: Path, run) -> None:
+    write_plan("pilot", HOLIDAY_PLAN)
+    (site / "mapsite.yml").write_text("holidays: US\n", encoding="utf-8")
+
+    status = run("status", "pilot", "--today", "2026-11-23")
+    changed = run("set", "pilot", "2.1", "--due", "pilot + 2bd", "--today", "2026-11-23")
+
+    assert "  2.1    ○ To do  Train the sellers  Hannah, Mia  Fri 27 Nov" in status.stdout
+    assert changed.stdout == (
+        "plans/pilot.md: 2.1 'Train the sellers' -> due pilot + 2bd (Mon 30 Nov)\n"
+    )
+
+
+def test_every_plan_and_every_step_in_error_is_reported(write_plan, run) -> None:
+    write_plan("pilot", PILOT.replace("go_live: 2026-12-18", "go_live: soon"))
+    write_plan("second", PILOT.replace("title: Pilot", "title:"))
+    write_plan("third", PILOT)
+    write_plan("fourth", PILOT)
+
+    status = run("status", "pilot", "second")
+    broken = run("done", "plans/pilot.md", "1.1", "plans/second.md", "1.1")
+    steps = run("done", "plans/third.md", "9.9", "plans/fourth.md", "pilot", "sellers", "7.1")
+
+    assert (
+        status.stderr
+        == broken.stderr.replace("; nothing written", "")
+        == (
+            "plans/pilot.md:5:10: go_live: 'soon' is not a date (use YYYY-MM-DD)\n"
+            "plans/second.md:2:7: title: must not be empty (give 'title' a value)\n"
+            "2 errors in 2 files\n"
+        )
+    )
+    assert steps.stderr == (
+        "plans/fourth.md: there is no step 7.1 ('mapsite status plans/fourth.md' lists the steps)\n"
+        "plans/third.md: there is no step 9.9 ('mapsite status plans/third.md' lists the steps)\n"
+        "2 errors in 2 files; nothing written\n"
+    )
+
+
+def test_only_the_values_given_and_different_change(write_plan, run) -> None:
+    path = write_plan("pilot", PILOT)
+
+    result = run("set", "pilot", "2.1", "--status", "todo", "--due", "pilot + 2w", "--owner",
+                 "Mia", "--note", "Book the room", "--today", "2026-12-01")  # fmt: skip
+
+    assert result.stdout == (
+        "plans/pilot.md: 2.1 'Train the sellers' -> due pilot + 2w (Wed 23 Dec); owner Mia; "
+        "notes 'Book the room'; status already todo\n"
+    )
+    assert (
+        path.read_text(encoding="utf-8")
+        == with_token(PILOT, "pilot")
+        .replace(
+            "        owner: [Hannah, Mia]\n        due: pilot + 1w\n",
+            "        owner: Mia\n        due: pilot + 2w\n        notes: Book the room\n",
+        )
+        .removesuffix("---\n")
+        + "updated: 2026-12-01\n---\n"
+    )
+
+
+def test_a_failed_write_is_an_error_and_changes_nothing(
+    two_plans: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_hash(two_plans)
+
+    def no_rename(src: str, dst: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+
+    result = run("done", "northwind", "1.1")
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "plans/northwind.md: cannot write the file: Permission denied (nothing was written)\n"
+        "1 error in 1 file\n"
+    )
+    assert tree_hash(two_plans) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("Send the order form", "Send the order form"),
+        ("x" * 40, "x" * 40),
+        ("x" * 41, "x" * 39 + "…"),
+        ("Grant Contoso a read-only Snowflake service", "Grant Contoso a read-only Snowflake…"),
+        ("Sign the order form, the MSA, the DPA, and more",
+         "Sign the order form, the MSA, the DPA…"),
+        ("Sign: the order form and then the MSA", "Sign: the order form and then the MSA"),
+        ("Two  spaces\nand a line   break", "Two spaces and a line break"),
+    ],
+)  # fmt: skip
+def test_tasks_are_cut_after_a_whole_word(text: str, short: str) -> None:
+    assert update.short(text) == short
