@@ -570,6 +570,7 @@ def test_every_plan_and_every_step_in_error_is_reported(write_plan, run) -> None
     write_plan("fourth", PILOT)
 
     status = run("status", "pilot", "second")
+    missing = run("status", "pilott", "sekond")
     broken = run("done", "plans/pilot.md", "1.1", "plans/second.md", "1.1")
     steps = run("done", "plans/third.md", "9.9", "plans/fourth.md", "pilot", "sellers", "7.1")
 
@@ -581,6 +582,11 @@ def test_every_plan_and_every_step_in_error_is_reported(write_plan, run) -> None
             "plans/second.md:2:7: title: must not be empty (give 'title' a value)\n"
             "2 errors in 2 files\n"
         )
+    )
+    assert missing.stderr == (
+        "pilott: no plan of this name in plans/ (did you mean 'pilot'?)\n"
+        "sekond: no plan of this name in plans/ (did you mean 'second'?)\n"
+        "2 errors in 2 files\n"
     )
     assert steps.stderr == (
         "plans/fourth.md: there is no step 7.1 ('mapsite status plans/fourth.md' lists the steps)\n"
