@@ -10,10 +10,12 @@ from pathlib import Path
 
 import click
 
-from . import scaffold
+from . import scaffold, update
 from .build import build, print_plans
+from .dates import DateSpec
 from .errors import MapsiteError
 from .load import display_path
+from .model import Status
 from .site import load_site
 
 SITE = click.argument(
@@ -224,6 +226,114 @@ def rotate(plans: tuple[Path, ...]) -> None:
         old, new = rotate_token(path)
         what = "replaced the share token" if old else "added a share token"
         click.echo(f"{display_path(path)}: {what}; new link path /{new}/")
+
+
+def _checked(parse):  # type: ignore[no-untyped-def]
+    """A click callback: ``parse`` each value given, its ValueError a usage error."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value):  # type: ignore[no-untyped-def]
+        try:
+            if isinstance(value, tuple):
+                return tuple(map(parse, value)) or None
+            return None if value is None else parse(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return callback
+
+
+PLAN_STEPS = click.argument("args", nargs=-1, required=True, metavar="PLAN STEP... [PLAN STEP...]")
+DRY_RUN = click.option(
+    "--dry-run", is_flag=True, help="Print the changes as a diff; write nothing."
+)
+
+
+@main.command()
+@click.argument("plans", nargs=-1, metavar="[PLAN]...")
+@click.option("--open", "open_only", is_flag=True, help="Leave out the steps that are done.")
+@format_option("text", "json")
+@today_option
+def status(plans: tuple[str, ...], open_only: bool, fmt: str, today: datetime | None) -> None:
+    """Every step of a plan: the address that names it, status, owners and date.
+
+    PLAN is a plan file or a plan's name (northwind for plans/northwind.md); without
+    one, every plan. The address (an id, or 2.3 for milestone 2, step 3) is what
+    'mapsite done' and 'mapsite set' take.
+    """
+    from . import status as status_module
+
+    found = status_module.status(plans, _today(today), open_only=open_only)
+    click.echo(status_module.render(found, fmt, _today(today)), nl=False)
+
+
+@main.command()
+@PLAN_STEPS
+@DRY_RUN
+@today_option
+def done(args: tuple[str, ...], dry_run: bool, today: datetime | None) -> None:
+    """Mark steps done: mapsite done plans/northwind.md 2.3 backtest
+
+    STEP is a step's id, its number (2.3: milestone 2, step 3) or words of its task
+    (several matches are refused and listed). Several plans at once: start each
+    plan's steps with its path. Only those values change in the file, and updated:
+    becomes today; a plan that would become invalid is not written.
+    """
+    _update(args, update.Values(status=Status.DONE), today, dry_run)
+
+
+@main.command(name="set")
+@PLAN_STEPS
+@click.option(
+    "--status", callback=_checked(update.parse_status), help="todo, in progress, done or blocked."
+)
+@click.option(
+    "--due",
+    callback=_checked(update.parse_due),
+    help="A date (YYYY-MM-DD) or an offset such as 'go_live - 6w'.",
+)
+@click.option(
+    "--owner",
+    multiple=True,
+    callback=_checked(update.parse_text),
+    help="Who owns the step; repeat it for a jointly owned step.",
+)
+@click.option(
+    "--note",
+    callback=_checked(update.parse_text),
+    help="The step's notes (Markdown), replacing any it has.",
+)
+@DRY_RUN
+@today_option
+def set_command(
+    args: tuple[str, ...],
+    status: Status | None,
+    due: DateSpec | None,
+    owner: tuple[str, ...] | None,
+    note: str | None,
+    dry_run: bool,
+    today: datetime | None,
+) -> None:
+    """Change steps: mapsite set plans/northwind.md backtest --due 2027-01-08
+
+    STEP as for 'mapsite done'. Only the values given change in the file, and
+    updated: becomes today; a plan that would become invalid is not written.
+    """
+    values = update.Values(status, due, owner, note)
+    if not values.given():
+        raise click.UsageError("say what to change: --status, --due, --owner or --note")
+    _update(args, values, today, dry_run)
+
+
+def _update(
+    args: tuple[str, ...], values: update.Values, today: datetime | None, dry_run: bool
+) -> None:
+    outcome = update.update(args, values, _today(today), dry_run=dry_run)
+    if dry_run:
+        click.echo("".join(outcome.diffs), nl=False)
+    for line in outcome.lines:
+        click.echo(line, err=dry_run)  # a dry run's standard output is a patch
+    if dry_run:
+        click.echo("dry run: nothing written", err=True)
 
 
 @main.command()

@@ -13,7 +13,8 @@ class Problem:
     """One thing wrong with an input file.
 
     Rendered as ``file:line:col: path: message (hint)`` so that an editor or a CI
-    log viewer can jump straight to it.
+    log viewer can jump straight to it; ``file: message`` for a problem with the file
+    as a whole (line 0), such as a step a command names that is not in it.
     """
 
     file: str
@@ -23,8 +24,15 @@ class Problem:
     message: str
     hint: str = ""
 
+    @classmethod
+    def about(cls, file: str, message: str, hint: str = "") -> Problem:
+        """A problem with a file as a whole, or with a thing a command names in it."""
+        return cls(file, 0, 0, "", message, hint)
+
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}: " if self.file else ""  # not about a file
+        where = ""  # not about a file
+        if self.file:
+            where = f"{self.file}:{self.line}:{self.column}: " if self.line else f"{self.file}: "
         text = f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
@@ -32,8 +40,11 @@ class Problem:
 class MapsiteError(click.ClickException):
     """Raised with every problem found in a run; the CLI prints them all, then a count."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+    def __init__(self, problems: Iterable[Problem], outcome: str = "") -> None:
+        # by place; problems at one place (or about a whole file) keep the order found
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column))
+        self.outcome = outcome
+        """What the run did about them, after the count: 'nothing written'."""
         super().__init__(self.format_message())
 
     def format_message(self) -> str:
@@ -43,7 +54,7 @@ class MapsiteError(click.ClickException):
         count = f"{n} error{'s' if n != 1 else ''}"
         if files:
             count += f" in {files} file{'s' if files != 1 else ''}"
-        lines.append(count)
+        lines.append(f"{count}; {self.outcome}" if self.outcome else count)
         return "\n".join(lines)
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]

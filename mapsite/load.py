@@ -108,10 +108,18 @@ def slug_for(path: Path) -> str:
 
 def read_text(path: Path, shown: str) -> str:
     """Decode UTF-8 (with or without BOM), or raise ``Invalid`` pointing at the first bad byte."""
+    return decode(read_bytes(path, shown), shown)
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise Invalid([Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+
+
+def decode(data: bytes, shown: str) -> str:
+    """A file's bytes as text: UTF-8, a leading BOM dropped; else ``Invalid`` at the bad byte."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -254,7 +262,15 @@ def load_plan(path: Path, holidays: str | None = None) -> Document:
     ``holidays`` is the site's holiday country; the plan's own ``holidays:`` wins.
     """
     shown = display_path(path)
-    text = read_text(path, shown)
+    return parse_plan(read_text(path, shown), path, holidays, shown)
+
+
+def parse_plan(
+    text: str, path: Path, holidays: str | None = None, shown: str | None = None
+) -> Document:
+    """A plan from its text, as ``load_plan`` reads it from ``path`` (an edit checks the
+    text it is about to write this way). ``shown`` names the file in messages."""
+    shown = display_path(path) if shown is None else shown
     front, body, body_line = split_front_matter(text, shown)
     marked = parse_yaml(front, shown, 1)
     source = Source(shown, marked, 1)

@@ -120,7 +120,7 @@ def text_table(table: list[Row]) -> str:
             projected += f" (+{r.days_late}d)"
         lines.append(
             (
-                _cut(r.buyer, 24),
+                cut(r.buyer, 24),
                 HEALTH_MARK[r.health],
                 f"{r.steps_done}/{r.steps_total}",
                 f"{r.buyer_done}/{r.buyer_total}",
@@ -128,8 +128,8 @@ def text_table(table: list[Row]) -> str:
                 _day(r.go_live),
                 projected,
                 "never" if r.days_since_update is None else f"{r.days_since_update}d ago",
-                _cut(r.next_step or "all done", 40),
-                _cut(r.next_owner or "", 24),
+                cut(r.next_step or "all done", 40),
+                cut(r.next_owner or "", 24),
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -149,5 +149,6 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else "-"
 
 
-def _cut(text: str, width: int) -> str:
+def cut(text: str, width: int) -> str:
+    """``text`` at most ``width`` characters long, cut with '…'."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -7,6 +7,7 @@ Problems are collected, never raised one by one, so one run reports everything.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -177,6 +178,39 @@ def site_root(plan: Path) -> Path:
         if parent.name == PLANS_DIR:
             return parent.parent
     return plan.absolute().parent
+
+
+def find_plan(name: str, root: Path = Path()) -> Path:
+    """The plan a command names: a path to a plan file, or a plan's name in the site at
+    ``root`` (``northwind`` for plans/northwind.md, also in a sub-folder of plans/, where
+    ``emea/northwind`` tells two apart). Raises ``Invalid`` saying what there is."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    plans_dir = root / PLANS_DIR
+    found = find_plans(plans_dir) if plans_dir.is_dir() and name.strip() else []
+    names = {p: p.relative_to(plans_dir).with_suffix("").as_posix() for p in found}
+    matches = [p for p, n in names.items() if name in (n, p.stem)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        hint = "give its path: " + " or ".join(display_path(p) for p in matches)
+        raise Invalid([Problem.about(name, "several plans have this name", hint)])
+    if name.endswith(".md") or not found:
+        raise Invalid([Problem.about(name, "no such plan file")])
+    close = difflib.get_close_matches(name, sorted({p.stem for p in found}), n=1)
+    hint = (
+        f"did you mean '{close[0]}'?"
+        if close
+        else f"'mapsite status' lists the plans in {PLANS_DIR}/"
+    )
+    raise Invalid([Problem.about(name, f"no plan of this name in {PLANS_DIR}/", hint)])
+
+
+def plan_holidays(plan: Path) -> str | None:
+    """The holiday country of the site a plan file is in (its mapsite.yml)."""
+    config, _ = load_config(site_root(plan))
+    return config.holidays
 
 
 def site_brand(site: Site) -> brand.Brand:

@@ -74,6 +74,7 @@ def test_several_matches_are_refused_and_listed() -> None:
     with pytest.raises(NoStep) as caught:
         find_step(PLAN, "send")
     assert str(caught.value) == "'send' matches 2 steps; name one"
+    assert caught.value.query == "send"
     assert caught.value.candidates == (
         ("1.1", "Send the security questionnaire"),
         ("2.1", "Send the order form"),
@@ -95,7 +96,7 @@ def test_unknown_steps(query: str, message: str) -> None:
     with pytest.raises(NoStep) as caught:
         find_step(PLAN, query)
     assert str(caught.value) == message
-    assert caught.value.candidates == ()
+    assert (caught.value.query, caught.value.candidates) == (query, ())
 
 
 def test_a_milestone_id_lists_its_steps() -> None:
@@ -104,6 +105,7 @@ def test_a_milestone_id_lists_its_steps() -> None:
     assert str(caught.value) == (
         "'security' is the milestone 'Security review passed', not a step; name one of its steps"
     )
+    assert caught.value.query == "security"
     assert caught.value.candidates == (
         ("1.1", "Send the security questionnaire"),
         ("memo", "Issue the InfoSec risk rating"),
@@ -132,3 +134,15 @@ def test_the_refusal_keeps_what_was_asked() -> None:
             find_step(PLAN, query)
         assert caught.value.query == query
         assert caught.value.message == str(caught.value)
+
+
+def test_a_task_written_out_in_full_wins_over_one_that_contains_it() -> None:
+    sign = PLAN.milestones[1].steps[1]
+    longer = sign.model_copy(update={"task": "Sign the order form in DocuSign"})
+    milestone = PLAN.milestones[1].model_copy(update={"steps": [sign, longer]})
+    plan = PLAN.model_copy(update={"milestones": [milestone]})
+
+    assert find_step(plan, "sign the  ORDER form") == (0, 0)
+    assert find_step(plan, "docusign") == (0, 1)
+    with pytest.raises(NoStep, match=r"^'order form' matches 2 steps; name one$"):
+        find_step(plan, "order form")

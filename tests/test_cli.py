@@ -27,7 +27,7 @@ def test_main_help_lists_every_command(run, flag: str) -> None:
     assert result.exit_code == 0
     assert "Mutual action plans as Markdown in git" in result.stdout
     commands = ("init", "new", "build", "check", "report", "pdf", "schema", "serve")
-    for name in (*commands, "rotate", "links"):
+    for name in (*commands, "rotate", "links", "status", "done", "set"):
         assert f"  {name} " in result.stdout
 
 
@@ -42,6 +42,9 @@ PURPOSES = {
     "schema": "Print the JSON Schema of a plan's front matter",
     "rotate": "Give plans a new private link: mapsite rotate plans/northwind.md",
     "links": "Print each plan's private link, to send to its buyer.",
+    "status": "Every step of a plan: the address that names it, status, owners and date.",
+    "done": "Mark steps done: mapsite done plans/northwind.md 2.3 backtest",
+    "set": "Change steps: mapsite set plans/northwind.md backtest --due 2027-01-08",
 }
 
 

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from mapsite import yamlmarks
+from mapsite.errors import MapsiteError, Problem
 
 ERRORS = Path(__file__).parent / "errors"
 CASES = sorted(p.stem for p in ERRORS.glob("*.md"))
@@ -56,3 +57,31 @@ def test_build_reports_the_same_errors_as_check(name: str, site: Path, run) -> N
     assert result.exit_code == 1
     assert result.stderr == (ERRORS / f"{name}.expected").read_text(encoding="utf-8")
     assert not (site / "public").exists()
+
+
+def test_a_problem_with_a_whole_file_has_no_position() -> None:
+    problem = Problem.about("plans/northwind.md", "no step named", "name one")
+
+    assert problem == Problem("plans/northwind.md", 0, 0, "", "no step named", "name one")
+    assert str(problem) == "plans/northwind.md: no step named (name one)"
+    assert str(Problem.about("plans", "no plans found")) == "plans: no plans found"
+
+
+def test_problems_at_one_place_keep_the_order_they_were_found_in() -> None:
+    error = MapsiteError(
+        [
+            Problem.about("plans/b.md", "second plan"),
+            Problem("plans/a.md", 3, 1, "", "later line"),
+            Problem.about("plans/a.md", "'send' matches 2 steps"),
+            Problem.about("plans/a.md", "'kickoff': no step"),
+        ],
+        "nothing written",
+    )
+
+    assert error.format_message() == (
+        "plans/a.md: 'send' matches 2 steps\n"
+        "plans/a.md: 'kickoff': no step\n"
+        "plans/a.md:3:1: later line\n"
+        "plans/b.md: second plan\n"
+        "4 errors in 2 files; nothing written"
+    )

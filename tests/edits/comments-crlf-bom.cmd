@@ -1,0 +1,2 @@
+$ mapsite set plans/comments-crlf-bom.md snowflake-account --status blocked --due 2026-12-09 --owner "Lee Park" --note "Aisha approved the POC account on Nov 24; the firewall change lands on Dec 8, after the change board meets on Thursday." --today 2026-11-23
+plans/comments-crlf-bom.md: snowflake-account 'Grant Contoso a read-only Snowflake…' -> status blocked; due Wed 9 Dec; owner Lee Park; notes 'Aisha approved the POC account on Nov…'
