@@ -254,7 +254,15 @@ def load_plan(path: Path, holidays: str | None = None) -> Document:
     ``holidays`` is the site's holiday country; the plan's own ``holidays:`` wins.
     """
     shown = display_path(path)
-    text = read_text(path, shown)
+    return load_text(read_text(path, shown), path, holidays, shown)
+
+
+def load_text(
+    text: str, path: Path, holidays: str | None = None, shown: str | None = None
+) -> Document:
+    """``load_plan`` of a plan's text read elsewhere (an older version from git): the
+    same checks, with problems located in ``shown`` (default: ``path`` as typed)."""
+    shown = display_path(path) if shown is None else shown
     front, body, body_line = split_front_matter(text, shown)
     marked = parse_yaml(front, shown, 1)
     source = Source(shown, marked, 1)
