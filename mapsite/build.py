@@ -44,6 +44,7 @@ from .site import (
     site_root,
     token_clashes,
 )
+from .whatsnew import page_news
 
 if TYPE_CHECKING:
     from .pdf import PdfJob
@@ -343,6 +344,7 @@ class SiteWriter:
         self, doc: Document, logos: dict[str, str] | None = None, plan_css: str | None = None
     ) -> str:
         page = Page.of(doc, self.today)
+        news = page_news(self.site, doc, self.today)
         view = build_view(
             doc,
             self.today,
@@ -352,6 +354,7 @@ class SiteWriter:
             page.pdf_name if self.pdf else None,
             logos or {},
             plan_css,
+            (news.since, news.changes) if news else None,
         )
         with template_errors():
             template = self.env.get_template("plan.html")

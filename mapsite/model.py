@@ -265,6 +265,9 @@ class Plan(Model):
     """Country whose public holidays business days skip (e.g. US, GB, DE); overrides mapsite.yml."""
     lint: LintSettings = Field(default_factory=LintSettings)
     """Rules of 'mapsite check' silenced for this plan."""
+    whats_new_days: int | None = Field(default=None, ge=0, le=365)
+    """How many days back the page's "What's new" panel looks (from git history);
+    0 hides it. Overrides whats_new_days in mapsite.yml (default 14)."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """Free-form custom fields for themes to use."""
 

@@ -1,0 +1,186 @@
+"""What's new in a plan over the last days: its versions from git history, read with
+the same loader as the build, and compared (``changes.timeline``).
+
+Used by the page's "What's new" panel, ``mapsite changes``, ``report`` and ``digest``.
+Changes not committed yet (a rep previewing with ``mapsite serve``) count as made
+today. Versions that do not load (a commit with a broken plan) are skipped. Without
+history (outside git, a shallow clone's first commit) there is nothing to say, and
+nothing is said.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby
+from pathlib import Path
+
+from . import history
+from .changes import Change, Version, timeline
+from .config import SiteConfig
+from .load import Document, Invalid, load_text
+from .render import format_date
+from .site import Site
+
+_WORKING = "working tree"
+
+
+@dataclass(frozen=True)
+class News:
+    """The changes of one plan since a date."""
+
+    doc: Document
+    since: date
+    changes: list[Change] = field(default_factory=list)
+    """Newest first."""
+    in_git: bool = True
+    """False: the plan has no history (outside git, or never committed)."""
+    cut_short: bool = False
+    """The window reaches back past the first commit of a shallow clone: changes
+    before that commit are not known."""
+
+
+def window(config: SiteConfig, doc: Document) -> int:
+    """Days the plan's "What's new" looks back: its own setting, else the site's."""
+    own = doc.plan.whats_new_days
+    return config.whats_new_days if own is None else own
+
+
+def since_days(days: int, today: date) -> date:
+    """The first day of the last ``days`` days, today included."""
+    return today - timedelta(days=max(days, 1) - 1)
+
+
+SINCE = re.compile(r"\s*(\d+)\s*([dw])\s*")
+
+
+def parse_since(text: str, today: date) -> date:
+    """``2026-11-16``, ``7d`` (the last 7 days, today included) or ``2w``. Raises
+    ``ValueError`` with a sentence to show otherwise."""
+    found = SINCE.fullmatch(text.lower())
+    if found:
+        days = int(found[1]) * (7 if found[2] == "w" else 1)
+        if days < 1:
+            raise ValueError(f"'{text}' is no time at all (use 1d or more)")
+        return since_days(days, today)
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a date or a number of days or weeks (use YYYY-MM-DD, 7d or 2w)"
+        ) from None
+
+
+def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
+    """What changed in ``doc``'s plan from ``since`` to today."""
+    log = site.history
+    if log is None:
+        return News(doc, since, in_git=False)
+    found = log.versions(doc.path, since)
+    if found.head is None:
+        return News(doc, since, in_git=False)
+    chain: list[tuple[date, str]] = []
+    if found.start is not None:
+        chain.append((since, found.start))
+    chain += found.commits
+    try:
+        working = history.blob_id(doc.path.read_bytes(), log.sha256)
+    except OSError:
+        working = found.head
+    if working != found.head:
+        chain.append((today, _WORKING))
+    deduped = [v for i, v in enumerate(chain) if i == 0 or v[1] != chain[i - 1][1]]
+    if len(deduped) < 2:
+        return News(doc, since, cut_short=found.cut_short)
+    versions = []
+    for when, blob in deduped:
+        if blob == _WORKING or (blob == found.head and working == found.head):
+            versions.append(Version(doc.plan, doc.dates, when))  # as loaded: no second parse
+            continue
+        loaded = _load(log, blob, doc.path, site.config.holidays)
+        if loaded is not None:
+            versions.append(Version(loaded.plan, loaded.dates, when))
+    return News(doc, since, timeline(versions, today), cut_short=found.cut_short)
+
+
+def _load(log: history.Log, blob: str, path: Path, holidays: str | None) -> Document | None:
+    data = history.blobs(log.root).read(blob)
+    if data is None:
+        return None
+    try:
+        return load_text(data.decode("utf-8-sig"), path, holidays)
+    except (Invalid, UnicodeDecodeError):
+        return None  # a broken version: compare the ones either side of it
+
+
+def page_news(site: Site, doc: Document, today: date) -> News | None:
+    """The page's panel: the plan's window, or None when it is switched off."""
+    days = window(site.config, doc)
+    if days == 0:
+        return None
+    return plan_news(site, doc, since_days(days, today), today)
+
+
+# --- mapsite changes -------------------------------------------------------------------
+
+
+def render(found: Sequence[News], fmt: str, today: date) -> str:
+    """``mapsite changes`` output: text (grouped by date) or json."""
+    if fmt == "json":
+        return json.dumps([_as_json(news) for news in found], indent=2) + "\n"
+    blocks = []
+    for news in found:
+        plan = news.doc.plan
+        head = f"{news.doc.source.file}: {plan.title} ({plan.buyer.name})"
+        since = format_date(news.since, today)
+        if not news.in_git:
+            blocks.append(f"{head}: no history (the plan is not committed in git)\n")
+            continue
+        if not news.changes:
+            blocks.append(f"{head}: no changes since {since}\n")
+            continue
+        lines = [f"{head}: changes since {since}"]
+        for when, changes in groupby(news.changes, key=lambda c: c.when):
+            lines.append("")
+            lines.append(format_date(when, today))
+            lines += [f"  - {change.text}" for change in changes]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def notes(found: Sequence[News], today: date) -> list[str]:
+    """What the output cannot say, for standard error."""
+    out = []
+    for news in found:
+        if news.cut_short:
+            out.append(
+                f"note: {news.doc.source.file}: the history is a shallow clone; changes "
+                f"before its first commit are not known (run 'git fetch --unshallow')"
+            )
+    return out
+
+
+def _as_json(news: News) -> dict[str, object]:
+    return {
+        "plan": news.doc.source.file,
+        "title": news.doc.plan.title,
+        "buyer": news.doc.plan.buyer.name,
+        "since": news.since.isoformat(),
+        "in_git": news.in_git,
+        "complete": not news.cut_short,
+        "changes": [change_json(c) for c in news.changes],
+    }
+
+
+def change_json(change: Change) -> dict[str, object]:
+    return {
+        "date": change.when.isoformat(),
+        "kind": change.kind,
+        "text": change.text,
+        "items": [{"address": i.address, "key": list(i.key)} for i in change.items],
+        "people": list(change.people),
+        "plan_wide": change.plan_wide,
+    }
