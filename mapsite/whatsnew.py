@@ -21,11 +21,14 @@ from pathlib import Path
 from . import history
 from .changes import Change, Version, timeline
 from .config import SiteConfig
-from .load import Document, Invalid, load_text
+from .errors import MapsiteError, Problem
+from .load import Document, Invalid, display_path, load_text
 from .render import format_date
-from .site import Site
+from .site import PLANS_DIR, Site, load_site, site_root
 
 _WORKING = "working tree"
+DAYS = 14
+"""The window of ``mapsite changes`` for a plan whose panel is switched off."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,37 @@ def page_news(site: Site, doc: Document, today: date) -> News | None:
 # --- mapsite changes -------------------------------------------------------------------
 
 
+def for_plans(
+    paths: Sequence[Path], since: date | None, today: date
+) -> tuple[list[News], list[str]]:
+    """``mapsite changes``: the news of each plan file (since ``since``, else over the
+    plan's own window), and notes on what history could not tell."""
+    roots = {site_root(p) for p in paths}
+    if len(roots) != 1:
+        raise MapsiteError(
+            [Problem(display_path(paths[0]), 1, 1, "", "plans from several sites",
+                     "list the plans of one site at a time")]
+        )  # fmt: skip
+    site = load_site(roots.pop(), only=[p.absolute() for p in paths])
+    found = [
+        plan_news(site, doc, since or since_days(window(site.config, doc) or DAYS, today), today)
+        for doc in site.documents
+    ]
+    notes = []
+    if site.history is None:
+        notes.append(
+            f"note: {display_path(site.root / PLANS_DIR)} is not in a git repository (or git "
+            "is not installed): there is no history to compare"
+        )
+    for news in found:
+        if news.cut_short:
+            notes.append(
+                f"note: {news.doc.source.file}: this is a shallow clone; changes before its "
+                "first commit are not known (run 'git fetch --unshallow')"
+            )
+    return found, notes
+
+
 def render(found: Sequence[News], fmt: str, today: date) -> str:
     """``mapsite changes`` output: text (grouped by date) or json."""
     if fmt == "json":
@@ -149,18 +183,6 @@ def render(found: Sequence[News], fmt: str, today: date) -> str:
             lines += [f"  - {change.text}" for change in changes]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
-
-
-def notes(found: Sequence[News], today: date) -> list[str]:
-    """What the output cannot say, for standard error."""
-    out = []
-    for news in found:
-        if news.cut_short:
-            out.append(
-                f"note: {news.doc.source.file}: the history is a shallow clone; changes "
-                f"before its first commit are not known (run 'git fetch --unshallow')"
-            )
-    return out
 
 
 def _as_json(news: News) -> dict[str, object]:

@@ -42,6 +42,8 @@ PURPOSES = {
     "schema": "Print the JSON Schema of a plan's front matter",
     "rotate": "Give plans a new private link: mapsite rotate plans/northwind.md",
     "links": "Print each plan's private link, to send to its buyer.",
+    "changes": "What changed in plans, from their git history",
+    "digest": "Each person's week across every plan",
 }
 
 
