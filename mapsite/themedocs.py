@@ -111,6 +111,8 @@ def reference() -> str:
         ("`view`: PlanView", render.PlanView),
         ("`view.milestones[]`: MilestoneView", render.MilestoneView),
         ("`view.next_up[]` and `mv.steps[]`: StepView", render.StepView),
+        ("`view.whats_new`: NewsView", render.NewsView),
+        ("`view.whats_new.changes[]`: ChangeView", render.ChangeView),
         ("`plan`: Plan", Plan),
         ("`plan.buyer`, `plan.seller`: Party", Party),
         ("`plan.share`: Share", Share),
