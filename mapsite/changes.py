@@ -476,17 +476,22 @@ def timeline(versions: Sequence[Version], today: date) -> list[Change]:
 
 def _net(found: list[tuple[int, int, Transition]]) -> list[tuple[int, int, Transition]]:
     """Leave out values that changed and changed back: for each field of each thing,
-    a value seen before undoes the changes since it was seen. Then only the news."""
+    a value seen before undoes the changes since it was seen, and the change that
+    first led to it is dated anew. Then only the news."""
     chains: dict[tuple[str, Ref], tuple[list[Any], list[tuple[int, int, Transition]]]] = {}
     for entry in found:
-        t = entry[2]
+        n, position, t = entry
         values, kept = chains.setdefault((t.field, t.ref), ([t.before], []))
-        if t.after in values:
-            back = values.index(t.after)
-            del values[back + 1 :]
-            del kept[back:]
-        else:
+        if t.after not in values:
             values.append(t.after)
             kept.append(entry)
+            continue
+        back = values.index(t.after)
+        del values[back + 1 :]
+        del kept[back:]
+        first = kept[-1][2] if back else None
+        if first is not None and first.change is not None and t.change is not None:
+            again = dataclasses.replace(first.change, when=t.change.when)  # reached again
+            kept[-1] = (n, position, dataclasses.replace(first, change=again))
     news = [e for _, kept in chains.values() for e in kept if e[2].change is not None]
     return sorted(news, key=lambda e: (e[0], e[1]))
