@@ -15,6 +15,7 @@ import hashlib
 import os
 import subprocess
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,13 +48,17 @@ class Entry:
     """A rename's path before, relative to the repository root."""
 
 
+FALLBACKS = 4
+"""Older versions to fall back on when the one the window opens with does not load."""
+
+
 @dataclass(frozen=True)
 class Versions:
     """The versions of one plan file from the start of a window on, as blob ids."""
 
-    start: str | None
-    """The file as the window opened; None when it was created in the window, or
-    when the window reaches back past a shallow clone's first commit."""
+    starts: list[str]
+    """The file as the window opened, then the versions before it (newest first, for
+    when it does not load); empty when the file was created in the window."""
     commits: list[tuple[date, str]] = field(default_factory=list)
     """(commit date, the file after it) for each commit in the window, oldest first."""
     head: str | None = None
@@ -101,36 +106,43 @@ class Log:
     def versions(self, path: Path, since: date) -> Versions:
         """The versions of the plan file at ``path`` since ``since``, following renames."""
         rel = self.relative(path)
-        entries = self.entries.get(rel, []) if rel is not None else []
-        head = entries[0].new_blob if entries and entries[0].status != "D" else None
         found: list[tuple[date, str]] = []
-        start: str | None = None
+        starts: list[str] = []
+        head: str | None = None
         cut_short = False
+        last: Entry | None = None
+        for n, (commit, entry) in enumerate(self._walk(rel) if rel is not None else ()):
+            if n == 0:
+                head = entry.new_blob
+            if entry.status == "D" or entry.new_blob is None:
+                break  # deleted, then made again: the plan starts anew after that
+            if starts or commit.day < since or commit.boundary:
+                cut_short = cut_short or (commit.boundary and commit.day >= since)
+                starts.append(entry.new_blob)
+                if commit.boundary or entry.status == "A" or len(starts) > FALLBACKS:
+                    break
+                continue
+            found.append((commit.day, entry.new_blob))
+            last = entry
+            if entry.status == "A":
+                break  # created in the window
+        else:
+            if not starts and last is not None and last.old_blob and last.status != "A":
+                starts.append(last.old_blob)  # renamed from outside the history we have
+        return Versions(starts, found[::-1], head, cut_short)
+
+    def _walk(self, rel: str) -> Iterator[tuple[Commit, Entry]]:
+        """The changes to a file, newest first, following it back through renames."""
+        entries = self.entries.get(rel, [])
         i = 0
         while i < len(entries):
             entry = entries[i]
-            commit = self.commits[entry.commit]
-            if entry.status == "D" or entry.new_blob is None:
-                break  # deleted, then made again: the plan starts anew after that
-            if commit.day < since or commit.boundary:
-                start = entry.new_blob
-                cut_short = commit.boundary and commit.day >= since
-                break
-            found.append((commit.day, entry.new_blob))
-            if entry.status == "A":
-                break  # created in the window
+            yield self.commits[entry.commit], entry
             if entry.status == "R" and entry.old_path is not None:
                 older = self.entries.get(entry.old_path, [])
-                entries = [e for e in older if e.commit > entry.commit]
-                i = 0
-                if not entries:  # a rename from outside the history we have
-                    start = entry.old_blob
-                    break
-                continue
-            if i + 1 == len(entries):
-                start = entry.old_blob
-            i += 1
-        return Versions(start, found[::-1], head, cut_short)
+                entries, i = [e for e in older if e.commit > entry.commit], 0
+            else:
+                i += 1
 
 
 def read_log(folder: Path) -> Log | None:
@@ -185,6 +197,9 @@ def parse_log(root: Path, text: str, boundaries: set[str]) -> Log:
                 i += 1
             entry = Entry(len(commits) - 1, kind, _blob(old), _blob(new), old_path)
             entries.setdefault(path, []).append(entry)
+            if kind == "R" and old_path is not None:  # the old name is gone from here on
+                gone = Entry(len(commits) - 1, "D", _blob(old), None)
+                entries.setdefault(old_path, []).append(gone)
     sha256 = bool(commits) and len(commits[0].sha) == 64
     return Log(root, commits, entries, bool(boundaries), sha256)
 

@@ -85,21 +85,27 @@ def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
     found = log.versions(doc.path, since)
     if found.head is None:
         return News(doc, since, in_git=False)
-    chain: list[tuple[date, str]] = []
-    if found.start is not None:
-        chain.append((since, found.start))
-    chain += found.commits
     try:
         working = history.blob_id(doc.path.read_bytes(), log.sha256)
     except OSError:
         working = found.head
+    tail = list(found.commits)
     if working != found.head:
-        chain.append((today, _WORKING))
-    deduped = [v for i, v in enumerate(chain) if i == 0 or v[1] != chain[i - 1][1]]
-    if len(deduped) < 2:
+        tail.append((today, _WORKING))
+    if not tail:  # nothing changed since the window opened: nothing to read
         return News(doc, since, cut_short=found.cut_short)
-    versions = []
-    for when, blob in deduped:
+    versions: list[Version] = []
+    previous = None
+    for blob in found.starts:  # the plan as the window opened: the newest that loads
+        loaded = _load(log, blob, doc.path, site.config.holidays)
+        if loaded is not None:
+            versions.append(Version(loaded.plan, loaded.dates, since))
+            previous = blob
+            break
+    for when, blob in tail:
+        if blob == previous:
+            continue  # renamed only
+        previous = blob
         if blob == _WORKING or (blob == found.head and working == found.head):
             versions.append(Version(doc.plan, doc.dates, when))  # as loaded: no second parse
             continue
