@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
@@ -115,6 +115,20 @@ def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
     return News(doc, since, timeline(versions, today), cut_short=found.cut_short)
 
 
+def prefetch(site: Site, paths: Iterable[Path], since: date) -> None:
+    """In a partial clone (Netlify's), download every version the window needs in one
+    request before reading them; git would otherwise fetch them one at a time."""
+    log = site.history
+    if log is None or log.promisor is None:
+        return
+    wanted: list[str] = []
+    for path in paths:
+        found = log.versions(path, since)
+        if found.commits:  # the newest is checked out, so already here
+            wanted += found.starts[:1] + [blob for _, blob in found.commits if blob != found.head]
+    history.blobs(log.root).prefetch(wanted, log.promisor)
+
+
 def _load(log: history.Log, blob: str, path: Path, holidays: str | None) -> Document | None:
     data = history.blobs(log.root).read(blob)
     if data is None:
@@ -148,9 +162,14 @@ def for_plans(
                      "list the plans of one site at a time")]
         )  # fmt: skip
     site = load_site(roots.pop(), only=[p.absolute() for p in paths])
+    starts = [
+        since or since_days(window(site.config, doc) or DAYS, today) for doc in site.documents
+    ]
+    if starts:
+        prefetch(site, [doc.path for doc in site.documents], min(starts))
     found = [
-        plan_news(site, doc, since or since_days(window(site.config, doc) or DAYS, today), today)
-        for doc in site.documents
+        plan_news(site, doc, start, today)
+        for doc, start in zip(site.documents, starts, strict=True)
     ]
     notes = []
     if site.history is None:

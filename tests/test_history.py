@@ -301,6 +301,29 @@ def test_a_shallow_clone_no_longer_hides_a_stale_plan(site: Path, run, monkeypat
     assert (row["health"], row["reasons"]) == ("stalled", "no update for 53 days")
 
 
+def test_a_blobless_clone_downloads_old_versions_in_one_request(
+    scripted: Path, run, monkeypatch, tmp_path_factory
+) -> None:
+    """Netlify clones without old file versions (--filter=blob:none): git would fetch
+    each version it is asked for on its own; mapsite asks for them all at once."""
+    git(scripted, "config", "uploadpack.allowFilter", "true")
+    git(scripted, "config", "uploadpack.allowAnySHA1InWant", "true")
+    target = tmp_path_factory.mktemp("blobless") / "site"
+    git(scripted.parent, "clone", "-q", "--filter=blob:none", scripted.as_uri(), str(target))
+    monkeypatch.chdir(target)
+    trace = target.parent / "trace.json"
+
+    result = run("changes", PLAN, "--today", TODAY, env={"GIT_TRACE2_EVENT": str(trace)})
+
+    assert result.stdout == EVERYTHING.replace("\nMon 23 Nov\n  - 'POC readout' blocked\n", "")
+    starts = [json.loads(line) for line in trace.read_text().splitlines() if '"start"' in line]
+    started = [(e["sid"], e["argv"]) for e in starts if e["event"] == "start"]
+    [cat_file] = [sid for sid, argv in started if argv[1:3] == ["cat-file", "--batch"]]
+    fetches = [sid for sid, argv in started if "fetch" in argv]
+    assert [sid for sid in fetches if "/" not in sid] != []  # mapsite's one request
+    assert [sid for sid in fetches if sid.startswith(cat_file)] == []  # none one by one
+
+
 # --- no history -----------------------------------------------------------------------
 
 
