@@ -5,11 +5,14 @@ yet), shallow clones, a merge, and folders outside git or without git."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
-from support import TODAY, TRACKED_PLAN, commit, git, mutate
+from support import REPO, TODAY, TRACKED_PLAN, commit, git, mutate
 
 from mapsite import history
 
@@ -322,6 +325,22 @@ def test_a_blobless_clone_downloads_old_versions_in_one_request(
     fetches = [sid for sid, argv in started if "fetch" in argv]
     assert [sid for sid in fetches if "/" not in sid] != []  # mapsite's one request
     assert [sid for sid in fetches if sid.startswith(cat_file)] == []  # none one by one
+
+
+@pytest.mark.parametrize("depth", [1, 0])
+def test_the_netlify_command_in_the_docs_fetches_the_history_when_shallow(
+    scripted: Path, monkeypatch, depth: int
+) -> None:
+    deploy = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    [settings] = re.findall(r"```toml\n(\[build\]\n  command = .*?)```", deploy, re.S)
+    guard, _, build = tomllib.loads(settings)["build"]["command"].partition("; ")
+    folder = clone(scripted, depth, monkeypatch) if depth else scripted
+
+    subprocess.run(["bash", "-c", guard], cwd=folder, check=True, capture_output=True)
+
+    assert git(folder, "rev-parse", "--is-shallow-repository") == "false\n"
+    assert len(git(folder, "log", "--format=%H").split()) == 7
+    assert build.startswith("pip install mapsite && ")
 
 
 # --- no history -----------------------------------------------------------------------
