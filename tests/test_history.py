@@ -236,6 +236,19 @@ def test_a_merge_dates_its_changes(site: Path, run) -> None:
     ]
 
 
+def test_report_counts_the_changes_of_the_last_7_days(scripted: Path, run) -> None:
+    table = run("report", "--today", TODAY).stdout.splitlines()
+    [row] = json.loads(run("report", "--today", TODAY, "--format", "json").stdout)
+    csv = run("report", "--today", TODAY, "--format", "csv").stdout.splitlines()
+
+    header, cells = re.split(r"\s{2,}", table[0]), re.split(r"\s{2,}", table[2])
+    assert cells[header.index("Changed (7d)")] == "3 changes"  # blocked, new step, owner
+    assert row["changes_7d"] == 3
+    assert csv[1].split(",")[csv[0].split(",").index("changes_7d")] == "3"
+    later = run("report", "--today", "2026-11-29").stdout.splitlines()
+    assert re.split(r"\s{2,}", later[2])[header.index("Changed (7d)")] == "1 change"
+
+
 # --- shallow clones ----------------------------------------------------------------------
 
 
