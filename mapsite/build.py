@@ -44,7 +44,7 @@ from .site import (
     site_root,
     token_clashes,
 )
-from .whatsnew import page_news, prefetch, since_days
+from .whatsnew import page_news, preload, since_days
 
 if TYPE_CHECKING:
     from .pdf import PdfJob
@@ -69,8 +69,8 @@ def build(
     """Build every plan of the site at ``root`` into ``out`` (default ``root/public``),
     with a PDF beside each page unless ``pdf`` is false."""
     site, paths, problems = load_settings(root)
-    if site.config.whats_new_days:  # before the workers start: one download, not one each
-        prefetch(site, paths, since_days(site.config.whats_new_days, today))
+    if site.config.whats_new_days:  # before the workers start: read once, not in each
+        preload(site, paths, since_days(site.config.whats_new_days, today))
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     _check_output(root, out)
     with _atomic_dir(out) as tmp:

@@ -172,16 +172,18 @@ class Diff:
         plan_wide: bool = False,
     ) -> Say:
         """``say(field, before, after, kind, text)`` records a transition of ``ref``."""
-        items: tuple[Item, ...] = ()
-        if item is not None:
-            plan, key = item
-            items = (Item(key, address.address(plan, key), address.anchor(plan, key)),)
-        names = tuple(dict.fromkeys(people))  # each name once, in order
 
         def say(
             field: str, before: Any, after: Any, kind: Kind | None = None, text: str = ""
         ) -> None:
-            change = Change(kind, self.new.when, text, items, names, plan_wide) if kind else None
+            change = None
+            if kind is not None:  # most things do not change: addresses only for news
+                items: tuple[Item, ...] = ()
+                if item is not None:
+                    plan, key = item
+                    items = (Item(key, address.address(plan, key), address.anchor(plan, key)),)
+                names = tuple(dict.fromkeys(people))  # each name once, in order
+                change = Change(kind, self.new.when, text, items, names, plan_wide)
             self.found.append(Transition(field, ref, before, after, change))
 
         return say

@@ -22,7 +22,7 @@ from .changes import Change
 from .load import Document
 from .render import format_date, relative
 from .site import Site
-from .whatsnew import change_json, plan_news, prefetch
+from .whatsnew import change_json, plan_news, preload
 
 AHEAD_DAYS = 7
 """Steps due from today to 6 days later are "due in the next 7 days"."""
@@ -101,7 +101,7 @@ def digest(site: Site, today: date, since: date, person: str | None = None) -> D
             names = sorted({p.name for p in people.values()})
             raise UnknownPerson(person, difflib.get_close_matches(person, names, n=3, cutoff=0.6))
         people = {wanted: people[wanted]}
-    prefetch(site, [doc.path for doc in site.documents], since)
+    preload(site, [doc.path for doc in site.documents], since)
     for doc in site.documents:
         _steps(doc, people, today, until)
         _news(doc, people, plan_news(site, doc, since, today).changes)

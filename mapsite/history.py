@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from .load import real_path
 
@@ -277,6 +278,11 @@ def blob_id(data: bytes, sha256: bool = False) -> str:
 # --- reading old versions -------------------------------------------------------------
 
 
+_read: dict[str, bytes] = {}
+"""Blobs read so far, by id (content-addressed: the same in every repository and in
+build workers, which inherit what the parent read before forking)."""
+
+
 class Blobs:
     """File contents by blob id, from one ``git cat-file --batch`` process."""
 
@@ -288,17 +294,34 @@ class Blobs:
 
     def read(self, blob: str) -> bytes | None:
         """The blob's bytes; None when git cannot give them."""
+        found = _read.get(blob)
+        if found is None:
+            self.read_all([blob])
+            found = _read.get(blob)
+        return found
+
+    def read_all(self, blobs: Iterable[str]) -> None:
+        """Read these blobs in one go: a thread writes every request while the answers
+        are read (a round trip per blob costs more than reading it)."""
+        wanted = [b for b in dict.fromkeys(blobs) if b not in _read]
         with self.lock:
-            if self.failed:
-                return None
+            if not wanted or self.failed:
+                return
             try:
-                return self._read(blob)
+                stdin, stdout = self._pipes()
+                requests = b"".join(b.encode() + b"\n" for b in wanted)
+                writer = threading.Thread(target=_send, args=(stdin, requests), daemon=True)
+                writer.start()
+                for blob in wanted:
+                    data = _answer(stdout)
+                    if data is not None:
+                        _read[blob] = data
+                writer.join()
             except (OSError, ValueError):
                 self.failed = True
                 self.close()
-                return None
 
-    def _read(self, blob: str) -> bytes | None:
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
         if self.process is None:
             self.process = subprocess.Popen(
                 ["git", "cat-file", "--batch"],
@@ -307,20 +330,8 @@ class Blobs:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(blob.encode() + b"\n")
-        stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3:  # "<id> missing", or the process ended
-            if not header:
-                raise ValueError("git cat-file stopped")
-            return None
-        size = int(header[2])
-        data = stdout.read(size + 1)  # the content, then a newline
-        if len(data) != size + 1:
-            raise ValueError("git cat-file stopped")
-        return data[:size]
+        assert self.process.stdin is not None and self.process.stdout is not None
+        return self.process.stdin, self.process.stdout
 
     def prefetch(self, blobs: Iterable[str], remote: str) -> None:
         """Download these blobs from a partial clone's remote in one request: reading
@@ -347,6 +358,26 @@ class Blobs:
                 process.wait()
             if process.stdout is not None:
                 process.stdout.close()
+
+
+def _send(pipe: IO[bytes], data: bytes) -> None:
+    with contextlib.suppress(OSError):  # the reader sees the process end and says so
+        pipe.write(data)
+        pipe.flush()
+
+
+def _answer(pipe: IO[bytes]) -> bytes | None:
+    """One answer of ``git cat-file --batch``: the content, or None when it is missing."""
+    header = pipe.readline().split()
+    if len(header) != 3:  # "<id> missing", or the process ended
+        if not header:
+            raise ValueError("git cat-file stopped")
+        return None
+    size = int(header[2])
+    data = pipe.read(size + 1)  # the content, then a newline
+    if len(data) != size + 1:
+        raise ValueError("git cat-file stopped")
+    return data[:size]
 
 
 _readers: dict[tuple[int, Path], Blobs] = {}

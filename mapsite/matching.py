@@ -38,12 +38,12 @@ def pair(
         if found and found in new_ids:
             pairs[i] = new_ids[found]
     taken = set(pairs.values())
-    old_words = Counter(words(x) for i, x in enumerate(old) if i not in pairs)
-    new_words = Counter(words(x) for j, x in enumerate(new) if j not in taken)
-    where = {words(x): j for j, x in enumerate(new) if j not in taken}
-    for i, item in enumerate(old):
-        w = words(item)
-        if i not in pairs and old_words[w] == 1 and new_words[w] == 1:
+    old_left = {i: words(x) for i, x in enumerate(old) if i not in pairs}
+    new_left = {j: words(x) for j, x in enumerate(new) if j not in taken}
+    old_count, new_count = Counter(old_left.values()), Counter(new_left.values())
+    where = {w: j for j, w in new_left.items()}
+    for i, w in old_left.items():
+        if old_count[w] == 1 and new_count[w] == 1:
             pairs[i] = where[w]
     return pairs
 

@@ -92,7 +92,7 @@ CHANGES_DAYS = 7
 
 def rows(site: Site, today: date) -> list[Row]:
     since = whatsnew.since_days(CHANGES_DAYS, today)
-    whatsnew.prefetch(site, [doc.path for doc in site.documents], since)
+    whatsnew.preload(site, [doc.path for doc in site.documents], since)
     found = []
     for doc in site.documents:
         news = whatsnew.plan_news(site, doc, since, today)

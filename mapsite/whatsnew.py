@@ -115,18 +115,23 @@ def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
     return News(doc, since, timeline(versions, today), cut_short=found.cut_short)
 
 
-def prefetch(site: Site, paths: Iterable[Path], since: date) -> None:
-    """In a partial clone (Netlify's), download every version the window needs in one
-    request before reading them; git would otherwise fetch them one at a time."""
+def preload(site: Site, paths: Iterable[Path], since: date) -> None:
+    """Read every old version the window needs in one go, before the plans are
+    compared (a build does it before its workers start, which inherit them). In a
+    partial clone (Netlify's), download them first in one request: git would fetch
+    them one at a time."""
     log = site.history
-    if log is None or log.promisor is None:
+    if log is None:
         return
     wanted: list[str] = []
     for path in paths:
         found = log.versions(path, since)
-        if found.commits:  # the newest is checked out, so already here
+        if found.commits:  # the newest is checked out, and read as the plan itself
             wanted += found.starts[:1] + [blob for _, blob in found.commits if blob != found.head]
-    history.blobs(log.root).prefetch(wanted, log.promisor)
+    reader = history.blobs(log.root)
+    if log.promisor is not None:
+        reader.prefetch(wanted, log.promisor)
+    reader.read_all(wanted)
 
 
 def _load(log: history.Log, blob: str, path: Path, holidays: str | None) -> Document | None:
@@ -166,7 +171,7 @@ def for_plans(
         since or since_days(window(site.config, doc) or DAYS, today) for doc in site.documents
     ]
     if starts:
-        prefetch(site, [doc.path for doc in site.documents], min(starts))
+        preload(site, [doc.path for doc in site.documents], min(starts))
     found = [
         plan_news(site, doc, start, today)
         for doc, start in zip(site.documents, starts, strict=True)
