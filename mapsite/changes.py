@@ -179,9 +179,9 @@ class Diff:
             change = None
             if kind is not None:  # most things do not change: addresses only for news
                 items: tuple[Item, ...] = ()
-                if item is not None:
+                if item is not None:  # its place on the page: only once it is known to stay
                     plan, key = item
-                    items = (Item(key, address.address(plan, key), address.anchor(plan, key)),)
+                    items = (Item(key, address.address(plan, key), None),)
                 names = tuple(dict.fromkeys(people))  # each name once, in order
                 change = Change(kind, self.new.when, text, items, names, plan_wide)
             self.found.append(Transition(field, ref, before, after, change))
@@ -438,11 +438,13 @@ def timeline(versions: Sequence[Version], today: date) -> list[Change]:
     for n, (old, new) in enumerate(itertools.pairwise(versions)):
         diff = Diff(old, new, today)
         new_steps = address.step_keys(new.plan)
-        old_steps = steps.follow(diff.steps, new_steps, old.plan, new.plan, matching.step_names)
+        old_steps = steps.follow(
+            diff.steps, new_steps, (n, old.plan), new.plan, matching.step_names
+        )
         old_milestones = milestones.follow(
             diff.milestones,
             range(len(new.plan.milestones)),
-            old.plan,
+            (n, old.plan),
             new.plan,
             matching.milestone_names,
         )
@@ -452,7 +454,8 @@ def timeline(versions: Sequence[Version], today: date) -> list[Change]:
             ("milestone", "new"): milestones.of,
             ("milestone", "old"): old_milestones,
         }
-        for position, t in enumerate(diff.found):
+        transitions = diff.found + _written_again(versions, new, today, steps, milestones)
+        for position, t in enumerate(transitions):
             of = lineages.get(t.ref[:2])
             ref = t.ref if of is None else (t.ref[0], of[t.ref[2]])
             found.append((n, position, dataclasses.replace(t, ref=ref)))
@@ -469,11 +472,29 @@ def timeline(versions: Sequence[Version], today: date) -> list[Change]:
         key = now[t.ref[0]].get(t.ref[1]) if t.ref[0] in now else None
         if key is not None:  # still in the plan: its address today
             items = (Item(key, address.address(final, key), address.anchor(final, key)),)
-        else:  # gone: no place on the page
-            items = tuple(dataclasses.replace(i, anchor=None) for i in t.change.items)
+        else:  # gone: its address then, and no place on the page
+            items = t.change.items
         out.append((n, position, dataclasses.replace(t.change, items=items)))
     out.sort(key=lambda x: (-x[2].when.toordinal(), -x[0], x[1]))
     return [change for _, _, change in out]
+
+
+def _written_again(
+    versions: Sequence[Version],
+    new: Version,
+    today: date,
+    steps: matching.Lineage,
+    milestones: matching.Lineage,
+) -> list[Transition]:
+    """What changed in an item removed and written again, from the version it was last
+    in: its coming back is no news (it nets out), but a new status or owner is."""
+    found = []
+    for what, lineage in (("step", steps), ("milestone", milestones)):
+        for last, _, key in lineage.back:
+            ref = (what, "new", key)
+            diff = Diff(versions[last], new, today)
+            found += [t for t in diff.found if t.ref == ref and t.field != "exists"]
+    return found
 
 
 def _net(found: list[tuple[int, int, Transition]]) -> list[tuple[int, int, Transition]]:

@@ -78,12 +78,11 @@ class Digest:
 
 
 class UnknownPerson(Exception):
-    """``--person`` names no one in the plans; ``close`` are names like it."""
+    """``--person`` names no one in the plans; ``close``: names like it."""
 
     def __init__(self, name: str, close: list[str]) -> None:
         hint = f" (did you mean {_either(close)}?)" if close else ""
         super().__init__(f"no one called '{name}' in the plans{hint}")
-        self.close = close
 
 
 def digest(site: Site, today: date, since: date, person: str | None = None) -> Digest:
@@ -99,7 +98,7 @@ def digest(site: Site, today: date, since: date, person: str | None = None) -> D
         wanted = person.strip().casefold()
         if wanted not in people:
             names = sorted({p.name for p in people.values()})
-            raise UnknownPerson(person, difflib.get_close_matches(person, names, n=3, cutoff=0.6))
+            raise UnknownPerson(person, difflib.get_close_matches(person, names))
         people = {wanted: people[wanted]}
     preload(site, [doc.path for doc in site.documents], since)
     for doc in site.documents:

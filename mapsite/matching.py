@@ -104,44 +104,44 @@ def milestone_names(plan: Plan, index: int) -> tuple[str | None, str]:
 class Lineage:
     """Which item is which over a series of versions: each item gets a number when it
     first appears and keeps it through renames and moves. An item removed and later
-    written again (the same id or words) gets its old number back."""
+    written again (the same id and words) gets its old number back."""
 
     def __init__(self, keys: Iterable[Any]) -> None:
         self.of: dict[Any, int] = {key: n for n, key in enumerate(keys)}
         """Key in the latest version -> number."""
         self.first = frozenset(self.of.values())
         """The numbers of the items of the first version."""
+        self.back: list[tuple[int, Any, Any]] = []
+        """Items written again by the last step: (the version they were last in, their
+        key there, their key now)."""
         self._next = len(self.of)
-        self._gone: dict[tuple[str, str], int] = {}
+        self._gone: dict[tuple[str | None, str], tuple[int, int, Any]] = {}
 
     def follow(
         self,
         matched: dict[Any, Any],
         new_keys: Iterable[Any],
-        old_plan: Plan,
+        old: tuple[int, Plan],
         new_plan: Plan,
         names: Callable[[Plan, Any], tuple[str | None, str]],
     ) -> dict[Any, int]:
-        """Move on to the next version (``matched``: old key -> new key); returns the
-        numbers of the version before."""
+        """Move on to the next version (``matched``: old key -> new key; ``old``: the
+        version before, as its place in the series and its plan); returns the numbers
+        of the version before."""
         before = self.of
-        of: dict[Any, int] = {new: before[old] for old, new in matched.items()}
-        for old, number in before.items():
-            if old not in matched:
-                ident, words = names(old_plan, old)
-                if ident:
-                    self._gone[("id", ident)] = number
-                self._gone[("text", words)] = number
+        of: dict[Any, int] = {new: before[key] for key, new in matched.items()}
+        for key, number in before.items():
+            if key not in matched:
+                self._gone[names(old[1], key)] = (number, old[0], key)
+        self.back = []
         for key in new_keys:
-            if key in of:
-                continue
-            ident, words = names(new_plan, key)
-            back = self._gone.pop(("id", ident), None) if ident else None
-            if back is None:
-                back = self._gone.pop(("text", words), None)
-            if back is None or back in of.values():
-                back, self._next = self._next, self._next + 1
-            of[key] = back
+            if key not in of:
+                gone = self._gone.pop(names(new_plan, key), None)
+                if gone is None:
+                    of[key], self._next = self._next, self._next + 1
+                else:
+                    of[key] = gone[0]
+                    self.back.append((gone[1], gone[2], key))
         self.of = of
         return before
 

@@ -227,9 +227,79 @@ CASES = {
 }
 
 
+KINDS_OF = {
+    "go-live later": ["go-live-later"],
+    "go-live earlier": ["go-live-earlier"],
+    "milestone done": ["milestone-done", "step-done"],
+    "step started": ["step-started"],
+    "step blocked": ["step-blocked"],
+    "step reopened": ["step-reopened"],
+    "new step": ["step-new"],
+    "new step, two owners, no date, done": ["step-new"],
+    "new step, three owners, no one": ["step-new", "step-new"],
+    "step removed": ["step-removed"],
+    "step renamed, found by place": ["step-renamed"],
+    "step renamed, found by id": ["step-renamed"],
+    "step's own due moved later": ["step-due"],
+    "step's own due moved earlier, in days": ["step-due"],
+    "step moved one day, two weeks": ["step-due", "step-due"],
+    "go-live and the step's own due in one commit": ["go-live-later", "step-due"],
+    "a step with no owner": ["step-new"],
+    "owner changed": ["step-owner"],
+    "owner taken away": ["step-owner"],
+    "note updated": ["step-notes"],
+    "note removed": ["step-notes"],
+    "note added": ["step-notes"],
+    "new milestone": ["milestone-new"],
+    "new milestone without a date": ["milestone-new"],
+    "milestone removed": ["milestone-removed", "step-removed", "step-removed"],
+    "milestone renamed": ["milestone-renamed"],
+    "milestone's own due moved": ["milestone-due"],
+    "stakeholder joined": ["person-joined"],
+    "stakeholder joined without a role or a side": ["person-joined"],
+    "seller joined": ["person-joined"],
+    "stakeholder left": ["person-left"],
+    "role changed": ["person-role"],
+    "role given": ["person-role"],
+    "role taken away": ["person-role"],
+    "new risk, risk gone": ["risk-new", "risk-removed"],
+    "new resource; one gone is not news": ["resource-new"],
+}
+
+
 @pytest.mark.parametrize(("changes", "expected"), CASES.values(), ids=CASES.keys())
 def test_what_changed(changes: list[tuple[str, str]], expected: list[str]) -> None:
     assert said(BASE, mutate(BASE, *changes)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "changes"), [(k, v[0]) for k, v in CASES.items()], ids=CASES.keys()
+)
+def test_each_kind(name: str, changes: list[tuple[str, str]]) -> None:
+    found = compare(version(BASE), version(mutate(BASE, *changes)), NOW)
+
+    assert [c.kind for c in found] == KINDS_OF[name]
+    wide = [c.kind.startswith(("go-live", "milestone")) for c in found]
+    assert [c.plan_wide for c in found] == wide
+
+
+@pytest.mark.parametrize("changes", [v[0] for v in CASES.values()], ids=CASES.keys())
+def test_changed_and_changed_back_either_way_is_no_news(changes: list[tuple[str, str]]) -> None:
+    changed = mutate(BASE, *changes)
+
+    assert series(BASE, changed, BASE) == []
+    assert series(changed, BASE, changed) == []
+
+
+@pytest.mark.parametrize("changes", [v[0] for v in CASES.values()], ids=CASES.keys())
+def test_changed_again_is_dated_again(changes: list[tuple[str, str]]) -> None:
+    changed = mutate(BASE, *changes)
+
+    found = series(BASE, changed, BASE, changed)
+
+    assert [(c.when.day, c.kind) for c in found] == [
+        (13, c.kind) for c in compare(version(BASE), version(changed), NOW)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -501,3 +571,135 @@ def test_a_step_moved_to_another_milestone_is_the_same_step() -> None:
 def test_one_version_is_no_change() -> None:
     assert series(BASE) == []
     assert timeline([], NOW) == []
+
+
+def test_a_step_written_again_with_a_new_status_is_news() -> None:
+    removed = mutate(BASE, (SIGN_OFF, ""))
+    again = mutate(BASE, after(SIGN_OFF, "        status: done\n"))
+
+    found = series(BASE, removed, again)
+
+    assert [(c.when.day, c.text) for c in found] == [(12, "'Sign off the scorecard' done")]
+
+
+def test_a_step_written_again_under_another_name_is_a_new_step() -> None:
+    removed = mutate(BASE, (SIGN_OFF, ""))
+    renamed = mutate(BASE, ("task: Sign off the scorecard", "task: Approve the scorecard"))
+
+    assert [c.text for c in series(BASE, removed, renamed)] == [
+        "New step: Approve the scorecard, owner Priya Raman, due Wed 6 Jan 2027",
+        "Step removed: Sign off the scorecard",
+    ]
+
+
+def test_a_milestone_written_again_with_a_new_date_is_news() -> None:
+    removed = mutate(BASE, *MILESTONE_GONE)
+    again = mutate(BASE, ("due: go_live - 12w", "due: go_live - 11w"))
+
+    assert [c.text for c in series(BASE, removed, again)] == [
+        "Milestone 'Technical validation' moved 1 week later, to Wed 13 Jan 2027",
+    ]
+
+
+SECURITY = "  - name: Security review passed\n    id: security\n"
+
+
+def test_milestones_are_matched_by_id_before_their_name() -> None:
+    """Renamed and moved after the other milestone: the id says it is the same one."""
+    security = BASE[BASE.index(SECURITY) : BASE.index(POC)]
+    moved = mutate(BASE, (security, ""), ("resources:", security + "resources:"))
+    renamed = moved.replace("name: Security review passed", "name: InfoSec approval")
+
+    assert said(BASE, renamed) == [
+        "Milestone 'Security review passed' renamed to 'InfoSec approval'",
+    ]
+
+
+def test_milestones_without_ids_are_matched_by_name_wherever_they_are() -> None:
+    plain = BASE.replace("    id: security\n", "").replace("due: security - 1w", "due: 2026-12-11")
+    security = plain[plain.index("  - name: Security review") : plain.index(POC)]
+    moved = mutate(plain, (security, ""), ("resources:", security + "resources:"))
+
+    assert said(plain, moved) == []
+
+
+def test_a_renamed_milestone_without_an_id_is_matched_by_its_place() -> None:
+    plain = BASE.replace("    id: security\n", "").replace("due: security - 1w", "due: 2026-12-11")
+    renamed = plain.replace("name: Security review passed", "name: InfoSec approval")
+
+    assert said(plain, renamed) == [
+        "Milestone 'Security review passed' renamed to 'InfoSec approval'",
+    ]
+
+
+def test_a_renamed_milestone_in_another_place_is_a_new_one() -> None:
+    plain = mutate(
+        BASE,
+        ("    id: poc\n    due: go_live - 12w\n", "    due: 2027-01-06\n"),
+        ("due: poc - 3d", "due: 2027-01-03"),
+        ("        due: poc\n", "        due: 2027-01-06\n"),
+    )
+    changed = mutate(
+        plain,
+        ("  - name: Technical validation\n", "  - name: Legal review\n  - name: Technical check\n"),
+    )
+
+    assert said(plain, changed) == [
+        "New milestone: Legal review",
+        "New milestone: Technical check, due Wed 6 Jan 2027",
+        "Milestone removed: Technical validation",
+    ]
+
+
+def test_several_people_join_and_change_roles_at_once() -> None:
+    more = mutate(
+        BASE,
+        before(SAM, "  - name: Nina Patel\n  - name: Ken Ito\n"),
+        ("role: Champion", "role: Economic Buyer"),
+        ("    title: Senior Data Engineer\n", "    role: Technical Evaluator\n"),
+    )
+
+    assert said(BASE, more) == [
+        "Priya Raman is now Economic Buyer (was Champion)",
+        "Lee Park is now Technical Evaluator",
+        "Nina Patel joined",
+        "Ken Ito joined",
+    ]
+    assert said(more, BASE) == [
+        "Priya Raman is now Champion (was Economic Buyer)",
+        "Lee Park is no longer Technical Evaluator",
+        "Nina Patel left the plan",
+        "Ken Ito left the plan",
+    ]
+
+
+def test_each_field_changes_back_on_its_own() -> None:
+    both = mutate(
+        BASE, READOUT_OWNER, after("        due: poc - 3d\n", "        status: blocked\n")
+    )
+    owner_only = mutate(BASE, READOUT_OWNER)
+
+    found = series(BASE, both, owner_only)
+
+    assert [(c.when.day, c.text) for c in found] == [
+        (11, "Owner of 'POC readout' changed from Lee Park to Priya Raman"),
+    ]
+
+
+def test_a_date_counted_from_something_else_moves_by_the_dates() -> None:
+    other = mutate(BASE, ("due: poc - 3d", "due: security + 2w"))
+
+    assert said(BASE, other) == [
+        "Due date of 'POC readout' moved 2 days earlier, to Fri 1 Jan 2027",
+    ]
+
+
+def test_a_step_renamed_and_moved_is_found_by_its_id() -> None:
+    review = BASE[BASE.index("      - task: Review the questionnaire") : BASE.index(POC)]
+    renamed = review.replace("Review the questionnaire", "Review the answers")
+    moved = mutate(BASE, (review, ""), after(SIGN_OFF, renamed))
+
+    assert said(BASE, moved) == [
+        "Security review passed (done Fri 20 Nov)",  # its one open step moved away
+        "Step 'Review the questionnaire' renamed to 'Review the answers'",
+    ]

@@ -32,10 +32,17 @@ stakeholders:
     side: seller
   - name: Olivia Grant
     side: seller
+  - name: Lee Parker
+    side: seller
+  - name: Lea Park
+    side: buyer
 milestones:
   - name: Pilot
     due: 2026-12-04
     steps:
+      - task: Share the claims sample
+        owner: Marcus Hale
+        due: 2026-11-22
       - task: Send the pilot data
         owner: Marcus Hale
         due: 2026-11-18
@@ -49,6 +56,9 @@ milestones:
       - task: Agree the rollout
         owner: Dana Whitfield
         due: 2026-11-20
+      - task: Book the rollout workshop
+        owner: Dana Whitfield
+        due: 2026-11-29
       - task: Kick off the pilot
         owner: Marcus Hale
         due: 2026-11-16
@@ -60,6 +70,8 @@ NEW_STEP = (
 )
 READOUT = "      - task: POC readout\n        owner: Lee Park\n"
 REVIEW = "        id: review\n        owner: Lee Park\n"
+ELENA = "  - name: Elena Varga\n    side: buyer\n    role: Economic Buyer\n"
+NORTHWIND = mutate(TRACKED_PLAN, ("  - name: Sam Ortiz\n", ELENA + "  - name: Sam Ortiz\n"))
 
 
 @pytest.fixture
@@ -68,10 +80,10 @@ def two_plans(site: Path) -> Path:
     long ago for a week's digest), its POC readout handed to Priya on 18 Nov; on 20 Nov
     Northwind's go-live moved and Tailspin got a new step."""
     northwind, tailspin = site / "plans" / "northwind.md", site / "plans" / "tailspin.md"
-    northwind.write_text(TRACKED_PLAN, encoding="utf-8")
+    northwind.write_text(NORTHWIND, encoding="utf-8")
     tailspin.write_text(TAILSPIN, encoding="utf-8")
     commit(site, "2026-11-02")
-    text = mutate(TRACKED_PLAN, (REVIEW, REVIEW + "        status: done\n"))
+    text = mutate(NORTHWIND, (REVIEW, REVIEW + "        status: done\n"))
     northwind.write_text(text, encoding="utf-8")
     commit(site, "2026-11-12")
     text = mutate(text, (READOUT, READOUT.replace("Lee Park", "Priya Raman")))
@@ -95,6 +107,12 @@ Overdue steps, steps due by Sun 29 Nov, and what changed since Tue 17 Nov.
 Dana Whitfield
   Overdue
     - Agree the rollout: 3 days overdue (due Fri 20 Nov) · Tailspin Toys
+  Due in the next 7 days
+    - Book the rollout workshop: due Sun 29 Nov, in 6 days · Tailspin Toys
+
+Elena Varga
+  What changed
+    - Fri 20 Nov · Northwind Financial: {GO_LIVE}
 
 Lee Park
   What changed
@@ -104,6 +122,7 @@ Lee Park
 Marcus Hale
   Overdue
     - Send the pilot data: 5 days overdue (due Wed 18 Nov) · Tailspin Toys
+    - Share the claims sample: 1 day overdue (due Sun 22 Nov) · Tailspin Toys
   Due in the next 7 days
     - Pilot readout: due Fri 27 Nov, in 4 days · Tailspin Toys
 
@@ -141,6 +160,16 @@ Overdue steps, steps due by Sun 29 Nov, and what changed since Tue 17 Nov.
 
 - **Agree the rollout**: 3 days overdue (due Fri 20 Nov) · Tailspin Toys
 
+**Due in the next 7 days**
+
+- **Book the rollout workshop**: due Sun 29 Nov, in 6 days · Tailspin Toys
+
+## Elena Varga
+
+**What changed**
+
+- Fri 20 Nov · Northwind Financial: Go-live moved from Wed 31 Mar 2027 to Wed 14 Apr 2027
+
 ## Lee Park
 
 **What changed**
@@ -153,6 +182,7 @@ Overdue steps, steps due by Sun 29 Nov, and what changed since Tue 17 Nov.
 **Overdue**
 
 - **Send the pilot data**: 5 days overdue (due Wed 18 Nov) · Tailspin Toys
+- **Share the claims sample**: 1 day overdue (due Sun 22 Nov) · Tailspin Toys
 
 **Due in the next 7 days**
 
@@ -214,7 +244,7 @@ def test_json(two_plans: Path, run) -> None:
                         "plan": "plans/tailspin.md",
                         "deal": "Tailspin Toys",
                         "task": "Configure the pilot tenant",
-                        "address": "1.2",
+                        "address": "1.3",
                         "due": "2026-11-25",
                         "overdue_days": 0,
                     },
@@ -222,7 +252,7 @@ def test_json(two_plans: Path, run) -> None:
                         "plan": "plans/tailspin.md",
                         "deal": "Tailspin Toys",
                         "task": "Pilot readout",
-                        "address": "1.3",
+                        "address": "1.4",
                         "due": "2026-11-27",
                         "overdue_days": 0,
                     },
@@ -230,7 +260,7 @@ def test_json(two_plans: Path, run) -> None:
                         "plan": "plans/tailspin.md",
                         "deal": "Tailspin Toys",
                         "task": "Security questionnaire",
-                        "address": "1.6",
+                        "address": "1.8",
                         "due": "2026-11-27",
                         "overdue_days": 0,
                     },
@@ -252,7 +282,7 @@ def test_json(two_plans: Path, run) -> None:
                         "date": "2026-11-20",
                         "kind": "step-new",
                         "text": NEW,
-                        "items": [{"address": "1.6", "key": [0, 5]}],
+                        "items": [{"address": "1.8", "key": [0, 7]}],
                         "people": ["Sam Ortiz"],
                         "plan_wide": False,
                     },
@@ -272,9 +302,38 @@ def test_one_person_whatever_the_case(two_plans: Path, run) -> None:
 
 
 def test_one_person_with_nothing_to_report(two_plans: Path, run) -> None:
-    result = run("digest", "--today", TODAY, "--person", "Olivia Grant", "--format", "markdown")
+    markdown = run("digest", "--today", TODAY, "--person", "Olivia Grant", "--format", "markdown")
+    text = run("digest", "--today", TODAY, "--person", "Olivia Grant")
 
-    assert result.stdout.endswith("\n## Olivia Grant\n\nNothing to report.\n")
+    assert markdown.stdout.endswith("\n## Olivia Grant\n\nNothing to report.\n")
+    assert text.stdout.endswith("\n\nOlivia Grant\n  Nothing to report.\n")
+
+
+def test_json_of_overdue_steps(two_plans: Path, run) -> None:
+    result = run("digest", "--today", TODAY, "--format", "json", "--person", "Marcus Hale")
+
+    assert result.stdout.startswith('{\n  "today": "2026-11-23",\n  "since": "2026-11-17",\n')
+    [marcus] = json.loads(result.stdout)["people"]
+    assert marcus["overdue"] == [
+        {
+            "plan": "plans/tailspin.md",
+            "deal": "Tailspin Toys",
+            "task": "Send the pilot data",
+            "address": "1.2",
+            "due": "2026-11-18",
+            "overdue_days": 5,
+        },
+        {
+            "plan": "plans/tailspin.md",
+            "deal": "Tailspin Toys",
+            "task": "Share the claims sample",
+            "address": "1.1",
+            "due": "2026-11-22",
+            "overdue_days": 1,
+        },
+    ]
+    assert [s["task"] for s in marcus["due_soon"]] == ["Pilot readout"]
+    assert marcus["changes"] == []
 
 
 def test_a_longer_window(two_plans: Path, run) -> None:
@@ -297,6 +356,11 @@ def test_a_longer_window(two_plans: Path, run) -> None:
     [
         ("Pria Raman", "no one called 'Pria Raman' in the plans (did you mean 'Priya Raman'?)"),
         ("Sam", "no one called 'Sam' in the plans"),
+        (
+            "Lee Par",
+            "no one called 'Lee Par' in the plans (did you mean 'Lee Park', 'Lee Parker' or "
+            "'Lea Park'?)",
+        ),
         ("Marcus Hall", "no one called 'Marcus Hall' in the plans (did you mean 'Marcus Hale'?)"),
     ],
 )
