@@ -297,7 +297,8 @@ class Diff:
             say("task", _text(old.task), _text(new.task), "step-renamed", text)
         if old.status is not new.status:
             kind = _status_kind(old.status, new.status)
-            say("status", old.status, new.status, kind, f"{name} {_STATUS_WORDS.get(kind, '')}")
+            text = f"{name} {_STATUS_WORDS[kind]}" if kind else ""
+            say("status", old.status, new.status, kind, text)
         self._dated(say, "step-due", name, old_key, new_key)
         before, after = _people_set(old.owner), _people_set(new.owner)
         if before != after:
@@ -369,7 +370,7 @@ def _base(version: Version, ref: str) -> date | None:
     return None
 
 
-_STATUS_WORDS: dict[str | None, str] = {
+_STATUS_WORDS: dict[str, str] = {
     "step-done": "done",
     "step-started": "started",
     "step-blocked": "blocked",
@@ -489,7 +490,7 @@ def _written_again(
     """What changed in an item removed and written again, from the version it was last
     in: its coming back is no news (it nets out), but a new status or owner is."""
     found = []
-    for what, lineage in (("step", steps), ("milestone", milestones)):
+    for what, lineage in (("milestone", milestones), ("step", steps)):
         for last, _, key in lineage.back:
             ref = (what, "new", key)
             diff = Diff(versions[last], new, today)
@@ -516,5 +517,4 @@ def _net(found: list[tuple[int, int, Transition]]) -> list[tuple[int, int, Trans
         if first is not None and first.change is not None and t.change is not None:
             again = dataclasses.replace(first.change, when=t.change.when)  # reached again
             kept[-1] = (n, position, dataclasses.replace(first, change=again))
-    news = [e for _, kept in chains.values() for e in kept if e[2].change is not None]
-    return sorted(news, key=lambda e: (e[0], e[1]))
+    return [e for _, kept in chains.values() for e in kept if e[2].change is not None]

@@ -703,3 +703,105 @@ def test_a_step_renamed_and_moved_is_found_by_its_id() -> None:
         "Security review passed (done Fri 20 Nov)",  # its one open step moved away
         "Step 'Review the questionnaire' renamed to 'Review the answers'",
     ]
+
+
+UNDATED_STEP = mutate(BASE, ("        due: poc\n", ""))
+UNDATED_MILESTONE = mutate(BASE, before("resources:", "  - name: Contract signed\n"))
+DATED_MILESTONE = mutate(BASE, before("resources:", CONTRACT))
+NO_GO_LIVE = mutate(BASE, ("go_live: 2027-03-31\n", ""), ("due: go_live - 12w", "due: 2027-01-06"))
+FIXED_POC = mutate(BASE, ("due: go_live - 12w", "due: 2027-01-06"))
+OWNERLESS = mutate(BASE, (READOUT, READOUT.replace("        owner: Lee Park\n", "")))
+PAIRS = {
+    "a step given a date": (UNDATED_STEP, BASE, "step-due"),
+    "a milestone given a date": (UNDATED_MILESTONE, DATED_MILESTONE, "milestone-due"),
+    "go-live set": (NO_GO_LIVE, FIXED_POC, "go-live-set"),
+    "an owner given": (OWNERLESS, BASE, "step-owner"),
+}
+OPPOSITE = {
+    "step-due": "step-due",
+    "milestone-due": "milestone-due",
+    "go-live-set": "go-live-removed",
+    "step-owner": "step-owner",
+}
+
+
+@pytest.mark.parametrize(("old", "new", "kind"), PAIRS.values(), ids=PAIRS.keys())
+def test_given_and_taken_away_are_undone_either_way(old: str, new: str, kind: str) -> None:
+    assert [c.kind for c in compare(version(old), version(new), NOW)] == [kind]
+    assert [c.kind for c in compare(version(new), version(old), NOW)] == [OPPOSITE[kind]]
+    assert series(old, new, old) == []
+    assert series(new, old, new) == []
+
+
+def test_a_date_written_another_way_then_moved_and_back_is_no_news() -> None:
+    other_way = mutate(BASE, ("due: 2026-11-27", "due: security - 3w"))
+    moved = mutate(BASE, ("due: 2026-11-27", "due: 2026-11-30"))
+
+    assert series(BASE, other_way, moved, BASE) == []
+    further = mutate(BASE, ("due: 2026-11-27", "due: 2026-12-02"))
+    assert series(BASE, moved, further, moved, BASE) == []
+
+
+def test_a_milestone_that_came_renamed_and_went_is_no_news() -> None:
+    added = mutate(BASE, before("resources:", CONTRACT))
+    renamed = added.replace("name: Contract signed", "name: Contract countersigned")
+
+    assert series(BASE, added, renamed, BASE) == []
+
+
+def test_two_versions_on_one_day_newest_first() -> None:
+    versions = [version(BASE, "2026-11-20"), version(mutate(BASE, READOUT_OWNER), "2026-11-20")]
+    versions.append(version(mutate(BASE, READOUT_OWNER, REVIEW_DONE), "2026-11-20"))
+
+    found = timeline(versions, NOW)
+
+    assert [c.kind for c in found] == ["milestone-done", "step-done", "step-owner"]
+
+
+def test_milestones_without_ids_that_swapped_places_are_the_same() -> None:
+    plain = mutate(
+        BASE,
+        ("    id: security\n", ""),
+        ("due: security - 1w", "due: 2026-12-11"),
+        ("    id: poc\n    due: go_live - 12w\n", "    due: 2027-01-06\n"),
+        ("due: poc - 3d", "due: 2027-01-03"),
+        ("        due: poc\n", "        due: 2027-01-06\n"),
+    )
+    first = plain[plain.index("  - name: Security") : plain.index("  - name: Technical")]
+    swapped = mutate(plain, (first, ""), before("resources:", first))
+
+    assert said(plain, swapped) == []
+
+
+def test_go_live_and_a_milestone_counted_from_it_both_moved() -> None:
+    both = mutate(BASE, GO_LIVE_LATER, ("due: go_live - 12w", "due: go_live - 10w"))
+
+    assert said(BASE, both) == [
+        "Go-live moved from Wed 31 Mar 2027 to Wed 14 Apr 2027",
+        "Milestone 'Technical validation' moved 2 weeks later, to Wed 3 Feb 2027",
+    ]
+
+
+def test_a_milestone_and_its_steps_written_again() -> None:
+    gone = mutate(BASE, *MILESTONE_GONE, GO_LIVE_LATER)
+    poc_later = ("due: go_live - 12w", "due: go_live - 11w")
+    again = mutate(BASE, GO_LIVE_LATER, poc_later, after(READOUT, "        status: done\n"))
+
+    found = series(BASE, gone, again)
+
+    assert [(c.when.day, c.text) for c in found] == [
+        (12, "Milestone 'Technical validation' moved 1 week later, to Wed 27 Jan 2027"),
+        (12, "'POC readout' done"),
+        (11, "Go-live moved from Wed 31 Mar 2027 to Wed 14 Apr 2027"),
+    ]
+
+
+def test_who_removed_things_and_people_concern() -> None:
+    removed = mutate(BASE, (SIGN_OFF, ""), (SAM, ""), ("    owner: Priya Raman\nextra", "extra"))
+    risky = mutate(BASE, before("extra:", "  - risk: Budget freeze\n"))
+
+    assert [(c.kind, c.people) for c in compare(version(BASE), version(removed), NOW)] == [
+        ("step-removed", ("Priya Raman",)),
+        ("person-left", ("Sam Ortiz",)),
+    ]
+    assert [c.people for c in compare(version(BASE), version(risky), NOW)] == [()]
