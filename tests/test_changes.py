@@ -805,3 +805,22 @@ def test_who_removed_things_and_people_concern() -> None:
         ("person-left", ("Sam Ortiz",)),
     ]
     assert [c.people for c in compare(version(BASE), version(risky), NOW)] == [()]
+
+
+def test_go_live_set_moved_and_taken_away_is_no_news() -> None:
+    moved = mutate(FIXED_POC, GO_LIVE_LATER)
+
+    assert series(NO_GO_LIVE, FIXED_POC, moved, NO_GO_LIVE) == []
+    assert [c.text for c in series(NO_GO_LIVE, FIXED_POC, moved)] == [
+        "Go-live moved from Wed 31 Mar 2027 to Wed 14 Apr 2027",
+        "Go-live set for Wed 31 Mar 2027",
+    ]
+
+
+def test_a_risk_without_an_owner_removed_concerns_no_one() -> None:
+    ownerless = mutate(BASE, ("    owner: Priya Raman\nextra", "extra"))
+    gone = mutate(ownerless, ("  - risk: Year-end change freeze\n", ""), ("risks:\n", ""))
+
+    assert [(c.text, c.people) for c in compare(version(ownerless), version(gone), NOW)] == [
+        ("Risk removed: Year-end change freeze", ()),
+    ]
