@@ -289,6 +289,8 @@ class Diff:
 
     def _step(self, old_key: Key, new_key: Key) -> None:
         old, new = matching.step(self.old.plan, old_key), matching.step(self.new.plan, new_key)
+        if old == new:  # most steps: nothing of theirs can have changed
+            return
         people = [*new.owner, *old.owner]
         say = self.about(("step", "new", new_key), (self.new.plan, new_key), people)
         name = f"'{new.task}'"
@@ -322,6 +324,8 @@ class Diff:
     # --- people, risks, resources -----------------------------------------------------------
 
     def _people(self) -> None:
+        if self.old.plan.stakeholders == self.new.plan.stakeholders:
+            return
         old = schedule.people_by_name(self.old.plan)
         new = schedule.people_by_name(self.new.plan)
         for name, person in new.items():
@@ -347,6 +351,8 @@ class Diff:
         self, what: Literal["risk", "resource"], old: Sequence[Any], new: Sequence[Any], text: Any
     ) -> None:
         """Risks and resources, known by their text: a new one is news, and a risk gone."""
+        if old == new:
+            return
         before = {_text(text(x)): x for x in old}
         after = {_text(text(x)): x for x in new}
         for key, thing in after.items():

@@ -10,19 +10,29 @@ nothing is said.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import json
+import os
+import pickle
 import re
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
 from pathlib import Path
 
-from . import history
+import pydantic
+
+from . import cache, history, schedule
 from .changes import Change, Version, timeline
 from .config import SiteConfig
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, display_path, load_text
+from .model import Plan
 from .render import format_date
 from .site import PLANS_DIR, Site, load_site, site_root
 
@@ -99,7 +109,7 @@ def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
     for blob in found.starts:  # the plan as the window opened: the newest that loads
         loaded = _load(log, blob, doc.path, site.config.holidays)
         if loaded is not None:
-            versions.append(Version(loaded.plan, loaded.dates, since))
+            versions.append(Version(*loaded, since))
             previous = blob
             break
     for when, blob in tail:
@@ -111,7 +121,7 @@ def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
             continue
         loaded = _load(log, blob, doc.path, site.config.holidays)
         if loaded is not None:
-            versions.append(Version(loaded.plan, loaded.dates, when))
+            versions.append(Version(*loaded, when))
     return News(doc, since, timeline(versions, today), cut_short=found.cut_short)
 
 
@@ -128,20 +138,80 @@ def preload(site: Site, paths: Iterable[Path], since: date) -> None:
         found = log.versions(path, since)
         if found.commits:  # the newest is checked out, and read as the plan itself
             wanted += found.starts[:1] + [blob for _, blob in found.commits if blob != found.head]
+    prune()
+    kept = cache.cache_dir() / "versions"
+    holidays = site.config.holidays
+    wanted = [blob for blob in wanted if not (kept / _kept_name(blob, holidays)).is_file()]
     reader = history.blobs(log.root)
     if log.promisor is not None:
         reader.prefetch(wanted, log.promisor)
     reader.read_all(wanted)
 
 
-def _load(log: history.Log, blob: str, path: Path, holidays: str | None) -> Document | None:
+def _load(log: history.Log, blob: str, path: Path, holidays: str | None) -> Loaded | None:
+    """An older version of a plan, loaded; None when it does not load (a broken
+    version: the ones either side of it are compared). A version never changes, so
+    once loaded it is kept in this machine's cache (``cache.py``)."""
+    name = f"versions/{_kept_name(blob, holidays)}"
+    kept = cache.read_bytes(name)
+    if kept == BROKEN:
+        return None
+    if kept is not None:
+        with contextlib.suppress(Exception):  # a damaged file, or another mapsite's
+            plan, dates = pickle.loads(kept)
+            if isinstance(plan, Plan) and isinstance(dates, schedule.Dates):
+                return plan, dates
     data = history.blobs(log.root).read(blob)
     if data is None:
         return None
     try:
-        return load_text(data.decode("utf-8-sig"), path, holidays)
+        doc = load_text(data.decode("utf-8-sig"), path, holidays)
     except (Invalid, UnicodeDecodeError):
-        return None  # a broken version: compare the ones either side of it
+        cache.write_bytes(name, BROKEN)
+        return None
+    cache.write_bytes(name, pickle.dumps((doc.plan, doc.dates), protocol=pickle.HIGHEST_PROTOCOL))
+    return doc.plan, doc.dates
+
+
+def _kept_name(blob: str, holidays: str | None) -> str:
+    return f"{blob}-{holidays or 'none'}-{_fingerprint()}"
+
+
+Loaded = tuple[Plan, "schedule.Dates"]
+BROKEN = b"broken"
+_CODE = ("model.py", "dates.py", "schedule.py", "load.py", "yamlmarks.py", "whatsnew.py")
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """What a kept version depends on besides its text: the plan format and its
+    loader (these files of this mapsite), and pydantic."""
+    here = Path(__file__).parent
+    parts = [pydantic.VERSION, sys.version_info[:2]]
+    for name in _CODE:
+        stamp = (here / name).stat()
+        parts += [name, stamp.st_mtime_ns, stamp.st_size]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+KEEP_DAYS = 30
+
+
+def prune() -> None:
+    """Forget versions kept for more than KEEP_DAYS, at most once a day."""
+    folder = cache.cache_dir() / "versions"
+    stamp = folder / ".pruned"
+    now = time.time()
+    with contextlib.suppress(OSError):
+        if now - stamp.stat().st_mtime < 86400:
+            return
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(".") or now - entry.stat().st_mtime < KEEP_DAYS * 86400:
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+        stamp.touch()
 
 
 def page_news(site: Site, doc: Document, today: date) -> News | None:

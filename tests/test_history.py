@@ -328,6 +328,7 @@ def test_a_blobless_clone_downloads_old_versions_in_one_request(
     git(scripted.parent, "clone", "-q", "--filter=blob:none", scripted.as_uri(), str(target))
     monkeypatch.chdir(target)
     monkeypatch.setattr(history, "_read", {})  # nothing read before, by earlier tests
+    monkeypatch.setenv("MAPSITE_CACHE_DIR", str(target.parent / "cache"))  # nor kept
     trace = target.parent / "trace.json"
 
     result = run("changes", PLAN, "--today", TODAY, env={"GIT_TRACE2_EVENT": str(trace)})
