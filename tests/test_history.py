@@ -5,9 +5,11 @@ yet), shallow clones, a merge, and folders outside git or without git."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import time
 import tomllib
 from pathlib import Path
 
@@ -433,3 +435,23 @@ def test_blob_ids_are_gits(scripted: Path) -> None:
     data = (scripted / PLAN).read_bytes()
 
     assert history.blob_id(data) == git(scripted, "hash-object", PLAN).strip()
+
+
+def test_old_versions_are_kept_and_forgotten_after_30_days(
+    scripted: Path, run, monkeypatch, tmp_path_factory
+) -> None:
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("MAPSITE_CACHE_DIR", str(cache))
+    stale = cache / "versions" / "0123-none-old"
+    stale.parent.mkdir()
+    stale.write_bytes(b"broken")
+    os.utime(stale, (time.time() - 31 * 86400,) * 2)
+
+    first = run("changes", PLAN, "--today", TODAY)
+    kept = sorted(p.name for p in (cache / "versions").iterdir())
+    monkeypatch.setattr(history.Blobs, "read", lambda self, blob: None)  # git says nothing
+    second = run("changes", PLAN, "--today", TODAY)
+
+    assert first.stdout == second.stdout == EVERYTHING  # read from what was kept
+    assert "0123-none-old" not in kept
+    assert len(kept) == 1 + 7  # .pruned, and the versions of 2, 12, 13 ... 19 Nov
