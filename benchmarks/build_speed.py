@@ -14,6 +14,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/build_speed.py                     # N = 100 and 1000, 3 runs each
     .venv/bin/python benchmarks/build_speed.py --sizes 10,100 --repeat 5
     .venv/bin/python benchmarks/build_speed.py --sizes 1000 --keep # keep the site and its build
+    .venv/bin/python benchmarks/build_speed.py --sizes 1000 --history  # plans with git history
     .venv/bin/python benchmarks/build_speed.py --sizes 1000 --repeat 1 --profile /tmp/prof
 
 It prints figures and never fails on a slow result: it exits non-zero only when a
