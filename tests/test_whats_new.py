@@ -11,6 +11,8 @@ import pytest
 from pypdf import PdfReader
 from support import TODAY, TRACKED_PLAN, commit, mutate, page_of
 
+from mapsite.load import load_plan
+
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 REVIEW = "        id: review\n        owner: Lee Park\n"
@@ -162,3 +164,43 @@ def test_the_pdf_has_the_panel_on_its_first_page(plan, run) -> None:
     assert "Owner of 'POC readout' changed from Lee Park to Priya Raman Thu 19 Nov" in first
     assert "And 3 earlier changes on the plan's page." in first
     assert "Next up" not in first  # the first page is the summary
+
+
+EXAMPLE_CHANGES = {
+    "northwind": [
+        ("go_live: 2027-03-31", "go_live: 2027-04-14"),
+        ("owner: Rachel Novak", "owner: Nina Patel"),
+    ],
+    "tailspin": [
+        ("go_live: 2027-01-15", "go_live: 2027-01-29"),
+        ("owner: Carlos Reyes\n", "owner: Jordan Lee\n"),
+    ],
+    "fabrikam-renewal": [
+        ("go_live: 2027-02-28", "go_live: 2027-03-14"),
+        (
+            "owner: Alex Morgan\n        due: seat-count",
+            "owner: Grace Liu\n        due: seat-count",
+        ),
+    ],
+}
+
+
+@pytest.mark.pdf
+def test_the_example_plans_summary_pages_still_hold_everyone(example_site: Path, run) -> None:
+    """With the panel on it, each example plan's first page still holds its people,
+    and the plan starts on the second (the example site prints on Letter paper)."""
+    commit(example_site, "2026-11-02")
+    for slug, changes in EXAMPLE_CHANGES.items():
+        plan = example_site / "plans" / f"{slug}.md"
+        plan.write_text(mutate(plan.read_text(encoding="utf-8"), *changes), encoding="utf-8")
+    commit(example_site, "2026-11-18")
+    built(example_site, run, "--pdf")
+
+    for slug in EXAMPLE_CHANGES:
+        pdf = page_of(example_site / "public", slug).parent / f"{slug}.pdf"
+        reader = PdfReader(pdf)
+        first, second = (re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages[:2])
+        people = load_plan(example_site / "plans" / f"{slug}.md").plan.stakeholders
+        assert "What's new since Tue 10 Nov" in first, slug
+        assert [p.name for p in people if p.name not in first] == [], slug
+        assert "Next up" in second, slug
