@@ -14,6 +14,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/build_speed.py                     # N = 100 and 1000, 3 runs each
     .venv/bin/python benchmarks/build_speed.py --sizes 10,100 --repeat 5
     .venv/bin/python benchmarks/build_speed.py --sizes 1000 --keep # keep the site and its build
+    .venv/bin/python benchmarks/build_speed.py --sizes 1000 --history  # plans with git history
     .venv/bin/python benchmarks/build_speed.py --sizes 1000 --repeat 1 --profile /tmp/prof
 
 It prints figures and never fails on a slow result: it exits non-zero only when a
@@ -401,6 +402,63 @@ def generate_site(root: Path, n: int, seed: int) -> None:
         (root / "plans" / f"{slug}.md").write_text(text, encoding="utf-8")
 
 
+HISTORY_COMMITS = 10
+HISTORY_SHARE = 0.15  # of the plans each of those commits touches
+
+
+def _git(site: Path, *args: str, when: date) -> None:
+    stamp = f"{when.isoformat()}T12:00:00+00:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+           "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}  # fmt: skip
+    subprocess.run(["git", *args], cwd=site, env=env, check=True, capture_output=True)
+
+
+def _edit(rng: random.Random, text: str) -> str:
+    """One change a rep makes in a week: a step done, go-live moved, an owner swapped,
+    a step's date moved, or a new step."""
+    lines = text.split("\n")
+    steps = [i for i, line in enumerate(lines) if line.startswith("      - {id: ")]
+    kind = rng.choice(["done", "go-live", "owner", "due", "new step"])
+    if kind == "go-live":
+        i = next(i for i, line in enumerate(lines) if line.startswith("go_live: "))
+        moved = date.fromisoformat(lines[i][9:]) + timedelta(weeks=rng.choice([-1, 1, 2]))
+        lines[i] = f"go_live: {moved.isoformat()}"
+    elif kind == "done":
+        i = rng.choice(steps)
+        line = re.sub(r", status: [a-z ]+", "", lines[i])
+        lines[i] = line[:-1] + ", status: done}"
+    elif kind == "owner":
+        i = rng.choice(steps)
+        lines[i] = re.sub(r"owner: [^,\[]+,", f"owner: {rng.choice(FIRST_NAMES)} Novak,", lines[i])
+    elif kind == "due":
+        i = rng.choice(steps)
+        lines[i] = re.sub(r"due: [^,}]+", f"due: {TODAY + timedelta(days=rng.randint(1, 40))}",
+                          lines[i])  # fmt: skip
+    else:
+        i = rng.choice(steps)
+        extra = f"      - {{task: Extra review {rng.randint(1, 99)}, owner: Sam Novak}}"
+        lines.insert(i + 1, extra)
+    return "\n".join(lines)
+
+
+def make_history(site: Path, seed: int) -> None:
+    """Put the site in a git repository with a history: every plan committed 60 days
+    ago, then HISTORY_COMMITS commits over the last 20 days, each changing
+    HISTORY_SHARE of the plans (what a team of reps does in three weeks)."""
+    rng = random.Random(seed + 1)
+    start = TODAY - timedelta(days=60)
+    _git(site, "init", "-q", when=start)
+    _git(site, "add", ".", when=start)
+    _git(site, "commit", "-q", "-m", "Plans", when=start)
+    plans = sorted((site / "plans").glob("*.md"))
+    for k in range(HISTORY_COMMITS):
+        when = TODAY - timedelta(days=20 - 2 * k)
+        for path in rng.sample(plans, round(len(plans) * HISTORY_SHARE)):
+            path.write_text(_edit(rng, path.read_text(encoding="utf-8")), encoding="utf-8")
+        _git(site, "commit", "-q", "-a", "-m", f"Week's updates {k + 1}", when=when)
+
+
 # --- timing ------------------------------------------------------------------------------
 
 
@@ -530,6 +588,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; median is shown")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the plan generator")
     parser.add_argument(
+        "--history",
+        action="store_true",
+        help="put each site in a git repository with some history (see make_history)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the generated sites and the last build of each"
     )
     parser.add_argument(
@@ -572,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             site = work / f"site-{n}" / "site"
             generate_site(site, n, args.seed)
+            if args.history:
+                make_history(site, args.seed)
             size = sum(p.stat().st_size for p in (site / "plans").iterdir())
             first, *runs = time_build(
                 site, n, args.repeat, cache=work / "cache", keep=args.keep, profile=profile

@@ -45,6 +45,7 @@ from .site import (
     site_root,
     token_clashes,
 )
+from .whatsnew import page_news, preload, since_days
 
 if TYPE_CHECKING:
     from . import calendars
@@ -70,6 +71,8 @@ def build(
     """Build every plan of the site at ``root`` into ``out`` (default ``root/public``),
     with a PDF beside each page unless ``pdf`` is false."""
     site, paths, problems = load_settings(root)
+    if site.config.whats_new_days:  # before the workers start: read once, not in each
+        preload(site, paths, since_days(site.config.whats_new_days, today))
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     _check_output(root, out)
     with _atomic_dir(out) as tmp:
@@ -351,6 +354,7 @@ class SiteWriter:
         calendar: calendars.CalendarLinks | None = None,
     ) -> str:
         page = Page.of(doc, self.today)
+        news = page_news(self.site, doc, self.today)
         view = build_view(
             doc,
             self.today,
@@ -361,6 +365,7 @@ class SiteWriter:
             logos or {},
             plan_css,
             calendar,
+            (news.since, news.changes) if news else None,
         )
         with template_errors():
             template = self.env.get_template("plan.html")

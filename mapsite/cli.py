@@ -376,6 +376,75 @@ def report(site: Path, today: datetime | None, fmt: str) -> None:
     click.echo(report_module.render(report_module.rows(loaded, _today(today)), fmt), nl=False)
 
 
+def since_option(default: str | None, help: str):  # type: ignore[no-untyped-def]
+    return click.option("--since", metavar="DATE|7d|2w", default=default, help=help)
+
+
+def _since(value: str | None, today: date) -> date | None:
+    from .whatsnew import parse_since
+
+    if value is None:
+        return None
+    try:
+        return parse_since(value, today)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--since'") from None
+
+
+@main.command()
+@click.argument(
+    "plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@since_option(
+    None,
+    "Changes from this date (YYYY-MM-DD), or over the last days or weeks: 7d, 2w "
+    "(today included). Default: the plan's What's new window (whats_new_days, 14).",
+)
+@format_option("text", "json")
+@today_option
+def changes(plans: tuple[Path, ...], since: str | None, fmt: str, today: datetime | None) -> None:
+    """What changed in plans, from their git history: mapsite changes plans/northwind.md
+
+    The page's "What's new", for the rep: newest first, grouped by the date of the
+    commit that made each change; edits not committed yet count as today's.
+    """
+    from . import whatsnew
+
+    day = _today(today)
+    found, notes = whatsnew.for_plans(list(plans), _since(since, day), day)
+    for note in notes:
+        click.echo(note, err=True)
+    click.echo(whatsnew.render(found, fmt, day), nl=False)
+
+
+@main.command()
+@SITE
+@since_option(
+    "7d",
+    "Changes from this date (YYYY-MM-DD), or over the last days or weeks: 7d, 2w (today included).",
+)
+@click.option("--person", metavar="NAME", help="Only this person (any case).")
+@format_option("text", "markdown", "json", help="markdown: for an email or a GitHub issue.")
+@today_option
+def digest(site: Path, since: str, person: str | None, fmt: str, today: datetime | None) -> None:
+    """Each person's week across every plan: overdue steps, steps due in the next 7
+    days, and what changed that concerns them. People with nothing to report are left
+    out. Run it on a schedule: docs/digest.md.
+    """
+    from . import digest as digest_module
+
+    day = _today(today)
+    start = _since(since, day)
+    assert start is not None
+    one_shot()
+    loaded = load_site(site)
+    try:
+        found = digest_module.digest(loaded, day, start, person)
+    except digest_module.UnknownPerson as exc:
+        raise click.BadParameter(str(exc), param_hint="'--person'") from None
+    click.echo(digest_module.render(found, fmt), nl=False)
+
+
 @main.command()
 @SITE
 @click.option(

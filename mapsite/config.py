@@ -29,6 +29,9 @@ class SiteConfig(Model):
     """Paper size for printing and PDFs."""
     next_up: int = Field(default=3, ge=1, le=10)
     """How many open steps the 'Next up' panel shows."""
+    whats_new_days: int = Field(default=14, ge=0, le=365)
+    """How many days back the "What's new" panel of each page looks, from the plans'
+    git history; 0 hides it. A plan may set its own."""
     markdown_html: bool = False
     """Let plans' Markdown contain raw HTML. Only for sites whose every author is trusted:
     HTML can run scripts and load from other hosts. Off by default."""

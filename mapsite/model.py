@@ -277,6 +277,9 @@ class Plan(Model):
     email_actions: bool | None = None
     """Buttons that let the buyer email the seller about a step ('Done? Tell us',
     'Question about this step'); overrides mapsite.yml (on by default)."""
+    whats_new_days: int | None = Field(default=None, ge=0, le=365)
+    """How many days back the page's "What's new" panel looks (from git history);
+    0 hides it. Overrides whats_new_days in mapsite.yml (default 14)."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """Free-form custom fields for themes to use."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,7 @@ from .themes import Theme
 
 if TYPE_CHECKING:
     from .calendars import CalendarLinks
+    from .changes import Change
 
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
 
@@ -181,6 +182,88 @@ class MilestoneView:
         return bool(self.due and self.projected and self.projected > self.due)
 
 
+NEWS_SHOWN = 3
+"""Changes the "What's new" panel shows before its "N more" disclosure."""
+
+CHANGE_LOOKS: dict[str, tuple[str, str]] = {
+    "go-live-later": ("flag", "late"),
+    "go-live-earlier": ("flag", "good"),
+    "go-live-set": ("flag", "info"),
+    "go-live-removed": ("flag", "late"),
+    "milestone-done": ("done", "good"),
+    "milestone-new": ("new", "info"),
+    "milestone-removed": ("removed", "info"),
+    "milestone-renamed": ("edit", "info"),
+    "milestone-due": ("calendar", "info"),
+    "step-done": ("done", "good"),
+    "step-started": ("in progress", "progress"),
+    "step-blocked": ("blocked", "bad"),
+    "step-unblocked": ("reopened", "progress"),
+    "step-reopened": ("reopened", "late"),
+    "step-new": ("new", "info"),
+    "step-removed": ("removed", "info"),
+    "step-renamed": ("edit", "info"),
+    "step-due": ("calendar", "info"),
+    "step-owner": ("person", "info"),
+    "step-notes": ("edit", "info"),
+    "person-joined": ("person", "info"),
+    "person-left": ("person", "info"),
+    "person-role": ("person", "info"),
+    "risk-new": ("shield", "late"),
+    "risk-removed": ("shield", "good"),
+    "resource-new": ("link", "info"),
+}
+"""Each kind of change: its icon (partials/icons.html) and tone (good, late, bad,
+progress or info: the colour; the sentence says it in words)."""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One entry of the "What's new" panel."""
+
+    kind: str
+    """What changed: go-live-later, step-done, step-new ... (changes.KINDS)."""
+    when: date
+    """The date of the commit that made it (today for changes not committed yet)."""
+    text: str
+    """The change in words: "Go-live moved from Tue 31 Mar to Tue 14 Apr"."""
+    icon: str
+    """Its icon's name in partials/icons.html."""
+    tone: str
+    """good, late, bad, progress or info."""
+    anchor: str | None
+    """The fragment of the milestone or step it is about on this page, if any."""
+
+
+@dataclass(frozen=True)
+class NewsView:
+    """The "What's new" panel: what changed in the plan lately, newest first."""
+
+    since: date | None = None
+    """The first day it covers (None: the panel is switched off)."""
+    changes: list[ChangeView] = field(default_factory=list)
+    """Every change since then; empty when nothing changed (the panel is not shown)."""
+
+    @property
+    def shown(self) -> list[ChangeView]:
+        """The newest ones, always shown."""
+        return self.changes[:NEWS_SHOWN]
+
+    @property
+    def more(self) -> list[ChangeView]:
+        """The older ones, behind an "N more" disclosure."""
+        return self.changes[NEWS_SHOWN:]
+
+
+def news_view(since: date | None, changes: Sequence[Change]) -> NewsView:
+    views = []
+    for change in changes:
+        icon, tone = CHANGE_LOOKS.get(change.kind, ("arrow", "info"))
+        anchor = next((i.anchor for i in change.items if i.anchor), None)
+        views.append(ChangeView(change.kind, change.when, change.text, icon, tone, anchor))
+    return NewsView(since, views)
+
+
 @dataclass(frozen=True)
 class PlanView:
     """Everything a plan template shows, computed once."""
@@ -232,6 +315,8 @@ class PlanView:
     calendar: CalendarLinks | None = None
     """The calendars beside the page (plan, and people by name), for "Subscribe" and
     "Download .ics"; None when it publishes none (a protected plan)."""
+    whats_new: NewsView = field(default_factory=NewsView)
+    """What changed lately, from the plan's git history (the "What's new" panel)."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -249,7 +334,9 @@ def build_view(
     logos: dict[str, str] | None = None,
     plan_css: str | None = None,
     calendar: CalendarLinks | None = None,
+    news: tuple[date, Sequence[Change]] | None = None,
 ) -> PlanView:
+    """``news``: the first day of the "What's new" panel and the changes since then."""
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
     people = schedule.people_by_name(plan)
@@ -326,6 +413,7 @@ def build_view(
         logos=logos or {},
         plan_css=plan_css,
         calendar=calendar,
+        whats_new=news_view(*news) if news else NewsView(),
     )
 
 

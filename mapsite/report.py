@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from . import schedule
+from . import schedule, whatsnew
 from .load import Document
 from .site import Site
 
@@ -29,6 +29,8 @@ class Row:
     projected_go_live: date | None
     days_late: int
     days_since_update: int | None
+    changes_7d: int
+    """Changes in the plan's history over the last 7 days, today included."""
     next_step: str | None
     next_owner: str | None
     next_due: date | None
@@ -39,7 +41,7 @@ class Row:
         return (rank, -self.days_late, -self.overdue_buyer_steps, self.buyer.casefold())
 
 
-def row(doc: Document, today: date, last_update: date | None) -> Row:
+def row(doc: Document, today: date, last_update: date | None, changes: int = 0) -> Row:
     plan, dates = doc.plan, doc.dates
     projection = schedule.project(plan, dates, doc.calendar, today)
     health = schedule.health(plan, dates, projection, today, last_update)
@@ -78,17 +80,24 @@ def row(doc: Document, today: date, last_update: date | None) -> Row:
         projected_go_live=projection.go_live,
         days_late=projection.late_by(plan),
         days_since_update=(today - last_update).days if last_update else None,
+        changes_7d=changes,
         next_step=next_step,
         next_owner=next_owner,
         next_due=next_due,
     )
 
 
+CHANGES_DAYS = 7
+
+
 def rows(site: Site, today: date) -> list[Row]:
-    return sorted(
-        (row(doc, today, site.last_update(doc)) for doc in site.documents),
-        key=lambda r: r.sort_key,
-    )
+    since = whatsnew.since_days(CHANGES_DAYS, today)
+    whatsnew.preload(site, [doc.path for doc in site.documents], since)
+    found = []
+    for doc in site.documents:
+        news = whatsnew.plan_news(site, doc, since, today)
+        found.append(row(doc, today, site.last_update(doc), len(news.changes)))
+    return sorted(found, key=lambda r: r.sort_key)
 
 
 def render(table: list[Row], fmt: str) -> str:
@@ -111,7 +120,7 @@ def text_table(table: list[Row]) -> str:
     """Aligned columns a manager reads in a terminal; long text is cut with '…'."""
     header = (
         "Buyer", "Health", "Steps", "Buyer steps", "Overdue (buyer)",
-        "Go-live", "Projected", "Updated", "Next step", "Owner",
+        "Go-live", "Projected", "Updated", f"Changed ({CHANGES_DAYS}d)", "Next step", "Owner",
     )  # fmt: skip
     lines = [header]
     for r in table:
@@ -128,6 +137,7 @@ def text_table(table: list[Row]) -> str:
                 _day(r.go_live),
                 projected,
                 "never" if r.days_since_update is None else f"{r.days_since_update}d ago",
+                _count(r.changes_7d, "change") if r.changes_7d else "none",
                 cut(r.next_step or "all done", 40),
                 cut(r.next_owner or "", 24),
             )
@@ -143,6 +153,10 @@ def text_table(table: list[Row]) -> str:
         f"{counts['at risk']} at risk, {counts['on track']} on track"
     )
     return "\n".join(out) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _day(value: date | None) -> str:

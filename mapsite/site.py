@@ -33,6 +33,8 @@ class Site:
     config_source: Source | None
     commits: dict[Path, date]
     """Last commit date of each plan file (empty outside git)."""
+    history: history.Log | None = None
+    """The plans folder's git history (None outside git): what changed, and when."""
 
     def last_update(self, doc: Document) -> date | None:
         committed = self.commits.get(real_path(doc.path)) if self.commits else None
@@ -87,8 +89,9 @@ def load_settings(
             )
         )
     theme = theme or themes.resolve(root, "default")
-    commits = history.last_commit_dates(plans_dir) if with_history and plans_dir.is_dir() else {}
-    return Site(root, config, theme, [], config_source, commits), paths, problems
+    log = history.read_log(plans_dir) if with_history and plans_dir.is_dir() else None
+    commits = log.last_dates() if log is not None else {}
+    return Site(root, config, theme, [], config_source, commits, log), paths, problems
 
 
 def load_site(root: Path, *, only: list[Path] | None = None, with_history: bool = True) -> Site:

@@ -113,6 +113,8 @@ def reference() -> str:
         ("`view.next_up[]` and `mv.steps[]`: StepView", render.StepView),
         ("`view.calendar`: CalendarLinks", calendars.CalendarLinks),
         ("`view.calendar.plan` and `.people[name]`: CalendarLink", calendars.CalendarLink),
+        ("`view.whats_new`: NewsView", render.NewsView),
+        ("`view.whats_new.changes[]`: ChangeView", render.ChangeView),
         ("`plan`: Plan", Plan),
         ("`plan.buyer`, `plan.seller`: Party", Party),
         ("`plan.share`: Share", Share),

@@ -7,8 +7,10 @@ module named ``conftest``: ``from conftest import ...`` gets whichever was impor
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -118,3 +120,100 @@ def sealed_of(page: str) -> seal.Sealed:
     assert match, "no sealed plan in the page"
     salt, nonce, iterations, ciphertext = match.groups()
     return seal.Sealed(salt, nonce, ciphertext, int(iterations))
+
+
+def git(folder: Path, *args: str, when: str | None = None) -> str:
+    """``git ARGS`` in ``folder`` with a fixed author, and both dates fixed to noon UTC
+    on ``when`` (YYYY-MM-DD): a scripted history that reads the same on every run.
+    The user's own git settings are left out."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Sam Ortiz",
+        "GIT_AUTHOR_EMAIL": "sam@contoso.example",
+        "GIT_COMMITTER_NAME": "Sam Ortiz",
+        "GIT_COMMITTER_EMAIL": "sam@contoso.example",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{when}T12:00:00+00:00"
+    done = subprocess.run(
+        ["git", *args], cwd=folder, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def commit(folder: Path, when: str, message: str = "Update the plan") -> None:
+    """Commit everything in ``folder`` (a new repository the first time) on ``when``."""
+    if not (folder / ".git").exists():
+        git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", message, when=when)
+
+
+# A plan whose versions the history tests commit: go-live counted back to, a milestone
+# one step from done, steps counting from a milestone, notes, a resource, a risk.
+TRACKED_PLAN = """\
+---
+title: Revenue forecasting rollout
+buyer:
+  name: Northwind Financial
+seller:
+  name: Contoso
+share:
+  token: ViqzABatAvS1drCoQ4bq8A
+go_live: 2027-03-31
+stakeholders:
+  - name: Priya Raman
+    side: buyer
+    role: Champion
+  - name: Lee Park
+    side: buyer
+    title: Senior Data Engineer
+  - name: Sam Ortiz
+    side: seller
+milestones:
+  - name: Security review passed
+    id: security
+    due: 2026-12-18
+    steps:
+      - task: Send the security questionnaire
+        owner: Sam Ortiz
+        due: 2026-11-27
+        status: done
+      - task: Review the questionnaire
+        id: review
+        owner: Lee Park
+        due: security - 1w
+        notes: Lee reads it with the **InfoSec** team.
+  - name: Technical validation
+    id: poc
+    due: go_live - 12w
+    steps:
+      - task: POC readout
+        owner: Lee Park
+        due: poc - 3d
+      - task: Sign off the scorecard
+        owner: Priya Raman
+        due: poc
+resources:
+  - title: SOC 2 report
+    url: https://contoso.example/soc2.pdf
+risks:
+  - risk: Year-end change freeze
+    owner: Priya Raman
+extra:
+  region: EMEA
+updated: 2026-11-16
+---
+Agreed on the kickoff call.
+"""
+
+
+def mutate(text: str, *changes: tuple[str, str]) -> str:
+    """``text`` with each (old, new) replaced; each old must occur exactly once."""
+    for old, new in changes:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+        text = text.replace(old, new)
+    return text

@@ -45,6 +45,8 @@ PURPOSES = {
     "status": "Every step of a plan: the address that names it, status, owners and date.",
     "done": "Mark steps done: mapsite done plans/northwind.md 2.3 backtest",
     "set": "Change steps: mapsite set plans/northwind.md backtest --due 2027-01-08",
+    "changes": "What changed in plans, from their git history",
+    "digest": "Each person's week across every plan",
 }
 
 

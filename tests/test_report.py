@@ -113,6 +113,7 @@ def test_table_worst_first(three_plans, run) -> None:
         "Go-live",
         "Projected",
         "Updated",
+        "Changed (7d)",
         "Next step",
         "Owner",
     ]
@@ -127,6 +128,7 @@ def test_table_worst_first(three_plans, run) -> None:
             "2027-03-31",
             "2027-04-05 (+5d)",
             "7d ago",
+            "none",
             "Approve the budget",
             "Daniel Okafor",
         ],
@@ -139,6 +141,7 @@ def test_table_worst_first(three_plans, run) -> None:
             "2027-03-31",
             "2027-03-31",
             "3d ago",
+            "none",
             "Share a pipeline export",
             "Priya Raman",
         ],
@@ -151,6 +154,7 @@ def test_table_worst_first(three_plans, run) -> None:
             "2027-03-31",
             "2027-03-31",
             "never",
+            "none",
             "Approve the budget",
             "Daniel Okafor",
         ],
@@ -162,9 +166,9 @@ def test_table_columns_line_up(three_plans, run) -> None:
     lines = run("report", "--today", TODAY).stdout.splitlines()
 
     starts = [m.start() for m in re.finditer(r"-+", lines[1])]  # where each column starts
-    assert len(starts) == 10
+    assert len(starts) == 11
     for line in [lines[0], *lines[2:5]]:
-        assert [line[i - 1] for i in starts[1:]] == [" "] * 9, line
+        assert [line[i - 1] for i in starts[1:]] == [" "] * 10, line
         assert " " not in [line[i] for i in starts], line
 
 
@@ -188,6 +192,7 @@ def test_csv(three_plans, run) -> None:
         "projected_go_live",
         "days_late",
         "days_since_update",
+        "changes_7d",
         "next_step",
         "next_owner",
         "next_due",
@@ -209,6 +214,7 @@ def test_csv(three_plans, run) -> None:
         "projected_go_live": "2027-04-05",
         "days_late": "5",
         "days_since_update": "7",
+        "changes_7d": "0",
         "next_step": "Approve the budget",
         "next_owner": "Daniel Okafor",
         "next_due": "2026-11-13",
@@ -239,6 +245,7 @@ def test_json(three_plans, run) -> None:
         "projected_go_live": "2027-03-31",
         "days_late": 0,
         "days_since_update": 3,
+        "changes_7d": 0,
         "next_step": "Share a pipeline export",
         "next_owner": "Priya Raman",
         "next_due": "2026-11-20",
@@ -273,6 +280,7 @@ def test_a_finished_plan_without_go_live(write_plan, run) -> None:
         "-",
         "-",
         "3d ago",
+        "none",
         "all done",
     ]
     assert table.splitlines()[-1] == "1 plan: 0 stalled, 0 at risk, 1 on track"
@@ -300,8 +308,8 @@ def test_long_names_are_cut(write_plan, run) -> None:
     row = cells(run("report", "--today", TODAY).stdout.splitlines()[2])
 
     assert row[0] == "Northwind Financial Ser…"
-    assert row[8] == "Share a pipeline export of every region…"
-    assert (len(row[0]), len(row[8])) == (24, 40)
+    assert row[9] == "Share a pipeline export of every region…"
+    assert (len(row[0]), len(row[9])) == (24, 40)
 
 
 def test_same_health_sorts_the_latest_go_live_first(write_plan, run) -> None:
