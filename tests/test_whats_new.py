@@ -79,10 +79,14 @@ def test_the_panel_shows_the_newest_then_the_rest_behind_a_disclosure(plan, run)
     assert "And 3 earlier changes on the plan's page." in more
 
 
-def test_the_panel_comes_after_the_hero_and_before_next_up(plan, run) -> None:
+def test_the_panel_comes_after_next_up_and_before_why(plan, run) -> None:
+    """On a phone the status and the next step stay on the first screen; on a wide one
+    the panel sits beside "Next up", above "Why we are doing this"."""
     html = built(plan.parent.parent, run)
 
-    assert html.index('class="hero"') < html.index('id="whats-new"') < html.index('id="next-up"')
+    assert html.index('class="hero"') < html.index('id="next-up"') < html.index('id="whats-new"')
+    assert html.index('id="next-up"') < html.index('<div class="overview__aside">')
+    assert html.index('<div class="overview__aside">') < html.index('id="whats-new"')
 
 
 def test_each_change_has_an_icon_and_a_tone(plan, run) -> None:
