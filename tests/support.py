@@ -217,3 +217,62 @@ def mutate(text: str, *changes: tuple[str, str]) -> str:
         assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
         text = text.replace(old, new)
     return text
+
+
+# The example plans as they were on an earlier day: (as now, as then) pairs of text.
+# commit_example_history commits them so, then as they are now, so that each page's "What's
+# new" panel shows what the rep changed on 26 Nov 2026 (the repository's own history
+# holds the same edits, made with mapsite done and set). A pair that no longer
+# matches the plan fails the suite: update it with the plan. Build with today = CHANGED_DAY.
+EARLIER_DAY = "2026-11-21"
+CHANGED_DAY = "2026-11-26"
+EARLIER: dict[str, list[tuple[str, str]]] = {
+    "northwind": [
+        (
+            "        due: security\n        status: done\n",
+            "        due: security\n        status: in progress\n",
+        ),
+        (
+            "        status: in progress\n        notes: >-\n"
+            "          Aisha approved Contoso's egress IP range on Nov 25. Lee is creating the "
+            "service\n          account; the billing connector runs as soon as it exists.\n",
+            "        status: blocked\n        notes: >-\n"
+            "          Waiting on InfoSec to approve Contoso's egress IP range for the network "
+            "allowlist.\n          Aisha has agreed to approve the POC account ahead of the full "
+            "memo.\n",
+        ),
+        ("        due: 2027-01-06  # on both", "        due: 2027-01-08  # on both"),
+        (
+            "      - task: Walk Rachel Novak through Contoso's liability cap fallback positions\n"
+            "        owner: Nina Patel\n"
+            "        due: 2026-12-16  # before Rachel's team breaks for the holidays\n",
+            "",
+        ),
+        ("updated: 2026-11-26", "updated: 2026-11-21"),
+    ],
+    "tailspin": [
+        (
+            "        notes: Carlos asked to see the East region's commit beside the West's; Mia "
+            "adds it to the readout.\n",
+            "",
+        ),
+        ("updated: 2026-11-26", "updated: 2026-11-20"),
+    ],
+    "fabrikam-renewal": [
+        ("        due: 2026-12-04\n        status: done\n", "        due: 2026-12-04\n"),
+        ("updated: 2026-11-26", "updated: 2026-11-19"),
+    ],
+}
+
+
+def commit_example_history(site: Path) -> Path:
+    """The plans' git history: each plan as it was on EARLIER_DAY, then as it is now."""
+    plans = {name: (site / "plans" / f"{name}.md") for name in EARLIER}
+    now = {name: path.read_text(encoding="utf-8") for name, path in plans.items()}
+    for name, path in plans.items():
+        path.write_text(mutate(now[name], *EARLIER[name]), encoding="utf-8")
+    commit(site, EARLIER_DAY, "The plans as they were")
+    for name, path in plans.items():
+        path.write_text(now[name], encoding="utf-8")
+    commit(site, CHANGED_DAY, "After the weekly calls")
+    return site

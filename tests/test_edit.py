@@ -590,7 +590,7 @@ def test_a_file_keeps_its_bom_crlf_and_permissions(northwind: Path) -> None:
 
     assert northwind.read_bytes() == data.replace(
         b"        status: done\r\n", b"        status: todo\r\n", 1
-    ).replace(b"updated: 2026-11-21\r\n", b"updated: 2026-11-24\r\n")
+    ).replace(b"updated: 2026-11-26\r\n", b"updated: 2026-11-24\r\n")
     assert stat.S_IMODE(northwind.stat().st_mode) == 0o640
     assert sorted(p.name for p in northwind.parent.iterdir()) == [
         "fabrikam-renewal.md", "northwind.md", "tailspin.md"
@@ -611,11 +611,11 @@ def test_nothing_to_change_is_no_edit(northwind: Path) -> None:
     opened = edit.open_plan(northwind)
 
     unchanged = edit.edit(opened, [], date(2026, 11, 24))
-    same_day = edit.edit(opened, [Change(at("status"), "todo")], date(2026, 11, 21))
+    same_day = edit.edit(opened, [Change(at("status"), "todo")], date(2026, 11, 26))
     no_date = edit.edit(opened, [Change(at("status"), "todo")])
 
     assert not unchanged.changed and unchanged.text == opened.text
-    assert "updated: 2026-11-21\n" in same_day.text and "updated: 2026-11-21\n" in no_date.text
+    assert "updated: 2026-11-26\n" in same_day.text and "updated: 2026-11-26\n" in no_date.text
     assert no_date.text == same_day.text != opened.text
 
 

@@ -128,7 +128,7 @@ def test_without_scripts_the_page_shows_the_state_as_of_the_build(
     page.clock.set_fixed_time("2026-12-20T10:00:00")
     page.goto(page_of(example_public, "tailspin").as_uri())
     assert page.locator(".step--overdue").count() == 0
-    assert page.locator(".asof").inner_text().startswith("Status as of Mon 23 Nov")
+    assert page.locator(".asof").inner_text().startswith("Status as of Thu 26 Nov")
     assert page.get_by_text("Next up").is_visible()
     context.close()
 

@@ -20,6 +20,7 @@ import pixeldiff
 import yaml
 from PIL import Image
 from playwright.sync_api import Browser, Page
+from support import commit_example_history
 
 from mapsite.build import build
 from mapsite.load import load_plan
@@ -33,8 +34,8 @@ OUTPUT = HERE / "__output__"  # actual and diff images of failures (git-ignored)
 UPDATE_ENV = "MAPSITE_UPDATE_BASELINES"
 UPDATE_COMMAND = ".venv/bin/python -m pytest tests/visual --update-baselines"
 
-TODAY = date(2026, 11, 23)  # the build's "today", and the browser's clock
-CLOCK = "2026-11-23T12:00:00Z"
+TODAY = date(2026, 11, 26)  # the build's "today", and the browser's clock
+CLOCK = "2026-11-26T12:00:00Z"
 SCHEMES = ("light", "dark")
 
 
@@ -156,11 +157,13 @@ class Sites:
 
 
 def build_example(site: Path, theme: str) -> Path:
-    """The repo's example site (plans, assets, themes, settings) with ``theme``."""
+    """The repo's example site (plans, assets, themes, settings) with ``theme``, in a git
+    repository of its own with a short history (``support.commit_example_history``)."""
     site.mkdir(parents=True)
     for folder in ("plans", "assets", "themes"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, site / folder)
+    commit_example_history(site)
     (site / "plans" / f"{LOCKED_PLAN}.md").write_text(LOCKED_TEXT, encoding="utf-8")
     config = yaml.safe_load((REPO / "mapsite.yml").read_text(encoding="utf-8")) or {}
     config["theme"] = theme
