@@ -16,7 +16,7 @@ from .dates import DateSpec
 from .errors import MapsiteError
 from .load import display_path
 from .model import Status
-from .site import load_site
+from .site import load_site, named_plans
 
 SITE = click.argument(
     "site", default=".", type=click.Path(file_okay=False, path_type=Path), required=False
@@ -392,9 +392,7 @@ def _since(value: str | None, today: date) -> date | None:
 
 
 @main.command()
-@click.argument(
-    "plans", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("plans", nargs=-1, metavar="[PLAN]...")
 @since_option(
     None,
     "Changes from this date (YYYY-MM-DD), or over the last days or weeks: 7d, 2w "
@@ -402,16 +400,17 @@ def _since(value: str | None, today: date) -> date | None:
 )
 @format_option("text", "json")
 @today_option
-def changes(plans: tuple[Path, ...], since: str | None, fmt: str, today: datetime | None) -> None:
-    """What changed in plans, from their git history: mapsite changes plans/northwind.md
+def changes(plans: tuple[str, ...], since: str | None, fmt: str, today: datetime | None) -> None:
+    """What changed in plans, from their git history: mapsite changes northwind --since 7d
 
     The page's "What's new", for the rep: newest first, grouped by the date of the
-    commit that made each change; edits not committed yet count as today's.
+    commit that made each change; edits not committed yet count as today's. PLAN is a
+    plan file or a plan's name; without one, every plan here.
     """
     from . import whatsnew
 
     day = _today(today)
-    found, notes = whatsnew.for_plans(list(plans), _since(since, day), day)
+    found, notes = whatsnew.for_plans(named_plans(plans), _since(since, day), day)
     for note in notes:
         click.echo(note, err=True)
     click.echo(whatsnew.render(found, fmt, day), nl=False)

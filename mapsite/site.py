@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -208,6 +209,26 @@ def find_plan(name: str, root: Path = Path()) -> Path:
         else f"'mapsite status' lists the plans in {PLANS_DIR}/"
     )
     raise Invalid([Problem.about(name, f"no plan of this name in {PLANS_DIR}/", hint)])
+
+
+def named_plans(names: Sequence[str]) -> list[Path]:
+    """The plans a command names (``find_plan``), or every plan in plans/ here when it
+    names none. Raises ``MapsiteError`` with every name not found."""
+    problems: list[Problem] = []
+    paths: list[Path] = []
+    for name in names:
+        try:
+            paths.append(find_plan(name))
+        except Invalid as exc:
+            problems += exc.problems
+    if not names:
+        paths = find_plans(Path(PLANS_DIR)) if Path(PLANS_DIR).is_dir() else []
+        if not paths:
+            hint = "name a plan file, or run this in a site's folder"
+            problems.append(Problem.about(PLANS_DIR, "no plans found", hint))
+    if problems:
+        raise MapsiteError(problems)
+    return list(dict.fromkeys(paths))  # a plan named twice is one plan
 
 
 def plan_holidays(plan: Path) -> str | None:

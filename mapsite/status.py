@@ -8,7 +8,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from pathlib import Path
 
 from . import schedule
 from .address import address, numbered
@@ -17,7 +16,7 @@ from .load import Document, Invalid, load_plan
 from .model import Status
 from .render import format_date
 from .report import cut
-from .site import PLANS_DIR, find_plan, find_plans, plan_holidays
+from .site import named_plans, plan_holidays
 
 MARK = {
     Status.DONE: "✓ Done",
@@ -134,18 +133,7 @@ def status(names: Sequence[str], today: date, *, open_only: bool) -> list[PlanSt
     plan in plans/ when none is. Raises ``MapsiteError`` with every problem."""
     problems: list[Problem] = []
     found: list[PlanStatus] = []
-    paths: list[Path] = []
-    for name in names:
-        try:
-            paths.append(find_plan(name))
-        except Invalid as exc:
-            problems += exc.problems
-    if not names:
-        paths = find_plans(Path(PLANS_DIR)) if Path(PLANS_DIR).is_dir() else []
-        if not paths:
-            hint = "name a plan file, or run this in a site's folder"
-            problems.append(Problem.about(PLANS_DIR, "no plans found", hint))
-    for path in paths:
+    for path in named_plans(names):
         try:
             found.append(plan_status(load_plan(path, plan_holidays(path)), today,
                                      open_only=open_only))  # fmt: skip

@@ -95,6 +95,25 @@ def test_changes_over_a_scripted_history(scripted: Path, run) -> None:
     assert result.stdout == EVERYTHING
 
 
+@pytest.mark.parametrize("name", ["northwind-financial", "plans/northwind-financial.md"])
+def test_a_plan_is_named_by_its_name_or_its_path(scripted: Path, run, name: str) -> None:
+    assert run("changes", name, "--today", TODAY).stdout == EVERYTHING
+
+
+def test_without_a_plan_every_plan_here(scripted: Path, run) -> None:
+    assert run("changes", "--today", TODAY).stdout == EVERYTHING
+
+
+def test_an_unknown_plan_name(scripted: Path, run) -> None:
+    result = run("changes", "northwind", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "northwind: no plan of this name in plans/ (did you mean 'northwind-financial'?)\n"
+        "1 error in 1 file\n"
+    )
+
+
 def test_changes_as_json(scripted: Path, run) -> None:
     """From 16 Nov: the plan as that window opened is the broken version of 13 Nov, so
     the one before it (12 Nov) stands in, and the step done on 16 Nov is still news."""
