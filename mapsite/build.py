@@ -30,7 +30,7 @@ import jinja2
 from . import brand, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
-from .render import CompiledTemplates, build_view, make_environment, markdown_renderer
+from .render import CompiledTemplates, make_environment, markdown_renderer
 from .share import base_url
 from .site import (
     ASSETS_DIR,
@@ -45,6 +45,7 @@ from .site import (
     site_root,
     token_clashes,
 )
+from .view import build_view
 from .whatsnew import page_news, preload, since_days
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import calendars, render
+from . import calendars, render, view
 from .brand import Brand
 from .build import BRAND_CSS, PLAN_CSS
 from .model import Milestone, Party, Plan, Share, Stakeholder, Step
@@ -108,13 +108,13 @@ def reference() -> str:
         "",
     ]
     for title, cls in [
-        ("`view`: PlanView", render.PlanView),
-        ("`view.milestones[]`: MilestoneView", render.MilestoneView),
-        ("`view.next_up[]` and `mv.steps[]`: StepView", render.StepView),
+        ("`view`: PlanView", view.PlanView),
+        ("`view.milestones[]`: MilestoneView", view.MilestoneView),
+        ("`view.next_up[]` and `mv.steps[]`: StepView", view.StepView),
         ("`view.calendar`: CalendarLinks", calendars.CalendarLinks),
         ("`view.calendar.plan` and `.people[name]`: CalendarLink", calendars.CalendarLink),
-        ("`view.whats_new`: NewsView", render.NewsView),
-        ("`view.whats_new.changes[]`: ChangeView", render.ChangeView),
+        ("`view.whats_new`: NewsView", view.NewsView),
+        ("`view.whats_new.changes[]`: ChangeView", view.ChangeView),
         ("`plan`: Plan", Plan),
         ("`plan.buyer`, `plan.seller`: Party", Party),
         ("`plan.share`: Share", Share),

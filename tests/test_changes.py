@@ -11,7 +11,7 @@ from support import TODAY, TRACKED_PLAN, mutate
 
 from mapsite.changes import KINDS, Change, Item, Version, compare, timeline
 from mapsite.load import parse_plan
-from mapsite.render import CHANGE_LOOKS
+from mapsite.view import CHANGE_LOOKS
 
 BASE = TRACKED_PLAN
 NOW = date.fromisoformat(TODAY)  # Mon 23 Nov 2026
