@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import brand, themes
+from . import brand, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .render import CompiledTemplates, make_environment, markdown_renderer
@@ -353,6 +353,7 @@ class SiteWriter:
         logos: dict[str, str] | None = None,
         plan_css: str | None = None,
         calendar: calendars.CalendarLinks | None = None,
+        projection: schedule.Projection | None = None,
     ) -> str:
         page = Page.of(doc, self.today)
         news = page_news(self.site, doc, self.today)
@@ -367,6 +368,7 @@ class SiteWriter:
             plan_css,
             calendar,
             (news.since, news.changes) if news else None,
+            projection,
         )
         with template_errors():
             template = self.env.get_template("plan.html")
@@ -380,7 +382,9 @@ class SiteWriter:
         folder.mkdir(exist_ok=True)
         from . import calendars  # icalendar: only when a page is written
 
-        published = calendars.publish(doc, self.today, self.base_url)
+        # the calendars and the page show the same projected dates: worked out once
+        projection = schedule.project(doc.plan, doc.dates, doc.calendar, self.today)
+        published = calendars.publish(doc, self.today, self.base_url, projection)
         if page.expired:
             html = self.render_gone(GONE_EXPIRED, "../")
         else:
@@ -389,7 +393,7 @@ class SiteWriter:
             if accent:  # co-branding: the buyer's colour, from a file (CSP: no inline style)
                 (folder / PLAN_CSS).write_text(brand.plan_stylesheet(accent), encoding="utf-8")
             links = published.links() if published else None
-            html = self.render_plan(doc, logos, PLAN_CSS if accent else None, links)
+            html = self.render_plan(doc, logos, PLAN_CSS if accent else None, links, projection)
         (folder / "index.html").write_text(html, encoding="utf-8")
         write_calendars(folder, published)
         for token in page.previous:

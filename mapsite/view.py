@@ -254,10 +254,13 @@ def build_view(
     plan_css: str | None = None,
     calendar: CalendarLinks | None = None,
     news: tuple[date, Sequence[Change]] | None = None,
+    projection: schedule.Projection | None = None,
 ) -> PlanView:
-    """``news``: the first day of the "What's new" panel and the changes since then."""
+    """``news``: the first day of the "What's new" panel and the changes since then;
+    ``projection``: the plan's projection on ``today``, when the caller has it."""
     plan, dates = doc.plan, doc.dates
-    projection = schedule.project(plan, dates, doc.calendar, today)
+    if projection is None:
+        projection = schedule.project(plan, dates, doc.calendar, today)
     people = schedule.people_by_name(plan)
     sides = schedule.sides(plan, people)
 
