@@ -1,0 +1,131 @@
+"""Mutation testing of mapsite's core modules: do the tests notice a wrong answer?
+
+    .venv/bin/python scripts/mutation.py schedule dates      # some modules
+    .venv/bin/python scripts/mutation.py                     # every module listed below
+
+mutmut (3.x) changes each module in many small ways (a < for a <=, a constant, a
+removed call) and runs the module's tests against every change; a change no test
+notices "survives". Each run happens in a scratch copy of the tracked files, so the
+working tree is never touched. mutmut is installed into the running Python when it is
+missing (it is a developer's tool, not one of mapsite's dependencies). Prints each
+module's score: the share of mutants killed (a timeout counts as killed). The team's
+bar is 90%; the survivors are listed so that they can be read (some are equivalent:
+no test could tell them apart from the original).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# module -> the tests that exercise it (the faster the better: each mutant runs them)
+MODULES: dict[str, list[str]] = {
+    "address": ["tests/test_address.py"],
+    "calendars": ["tests/test_calendars.py"],
+    "changes": ["tests/test_changes.py", "tests/test_history.py"],
+    "dates": ["tests/test_dates.py"],
+    "digest": ["tests/test_digest.py"],
+    "edit": ["tests/test_edit.py", "tests/test_update_cli.py"],
+    "lint": ["tests/test_lint.py"],
+    "mailto": ["tests/test_mailto.py"],
+    "matching": ["tests/test_changes.py"],
+    "schedule": ["tests/test_schedule.py", "tests/test_report.py"],
+    "share": ["tests/test_share.py"],
+    "status": ["tests/test_update_cli.py"],
+    "update": ["tests/test_update_cli.py"],
+    "yamlwrite": ["tests/test_edit.py"],
+}
+# what the tests read besides the code and the tests themselves
+ALSO_COPY = ["plans", "assets", "themes", "mapsite.yml", "README.md", "docs", "netlify.toml"]
+KILLED = {"killed", "timeout"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=", ".join(MODULES))
+    parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
+    args = parser.parse_args()
+    unknown = sorted(set(args.modules) - set(MODULES))
+    if unknown:
+        parser.error(f"unknown module {', '.join(unknown)} (known: {', '.join(MODULES)})")
+    modules = args.modules or sorted(MODULES)
+    ensure_mutmut()
+    rows = []
+    for module in modules:
+        counts, survivors = run(module, args.children)
+        rows.append((module, counts, survivors))
+    print()
+    for module, counts, survivors in rows:
+        total = sum(n for status, n in counts.items() if status != "skipped")
+        killed = sum(counts[s] for s in KILLED)
+        score = 100 * killed / total if total else 100.0
+        print(f"{module:<10} {killed:>5} of {total:<5} killed  {score:5.1f}%  {dict(counts)}")
+        for name in survivors:
+            print(f"    survived: {name}")
+
+
+def ensure_mutmut() -> None:
+    try:
+        import mutmut  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "mutmut>=3.3"], check=True)
+
+
+def run(module: str, children: int) -> tuple[Counter[str], list[str]]:
+    """mutmut on ``mapsite/MODULE.py`` with its tests, in a scratch copy."""
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    with tempfile.TemporaryDirectory(prefix=f"mapsite-mutation-{module}-") as scratch:
+        work = Path(scratch)
+        for name in filter(None, tracked):
+            target = work / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if (REPO / name).is_file():
+                shutil.copy2(REPO / name, target)
+        config = "\n".join(
+            [
+                "",
+                "[tool.mutmut]",
+                'source_paths = ["mapsite"]',
+                f'only_mutate = ["mapsite/{module}.py"]',
+                f"pytest_add_cli_args_test_selection = {MODULES[module]!r}",
+                'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q", "-m", "not pdf"]',
+                f"also_copy = {ALSO_COPY!r}",
+                "",
+            ]
+        ).replace("'", '"')
+        with (work / "pyproject.toml").open("a", encoding="utf-8") as file:
+            file.write(config)
+        mutmut = [sys.executable, "-m", "mutmut"]
+        print(f"== {module}: mutmut run in {work}", flush=True)
+        subprocess.run(
+            [*mutmut, "run", "--max-children", str(children)],
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+        results = subprocess.run(
+            [*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True
+        ).stdout
+    counts: Counter[str] = Counter()
+    survivors = []
+    for name, status in re.findall(r"^\s*(\S+): (.+)$", results, re.MULTILINE):
+        counts[status.strip()] += 1
+        if status.strip() == "survived":
+            survivors.append(name)
+    return counts, survivors
+
+
+if __name__ == "__main__":
+    main()
