@@ -81,6 +81,8 @@ class Marked:
     problems: list[tuple[Mark, Loc, str, str]] = field(default_factory=list)
     first_line: int = 0
     """0-based line of the file where the YAML text starts, for line numbers in messages."""
+    open_nodes: set[int] = field(default_factory=set, repr=False)
+    """The collections being converted (by id): one met again inside itself is a loop."""
 
     def _walk(self, loc: Loc) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """(key node, value node, depth) at ``loc``, or at the nearest enclosing value
@@ -144,6 +146,10 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
+MAX_DEPTH = 64
+"""A plan is a few levels deep; deeper is a mistake (or an attack), not a plan."""
+
+
 def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
     # Most values are plain text: those are taken straight from the node, without a
     # call or a path of their own (the path is only needed for a problem).
@@ -152,13 +158,32 @@ def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
         return node.value if node.tag == _STR else _scalar(node, loc, out)
     if node.tag != (_MAP if kind is yaml.MappingNode else _SEQ):
         out.problems.append((_mark(node), loc, _unsupported_tag(node.tag), "remove the tag"))
-    if kind is yaml.SequenceNode:
-        return [
-            item.value
-            if type(item) is yaml.ScalarNode and item.tag == _STR
-            else _convert(item, (*loc, i), out)
-            for i, item in enumerate(node.value)
-        ]
+    # an alias (*name) inside the value its anchor (&name) names would be endless
+    if id(node) in out.open_nodes:
+        hint = "an alias (*name) is used inside the value its anchor (&name) marks"
+        # at the alias's key: the node itself is where its anchor is written
+        out.problems.append((out.key_mark(loc), loc, "this value contains itself", hint))
+        return None
+    if len(loc) >= MAX_DEPTH:
+        out.problems.append((_mark(node), loc, f"nested more than {MAX_DEPTH} levels deep", ""))
+        return None
+    out.open_nodes.add(id(node))
+    try:
+        return _sequence(node, loc, out) if kind is yaml.SequenceNode else _mapping(node, loc, out)
+    finally:
+        out.open_nodes.discard(id(node))
+
+
+def _sequence(node: yaml.SequenceNode, loc: Loc, out: Marked) -> list[Any]:
+    return [
+        item.value
+        if type(item) is yaml.ScalarNode and item.tag == _STR
+        else _convert(item, (*loc, i), out)
+        for i, item in enumerate(node.value)
+    ]
+
+
+def _mapping(node: yaml.MappingNode, loc: Loc, out: Marked) -> dict[Any, Any]:
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if type(key_node) is not yaml.ScalarNode:
