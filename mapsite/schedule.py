@@ -419,7 +419,7 @@ def health(
         at_risk.append(_count(blocked, "step") + " blocked")
     late = projection.late_by(plan)
     if late:
-        at_risk.append(f"go-live projected {late} days late")
+        at_risk.append(f"go-live projected {_count(late, 'day')} late")
     if stalled:
         return Health("stalled", stalled + at_risk)
     if at_risk:

@@ -188,6 +188,12 @@ HEALTH_CASES = {
         ["go-live projected 5 days late"],
         "At risk Go-live projected 5 days late",
     ),
+    "go-live-projected-1-day-late": (
+        health_plan("2026-12-16", go_live="2026-12-15", milestone_due="2026-12-10"),
+        "at risk",
+        ["go-live projected 1 day late"],
+        "At risk Go-live projected 1 day late",
+    ),
     "no-update-for-21-days": (
         health_plan(updated="2026-11-02"),
         "stalled",
