@@ -283,6 +283,30 @@ milestones:
 """
 )
 
+# 'Send' is a week overdue, so the kickoff counted from it moves a week, and with it the
+# steps counted back from the kickoff; 'Send the minutes' moves the milestone further.
+KICKOFF_PUSHED = plan_text(
+    """\
+go_live: 2027-03-31
+milestones:
+  - name: Order signed
+    steps:
+      - task: Send the order form
+        id: order
+        due: 2026-11-16
+  - name: Kickoff held
+    id: kickoff
+    due: order + 1w
+    steps:
+      - task: Send the agenda
+        due: kickoff - 2d
+      - task: Hold the kickoff call
+        due: kickoff
+      - task: Send the minutes
+        due: order + 3w
+"""
+)
+
 PAGE_PLANS = {
     "slipped": SLIPPED,
     "slipped-weeks": SLIPPED_WEEKS,
@@ -291,6 +315,7 @@ PAGE_PLANS = {
     "go-live-milestone-undated": go_live_plan(""),
     "progress": PROGRESS,
     "next-up": NEXT_UP,
+    "kickoff-pushed": KICKOFF_PUSHED,
     **{f"health-{name}": case[0] for name, case in HEALTH_CASES.items()},
 }
 
@@ -381,6 +406,11 @@ class Page(HTMLParser):
     def milestone(self, name: str) -> str:
         """The text of the milestone ``name`` in the timeline, with its steps."""
         [text] = [t for t in self.all("milestone") if f" {name} " in f" {t} "]
+        return text
+
+    def head(self, name: str) -> str:
+        """The text of the milestone ``name``'s heading line (its date, state and marks)."""
+        [text] = [t for t in self.all("milestone__head") if t.startswith(f"{name} ")]
         return text
 
 
@@ -482,6 +512,37 @@ def test_a_milestone_counted_from_a_pushed_step_is_pushed(load) -> None:
 
     assert doc.dates.target[kickoff] == doc.dates.target[hold] == date(2026, 12, 4)
     assert projection.projected[kickoff] == projection.projected[hold] == date(2026, 12, 9)
+
+
+def test_steps_counted_from_their_milestone_move_with_it(load) -> None:
+    doc, projection = load(KICKOFF_PUSHED)
+
+    assert by_name(doc, doc.dates.target) == {
+        "Order signed": None,
+        "Send the order form": date(2026, 11, 16),
+        "Kickoff held": date(2026, 11, 23),
+        "Send the agenda": date(2026, 11, 21),
+        "Hold the kickoff call": date(2026, 11, 23),
+        "Send the minutes": date(2026, 12, 7),
+    }
+    assert by_name(doc, projection.projected) == {
+        "Order signed": TODAY_DATE,
+        "Send the order form": TODAY_DATE,  # a week late: done today at best
+        "Kickoff held": date(2026, 12, 14),  # its latest step
+        "Send the agenda": date(2026, 11, 28),  # the kickoff moved a week, and so does it
+        # on the kickoff's own date, moved a week: not on the date of its latest step
+        "Hold the kickoff call": date(2026, 11, 30),
+        "Send the minutes": date(2026, 12, 14),  # counted from the order form
+    }
+
+
+def test_the_page_shows_steps_moved_with_their_milestone(pages: dict[str, Page]) -> None:
+    shown = pages["kickoff-pushed"]
+
+    assert "Pushed to Mon 30 Nov" in shown.step("Hold the kickoff call")
+    assert "Pushed to Mon 14 Dec" in shown.step("Send the minutes")
+    assert "2 days overdue" in shown.step("Send the agenda")  # its own date has passed
+    assert "Projected Mon 14 Dec" in shown.head("Kickoff held")
 
 
 def test_the_page_shows_the_slip(pages: dict[str, Page]) -> None:
