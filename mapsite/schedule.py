@@ -226,18 +226,7 @@ def _project_one(
         return target, None
     if si is None and mi in finished:
         return target, None
-    value, why = target, dates.ref.get(key)
-    ref = dates.ref.get(key)
-    spec = this.due
-    if ref is not None and isinstance(spec, Offset):
-        # a step counting from its own milestone follows the milestone's own date,
-        # not the roll-up of its steps (which would include itself)
-        own = ref == (mi, None) and si is not None
-        base = dates.target.get(ref) if own else projected.get(ref)
-        if base is not None:
-            pushed = calendar.add(base, spec.amount, spec.unit)
-            if value is None or pushed > value:
-                value = pushed
+    value, why = _pushed(plan, dates, calendar, key, projected), dates.ref.get(key)
     if si is not None and value is not None and value < today:
         value, why = today, None  # an open step past due can at best finish today
     if si is None:
@@ -247,6 +236,27 @@ def _project_one(
             if step_date is not None and (value is None or step_date >= value):
                 value, why = step_date, (mi, sj)
     return value, why
+
+
+def _pushed(
+    plan: Plan, dates: Dates, calendar: Calendar, key: Key, projected: dict[Key, date | None]
+) -> date | None:
+    """The target date of ``key``, or later when what it counts from is projected later.
+
+    A step counting from its own milestone follows the milestone's own date, pushed
+    the same way, not the roll-up of the milestone's steps (which would include itself).
+    """
+    value, ref, spec = dates.target.get(key), dates.ref.get(key), item(plan, key).due
+    if ref is None or not isinstance(spec, Offset):
+        return value
+    mi, si = key
+    own = ref == (mi, None) and si is not None
+    base = _pushed(plan, dates, calendar, ref, projected) if own else projected.get(ref)
+    if base is not None:
+        pushed = calendar.add(base, spec.amount, spec.unit)
+        if value is None or pushed > value:
+            value = pushed
+    return value
 
 
 def _projected_go_live(
@@ -419,7 +429,7 @@ def health(
         at_risk.append(_count(blocked, "step") + " blocked")
     late = projection.late_by(plan)
     if late:
-        at_risk.append(f"go-live projected {late} days late")
+        at_risk.append(f"go-live projected {_count(late, 'day')} late")
     if stalled:
         return Health("stalled", stalled + at_risk)
     if at_risk:

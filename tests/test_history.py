@@ -42,6 +42,14 @@ BLOCKED = ("        due: poc - 3d\n", "        due: poc - 3d\n        status: bl
 PLAN = "plans/northwind-financial.md"
 
 
+@pytest.fixture(autouse=True)
+def fresh_reads(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test reads old versions through git, as a new mapsite process does: not
+    from what earlier tests read (in memory) or kept (in the cache folder)."""
+    monkeypatch.setattr(history, "_read", {})
+    monkeypatch.setenv("MAPSITE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def scripted(site: Path) -> Path:
     """plans/northwind.md committed on Mon 2 Nov, then one commit a day or so: go-live
@@ -257,6 +265,82 @@ def test_a_merge_dates_its_changes(site: Path, run) -> None:
     ]
 
 
+def test_a_plan_named_from_another_folder(
+    scripted: Path, run, monkeypatch, tmp_path_factory
+) -> None:
+    """git runs in the plans' folder, not wherever the command was typed."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+
+    result = run("changes", str(scripted / PLAN), "--today", TODAY)
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == EVERYTHING.replace(PLAN, str(scripted / PLAN))
+
+
+def test_a_rename_is_followed_whatever_the_git_settings(scripted: Path, run) -> None:
+    git(scripted, "config", "diff.renames", "false")  # a rename would read as delete + add
+
+    assert run("changes", PLAN, "--today", TODAY).stdout == EVERYTHING
+
+
+def test_a_file_name_that_is_not_utf_8(scripted: Path, run) -> None:
+    """A stray file from an old zip (Latin-1 name) in plans/ must not stop the history."""
+    (scripted / "plans" / os.fsdecode(b"notas-caf\xe9.txt")).write_text("x\n", encoding="utf-8")
+    git(scripted, "add", "plans")
+    git(
+        scripted,
+        "commit",
+        "-q",
+        "-m",
+        "Notes",
+        "--",
+        "plans/" + os.fsdecode(b"notas-caf\xe9.txt"),
+        when="2026-11-20",
+    )
+
+    assert run("changes", PLAN, "--today", TODAY).stdout == EVERYTHING
+
+
+def test_a_plan_deleted_in_git_and_written_again(site: Path, run) -> None:
+    plan = site / "plans" / "northwind.md"
+    plan.write_text(TRACKED_PLAN, encoding="utf-8")
+    commit(site, "2026-11-02")
+    plan.write_text(mutate(TRACKED_PLAN, GO_LIVE_LATER), encoding="utf-8")
+    commit(site, "2026-11-12")
+    plan.unlink()
+    commit(site, "2026-11-13")
+    plan.write_text(mutate(TRACKED_PLAN, GO_LIVE_LATER), encoding="utf-8")
+
+    result = run("changes", "plans/northwind.md", "--today", TODAY)
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "plans/northwind.md: Revenue forecasting rollout (Northwind Financial): no history "
+        "(the plan is not committed in git)\n"
+    )
+
+
+@pytest.mark.parametrize(("broken", "news"), [(4, True), (5, False)])
+def test_broken_versions_before_the_window(site: Path, run, broken: int, news: bool) -> None:
+    """The plan as the window opened does not load: the last good version before it
+    stands in, looking back at most 4 versions further (each is read and parsed)."""
+    plan = site / "plans" / "northwind.md"
+    plan.write_text(TRACKED_PLAN, encoding="utf-8")
+    commit(site, "2026-11-01")
+    for n in range(1, broken + 1):
+        title = ("title: Revenue forecasting rollout", f"title: [Revenue forecasting rollout {n}")
+        plan.write_text(mutate(TRACKED_PLAN, title), encoding="utf-8")
+        commit(site, f"2026-11-0{1 + n}")
+    plan.write_text(mutate(TRACKED_PLAN, GO_LIVE_LATER), encoding="utf-8")
+    commit(site, "2026-11-12")
+
+    result = run("changes", "plans/northwind.md", "--today", TODAY)
+
+    assert result.stdout.splitlines()[2:] == (
+        ["Thu 12 Nov", "  - Go-live moved from Wed 31 Mar 2027 to Wed 14 Apr 2027"] if news else []
+    )
+
+
 def test_report_counts_the_changes_of_the_last_7_days(scripted: Path, run) -> None:
     table = run("report", "--today", TODAY).stdout.splitlines()
     [row] = json.loads(run("report", "--today", TODAY, "--format", "json").stdout)
@@ -311,6 +395,23 @@ def test_a_depth_2_clone_tells_its_last_commit_only(scripted: Path, run, monkeyp
     assert result.stderr == SHALLOW_NOTE
 
 
+@pytest.mark.parametrize(("since", "note"), [("2026-11-18", SHALLOW_NOTE), ("2026-11-19", "")])
+def test_a_clone_whose_first_commit_is_on_the_first_day(
+    scripted: Path, run, monkeypatch, since: str, note: str
+) -> None:
+    """A depth-2 clone starts with the commit of 18 Nov: what changed that day is not
+    known, so a window from 18 Nov is incomplete, and one from 19 Nov is not."""
+    clone(scripted, 2, monkeypatch)
+
+    result = run("changes", PLAN, "--today", TODAY, "--since", since)
+
+    assert result.stdout.splitlines()[2:] == [
+        "Thu 19 Nov",
+        "  - New step: Legal redlines, owner Nina Patel, due Wed 9 Dec",
+    ]
+    assert result.stderr == note
+
+
 @pytest.mark.parametrize(("depth", "days"), [(1, 5), (2, 4), (0, 4)])
 def test_a_shallow_clone_dates_no_update_from_its_first_commit(
     scripted: Path, run, monkeypatch, depth: int, days: int
@@ -338,18 +439,28 @@ def test_a_shallow_clone_no_longer_hides_a_stale_plan(site: Path, run, monkeypat
     assert (row["health"], row["reasons"]) == ("stalled", "no update for 53 days")
 
 
+def blobless(site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> Path:
+    """A clone of ``site`` without old file versions (``--filter=blob:none``, as Netlify
+    clones), which becomes the working directory."""
+    git(site, "config", "uploadpack.allowFilter", "true")
+    git(site, "config", "uploadpack.allowAnySHA1InWant", "true")
+    target = tmp_path_factory.mktemp("blobless") / "site"
+    git(site.parent, "clone", "-q", "--filter=blob:none", site.as_uri(), str(target))
+    monkeypatch.chdir(target)
+    return target
+
+
+@pytest.mark.parametrize("older_git", [False, True], ids=["remote.origin.promisor", "partialclone"])
 def test_a_blobless_clone_downloads_old_versions_in_one_request(
-    scripted: Path, run, monkeypatch, tmp_path_factory
+    scripted: Path, run, monkeypatch, tmp_path_factory, older_git: bool
 ) -> None:
     """Netlify clones without old file versions (--filter=blob:none): git would fetch
-    each version it is asked for on its own; mapsite asks for them all at once."""
-    git(scripted, "config", "uploadpack.allowFilter", "true")
-    git(scripted, "config", "uploadpack.allowAnySHA1InWant", "true")
-    target = tmp_path_factory.mktemp("blobless") / "site"
-    git(scripted.parent, "clone", "-q", "--filter=blob:none", scripted.as_uri(), str(target))
-    monkeypatch.chdir(target)
-    monkeypatch.setattr(history, "_read", {})  # nothing read before, by earlier tests
-    monkeypatch.setenv("MAPSITE_CACHE_DIR", str(target.parent / "cache"))  # nor kept
+    each version it is asked for on its own; mapsite asks for them all at once. Clones
+    made by git before 2.24 name their remote in extensions.partialclone instead."""
+    target = blobless(scripted, monkeypatch, tmp_path_factory)
+    if older_git:
+        git(target, "config", "--unset", "remote.origin.promisor")
+        git(target, "config", "extensions.partialclone", "origin")
     trace = target.parent / "trace.json"
 
     result = run("changes", PLAN, "--today", TODAY, env={"GIT_TRACE2_EVENT": str(trace)})
@@ -361,6 +472,31 @@ def test_a_blobless_clone_downloads_old_versions_in_one_request(
     fetches = [sid for sid, argv in started if "fetch" in argv]
     assert [sid for sid in fetches if "/" not in sid] != []  # mapsite's one request
     assert [sid for sid in fetches if sid.startswith(cat_file)] == []  # none one by one
+
+
+def test_a_blobless_clone_whose_remote_is_gone(
+    site: Path, run, monkeypatch, tmp_path_factory, capfd
+) -> None:
+    """Offline, or the repository moved: the old versions cannot be downloaded, so
+    nothing can be compared; no error, and none of git's messages in the output."""
+    plan = site / "plans" / "northwind.md"
+    plan.write_text(TRACKED_PLAN, encoding="utf-8")
+    commit(site, "2026-11-02")
+    plan.write_text(mutate(TRACKED_PLAN, GO_LIVE_LATER), encoding="utf-8")
+    commit(site, "2026-11-12")
+    plan.write_text(mutate(TRACKED_PLAN, GO_LIVE_LATER, REVIEW_DONE), encoding="utf-8")
+    commit(site, "2026-11-13")
+    blobless(site, monkeypatch, tmp_path_factory)
+    site.rename(site.with_name("moved"))
+
+    result = run("changes", "plans/northwind.md", "--today", TODAY)
+
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "plans/northwind.md: Revenue forecasting rollout (Northwind Financial): no changes "
+        "since Tue 10 Nov\n"
+    )
+    assert capfd.readouterr().err == ""
 
 
 @pytest.mark.parametrize("depth", [1, 0])
@@ -444,9 +580,9 @@ def test_the_log_of_the_scripted_history(scripted: Path) -> None:
     assert len(versions.starts) == 1  # the version of 2 Nov: the plan's first
     assert versions.head == versions.commits[-1][1]
     assert not log.shallow and not versions.cut_short
-    text = history.blobs(log.root).read(versions.starts[0])
+    assert history.blobs(log.root).read("0" * 40) is None  # git has no such version ...
+    text = history.blobs(log.root).read(versions.starts[0])  # ... which stops nothing
     assert text is not None and text.decode() == TRACKED_PLAN
-    assert history.blobs(log.root).read("0" * 40) is None
     assert log.last_dates() == {(scripted / PLAN).resolve(): history.date(2026, 11, 19)}
 
 

@@ -347,6 +347,18 @@ def test_low_contrast_brand_colours_fire_on_mapsite_yml(site: Path, check) -> No
     assert result.stderr == ""
 
 
+@pytest.mark.parametrize("rule", ["MAP019", "map019", "brand-contrast"])
+def test_silence_brand_contrast_for_the_site(site: Path, check, rule: str) -> None:
+    """A brand the company cannot change: its warning can be turned off in mapsite.yml."""
+    (site / "mapsite.yml").write_text(
+        f'title: Deals\nbrand:\n  primary: "#7dd3fc"\nlint:\n  ignore: [{rule}]\n'
+    )
+
+    result = check()
+
+    assert (result.exit_code, result.stdout, result.stderr) == (0, NO_PROBLEMS, "")
+
+
 @pytest.mark.parametrize("owner", ["Legal", "Procurement", "TBD", "the team", "customer", "IT."])
 def test_a_team_or_placeholder_is_not_a_person(check, owner: str) -> None:
     text = mutate(
@@ -727,6 +739,26 @@ def test_json_format(check) -> None:
     ]
 
 
+def test_json_format_is_indented_for_people_reading_a_ci_log(check) -> None:
+    result = check(mutate(VAGUE), "--format", "json")
+
+    assert result.stdout == (
+        "[\n"
+        "  {\n"
+        '    "code": "MAP015",\n'
+        '    "name": "vague-task",\n'
+        '    "severity": "warning",\n'
+        f'    "file": "{FILE}",\n'
+        '    "line": 27,\n'
+        '    "column": 15,\n'
+        '    "path": "milestones[0].steps[1].task",\n'
+        '    "message": "\'Sync\' is vague",\n'
+        f'    "hint": "{VAGUE_HINT}"\n'
+        "  }\n"
+        "]\n"
+    )
+
+
 def test_json_format_of_a_clean_site_is_an_empty_list(check) -> None:
     result = check(CLEAN, "--format", "json")
 
@@ -759,8 +791,12 @@ def test_github_format_without_a_path(check) -> None:
     )
 
 
-def test_github_format_escapes_percent_and_newlines(check) -> None:
-    owner = 'owner: "Sam 100%\\nOrtiz"'
+@pytest.mark.parametrize(
+    ("newline", "escaped"), [("\\n", "%0A"), ("\\r\\n", "%0D%0A"), ("\\r", "%0D")]
+)
+def test_github_format_escapes_percent_and_newlines(check, newline: str, escaped: str) -> None:
+    """A line break (also a Windows one) would end the annotation early: GitHub wants it encoded."""
+    owner = f'owner: "Sam 100%{newline}Ortiz"'
     result = check(
         mutate(("owner: Sam Ortiz\n        due: 2026-12-11", f"{owner}\n        due: 2026-12-11")),
         "--format",
@@ -769,18 +805,21 @@ def test_github_format_escapes_percent_and_newlines(check) -> None:
 
     assert result.stdout == (
         f"::warning file={FILE},line=28,col=16,title=MAP001 owner-not-named::"
-        "milestones[0].steps[1].owner: 'Sam 100%25%0AOrtiz' is not among the stakeholders "
+        f"milestones[0].steps[1].owner: 'Sam 100%25{escaped}Ortiz' is not among the stakeholders "
         "(add them to stakeholders with their side and title)\n"
     )
 
 
-def test_github_format_escapes_the_file_name(write_plan, run) -> None:
+@pytest.mark.parametrize(
+    ("name", "escaped"), [("q4,renewal", "q4%2Crenewal"), ("q4:renewal", "q4%3Arenewal")]
+)
+def test_github_format_escapes_the_file_name(write_plan, run, name: str, escaped: str) -> None:
     """GitHub splits properties on ',' and ':'; unescaped, the annotation lands nowhere."""
-    write_plan("q4,renewal", mutate(VAGUE))
+    write_plan(name, mutate(VAGUE))
 
     result = run("check", "--today", TODAY, "--format", "github")
 
-    assert result.stdout.startswith("::warning file=plans/q4%2Crenewal.md,line=27,col=15,")
+    assert result.stdout.startswith(f"::warning file=plans/{escaped}.md,line=27,col=15,")
 
 
 def test_invalid_plan_in_json_format(check) -> None:
@@ -896,6 +935,19 @@ def test_unknown_rule_suggests_the_closest_name(site: Path, check) -> None:
     assert result.stderr == (
         "mapsite.yml:2:12: lint.ignore[0]: unknown rule 'vague-tasks' (did you mean "
         "'vague-task'? 'mapsite check --rules' lists them)\n"
+        "1 error in 1 file\n"
+    )
+
+
+def test_unknown_rule_suggests_nothing_when_no_name_is_close(site: Path, check) -> None:
+    """'no-date' is a bit like 'no-value' (0.67 alike) but means step-without-date: a wrong
+    guess sends the rep off to silence the wrong rule, so only a close match is suggested."""
+    (site / "mapsite.yml").write_text("lint:\n  ignore: [no-date]\n")
+
+    result = check(CLEAN)
+
+    assert result.stderr == (
+        f"mapsite.yml:2:12: lint.ignore[0]: unknown rule 'no-date' ({UNKNOWN_HINT})\n"
         "1 error in 1 file\n"
     )
 

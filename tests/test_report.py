@@ -176,6 +176,7 @@ def test_csv(three_plans, run) -> None:
     result = run("report", "--today", TODAY, "--format", "csv")
 
     assert result.exit_code == 0
+    assert "\r" not in result.stdout  # lines end as a terminal, diff or grep expects
     reader = csv.DictReader(io.StringIO(result.stdout))
     assert reader.fieldnames == [
         "plan",
@@ -228,6 +229,7 @@ def test_json(three_plans, run) -> None:
     result = run("report", "--today", TODAY, "--format", "json")
 
     assert result.exit_code == 0
+    assert result.stdout.startswith('[\n  {\n    "plan": "tailspin",\n')  # readable as it is
     rows = json.loads(result.stdout)
     assert [r["buyer"] for r in rows] == ["Tailspin Toys", "Northwind Financial", "Adventure Works"]
     assert rows[1] == {
@@ -310,6 +312,45 @@ def test_long_names_are_cut(write_plan, run) -> None:
     assert row[0] == "Northwind Financial Ser…"
     assert row[9] == "Share a pipeline export of every region…"
     assert (len(row[0]), len(row[9])) == (24, 40)
+
+
+@pytest.mark.parametrize(
+    ("buyer", "shown"),
+    [
+        ("Wide World Importers Ltd", "Wide World Importers Ltd"),  # 24 characters: it fits
+        ("Wide World Importers Ltd.", "Wide World Importers Lt…"),  # 25: one too many
+        ("Fabrikam Residences of Europe", "Fabrikam Residences of…"),  # no space before '…'
+    ],
+)
+def test_the_buyer_column_holds_24_characters(write_plan, run, buyer: str, shown: str) -> None:
+    write_plan("northwind", mutate(BASE, ("name: Northwind Financial", f"name: {buyer}")))
+
+    row = cells(run("report", "--today", TODAY).stdout.splitlines()[2])
+
+    assert row[0] == shown
+
+
+def test_a_joint_next_step_is_cut_in_the_table_and_whole_in_json(write_plan, run) -> None:
+    write_plan(
+        "northwind",
+        mutate(
+            BASE,
+            (
+                "task: Share a pipeline export\n        owner: Priya Raman",
+                "task: Share a pipeline export of all the regions since 2019\n"
+                "        owner: [Priya Raman, Daniel Okafor]",
+            ),
+        ),
+    )
+
+    row = cells(run("report", "--today", TODAY).stdout.splitlines()[2])
+    [data] = json.loads(run("report", "--today", TODAY, "--format", "json").stdout)
+
+    assert row[9:] == ["Share a pipeline export of all the regi…", "Priya Raman, Daniel Oka…"]
+    assert (data["next_step"], data["next_owner"]) == (
+        "Share a pipeline export of all the regions since 2019",
+        "Priya Raman, Daniel Okafor",
+    )
 
 
 def test_same_health_sorts_the_latest_go_live_first(write_plan, run) -> None:

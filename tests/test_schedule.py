@@ -132,8 +132,10 @@ def health_plan(
     updated: str | None = None,
     go_live: str = "2027-03-31",
     milestone_due: str | None = None,
+    sign_due: str = "2026-12-15",
+    sign_status: str = "todo",
 ) -> str:
-    """'Send' due ``due`` with ``status``, and 'Sign', on schedule."""
+    """'Send' due ``due`` with ``status``, and 'Sign' (on schedule unless given)."""
     return plan_text(
         (f"updated: {updated}\n" if updated else "")
         + f"go_live: {go_live}\n"
@@ -147,7 +149,8 @@ def health_plan(
         status: {status}
       - task: Sign the order form
         owner: Priya Raman
-        due: 2026-12-15
+        due: {sign_due}
+        status: {sign_status}
 """
     )
 
@@ -174,6 +177,24 @@ HEALTH_CASES = {
         ["1 step 7 or more days overdue"],
         "Stalled 1 step 7 or more days overdue",
     ),
+    "2-steps-overdue": (
+        health_plan("2026-11-22", sign_due="2026-11-17"),  # 1 and 6 days
+        "at risk",
+        ["2 steps overdue"],
+        "At risk 2 steps overdue",
+    ),
+    "2-steps-7-days-overdue": (
+        health_plan("2026-11-16", sign_due="2026-10-24"),  # 7 and 30 days
+        "stalled",
+        ["2 steps 7 or more days overdue"],
+        "Stalled 2 steps 7 or more days overdue",
+    ),
+    "1-of-2-overdue-steps-7-days": (
+        health_plan("2026-11-16", sign_due="2026-11-22"),  # 7 days and 1 day
+        "stalled",
+        ["1 step 7 or more days overdue"],
+        "Stalled 1 step 7 or more days overdue",
+    ),
     "blocked": (
         health_plan(status="blocked"),
         "at risk",
@@ -187,6 +208,18 @@ HEALTH_CASES = {
         "at risk",
         ["go-live projected 5 days late"],
         "At risk Go-live projected 5 days late",
+    ),
+    "go-live-projected-1-day-late": (
+        health_plan("2026-12-16", go_live="2026-12-15", milestone_due="2026-12-10"),
+        "at risk",
+        ["go-live projected 1 day late"],
+        "At risk Go-live projected 1 day late",
+    ),
+    "2-steps-blocked": (
+        health_plan(status="blocked", sign_status="blocked"),
+        "at risk",
+        ["2 steps blocked"],
+        "At risk 2 steps blocked",
     ),
     "no-update-for-21-days": (
         health_plan(updated="2026-11-02"),
@@ -277,6 +310,67 @@ milestones:
 """
 )
 
+# 'Send' is a week overdue, so the kickoff counted from it moves a week, and with it the
+# steps counted back from the kickoff; 'Send the minutes' moves the milestone further.
+KICKOFF_PUSHED = plan_text(
+    """\
+go_live: 2027-03-31
+milestones:
+  - name: Order signed
+    steps:
+      - task: Send the order form
+        id: order
+        due: 2026-11-16
+  - name: Kickoff held
+    id: kickoff
+    due: order + 1w
+    steps:
+      - task: Send the agenda
+        due: kickoff - 2d
+      - task: Hold the kickoff call
+        due: kickoff
+      - task: Send the minutes
+        due: order + 3w
+"""
+)
+
+# Every step done, one of them after the milestone's own date (finished early).
+FINISHED_EARLY = plan_text(
+    """\
+go_live: 2027-03-31
+milestones:
+  - name: Security review passed
+    due: 2026-11-20
+    steps:
+      - task: Answer the questionnaire
+        due: 2026-11-18
+        status: done
+      - task: Send the pen test report
+        due: 2026-12-01
+        status: done
+  - name: Contract signed
+    due: 2026-12-15
+    steps:
+      - task: Sign the order form
+        due: 2026-12-15
+"""
+)
+
+# The smallest plan: one milestone, its one step planned after it.
+ONE_STEP = plan_text(
+    """\
+milestones:
+  - name: Contract signed
+    due: 2026-12-01
+    steps:
+      - task: Sign the order form
+        due: 2026-12-10
+"""
+)
+
+# PROGRESS with every step done
+ALL_DONE = re.sub(r"(\n +owner: .*)(\n +status: .*)?", r"\1\n        status: done", PROGRESS)
+
 PAGE_PLANS = {
     "slipped": SLIPPED,
     "slipped-weeks": SLIPPED_WEEKS,
@@ -284,7 +378,11 @@ PAGE_PLANS = {
     "go-live-milestone-dated": go_live_plan("due: go_live"),
     "go-live-milestone-undated": go_live_plan(""),
     "progress": PROGRESS,
+    "all-done": ALL_DONE,
     "next-up": NEXT_UP,
+    "kickoff-pushed": KICKOFF_PUSHED,
+    "finished-early": FINISHED_EARLY,
+    "one-step": ONE_STEP,
     **{f"health-{name}": case[0] for name, case in HEALTH_CASES.items()},
 }
 
@@ -375,6 +473,11 @@ class Page(HTMLParser):
     def milestone(self, name: str) -> str:
         """The text of the milestone ``name`` in the timeline, with its steps."""
         [text] = [t for t in self.all("milestone") if f" {name} " in f" {t} "]
+        return text
+
+    def head(self, name: str) -> str:
+        """The text of the milestone ``name``'s heading line (its date, state and marks)."""
+        [text] = [t for t in self.all("milestone__head") if t.startswith(f"{name} ")]
         return text
 
 
@@ -478,6 +581,70 @@ def test_a_milestone_counted_from_a_pushed_step_is_pushed(load) -> None:
     assert projection.projected[kickoff] == projection.projected[hold] == date(2026, 12, 9)
 
 
+def test_steps_counted_from_their_milestone_move_with_it(load) -> None:
+    doc, projection = load(KICKOFF_PUSHED)
+
+    assert by_name(doc, doc.dates.target) == {
+        "Order signed": None,
+        "Send the order form": date(2026, 11, 16),
+        "Kickoff held": date(2026, 11, 23),
+        "Send the agenda": date(2026, 11, 21),
+        "Hold the kickoff call": date(2026, 11, 23),
+        "Send the minutes": date(2026, 12, 7),
+    }
+    assert by_name(doc, projection.projected) == {
+        "Order signed": TODAY_DATE,
+        "Send the order form": TODAY_DATE,  # a week late: done today at best
+        "Kickoff held": date(2026, 12, 14),  # its latest step
+        "Send the agenda": date(2026, 11, 28),  # the kickoff moved a week, and so does it
+        # on the kickoff's own date, moved a week: not on the date of its latest step
+        "Hold the kickoff call": date(2026, 11, 30),
+        "Send the minutes": date(2026, 12, 14),  # counted from the order form
+    }
+
+
+def test_the_page_shows_steps_moved_with_their_milestone(pages: dict[str, Page]) -> None:
+    shown = pages["kickoff-pushed"]
+
+    assert "Pushed to Mon 30 Nov" in shown.step("Hold the kickoff call")
+    assert "Pushed to Mon 14 Dec" in shown.step("Send the minutes")
+    assert "2 days overdue" in shown.step("Send the agenda")  # its own date has passed
+    assert "Projected Mon 14 Dec" in shown.head("Kickoff held")
+
+
+def test_a_step_counted_from_an_undated_milestone_follows_its_steps(load) -> None:
+    more = (
+        "  - name: Kickoff held\n    id: kickoff\n    steps:\n"
+        "      - task: Hold the kickoff call\n        due: 2026-12-01\n"
+        "      - task: Send the minutes\n        due: 2026-12-03\n"
+        "  - name: Pilot running\n    steps:\n"
+        "      - task: Send the recap\n        due: kickoff + 2d\n"
+    )
+    doc, projection = load(slip_plan(go_live="2026-12-31", more=more))
+    recap = key_of(doc.plan, "Send the recap")
+
+    assert doc.dates.target[recap] is None  # the kickoff has no date of its own
+    assert projection.projected[recap] == date(2026, 12, 5)  # 2 days after its last step
+
+
+def test_a_done_milestone_stays_on_its_date(load, pages: dict[str, Page]) -> None:
+    doc, projection = load(FINISHED_EARLY)
+
+    # its last step was planned for 1 Dec: done early, it moves nothing
+    assert projection.projected[key_of(doc.plan, "Security review passed")] == date(2026, 11, 20)
+    assert "Projected" not in pages["finished-early"].head("Security review passed")
+
+
+def test_a_plan_of_one_step_rolls_it_up_into_its_milestone(load, pages: dict[str, Page]) -> None:
+    doc, projection = load(ONE_STEP)
+
+    assert by_name(doc, projection.projected) == {
+        "Contract signed": date(2026, 12, 10),
+        "Sign the order form": date(2026, 12, 10),
+    }
+    assert "Projected Thu 10 Dec" in pages["one-step"].head("Contract signed")
+
+
 def test_the_page_shows_the_slip(pages: dict[str, Page]) -> None:
     shown = pages["slipped"]
 
@@ -541,6 +708,28 @@ def test_the_page_marks_the_critical_path(pages: dict[str, Page]) -> None:
     assert ["Critical path" in item for item in shown.all("next")] == [True, True, False]
 
 
+def test_a_step_due_today_keeps_its_place_on_the_critical_path(load) -> None:
+    # 'Send' is done; 'Review' is due today, on time; 'Sign', a week later, on go-live
+    doc, projection = load(slip_plan(send_status="done", review_after="5d"))
+
+    assert projection.projected[key_of(doc.plan, "Review the order form")] == TODAY_DATE
+    assert {name_of(doc.plan, k) for k in projection.critical} == {
+        "Send the order form",
+        "Review the order form",
+        "Sign the order form",
+    }
+
+
+def test_a_milestone_due_on_go_live_is_critical_with_its_last_step(
+    load, pages: dict[str, Page]
+) -> None:
+    doc, projection = load(go_live_plan("due: go_live"))
+
+    assert {name_of(doc.plan, k) for k in projection.critical} == {"Live", "Switch on"}
+    assert "Critical path" in pages["go-live-milestone-dated"].head("Live")
+    assert "Critical path" not in pages["go-live-milestone-dated"].head("Contract signed")
+
+
 @pytest.mark.parametrize("dated", [True, False], ids=["milestone-dated", "milestone-undated"])
 def test_the_step_due_on_go_live_day_is_critical(load, pages: dict[str, Page], dated: bool) -> None:
     # 'Switch on' sets the go-live, whether or not its milestone repeats the date
@@ -598,6 +787,17 @@ def test_progress_overall_and_per_side(load) -> None:
     # a jointly owned step counts for both sides; 'Pat Legal' is on neither
     assert schedule.side_progress(plan, "buyer") == schedule.Progress(3, 5)
     assert schedule.side_progress(plan, "seller") == schedule.Progress(4, 5)
+    assert {name_of(plan, k): side for k, side in schedule.sides(plan).items()} == {
+        "Send the order form": "seller",
+        "Sign the order form": "buyer",  # 'priya raman': names match in any case
+        "Agree the order form together": "joint",
+        "Countersign the order form": "seller",
+        "File the contract": "unassigned",  # 'Pat Legal' is not a stakeholder
+        "Answer the questionnaire": "buyer",
+        "Walk through the architecture": "joint",
+        "Switch the pilot on": "seller",
+        "Train the analysts": "buyer",
+    }
 
 
 def test_milestones_roll_up_their_steps(load) -> None:
@@ -635,6 +835,8 @@ def test_the_page_shows_progress(pages: dict[str, Page]) -> None:
     shown = pages["progress"]
 
     assert shown.one("fact--progress").startswith("Progress 5 of 9 steps done ")
+    # what a screen reader says for the bar: 5 of 9 is 55.6%, read as 56%
+    assert 'aria-label="56% of steps done">56%</progress>' in shown.html
     assert shown.all("split__name") == ["Northwind Financial", "Contoso"]
     assert shown.all("split__count") == ["3 of 5", "4 of 5"]
     assert shown.one("fact--stage") == "Where we are Contract signed Milestone 1 of 4"
@@ -649,6 +851,18 @@ def test_the_page_shows_progress(pages: dict[str, Page]) -> None:
         assert f" {state} " in text, name
         assert f" {count} " in text, name
         assert ("We are here" in text) == (name == "Contract signed")
+
+
+def test_when_every_milestone_is_done(load, pages: dict[str, Page]) -> None:
+    doc, _ = load(ALL_DONE)
+
+    assert [schedule.milestone_state(m) for m in doc.plan.milestones] == ["done"] * 4
+    assert schedule.current_milestone(doc.plan) is None
+    shown = pages["all-done"]
+    assert shown.one("fact--stage") == "Where we are All milestones done"
+    assert shown.one("fact--progress").startswith("Progress 9 of 9 steps done ")
+    assert 'aria-label="100% of steps done">100%</progress>' in shown.html
+    assert shown.all("split__count") == ["5 of 5", "5 of 5"]
 
 
 # --- next up ---------------------------------------------------------------------------
@@ -671,6 +885,37 @@ def test_next_up_is_ordered_by_projected_date(load) -> None:
         "Book the training",
     ]
     assert schedule.next_up(doc.plan, doc.dates, projection, 2) == order[:2]
+
+
+def test_next_up_breaks_ties_by_target_date_then_plan_order(load) -> None:
+    text = plan_text(
+        """\
+go_live: 2027-03-31
+milestones:
+  - name: Contract signed
+    steps:
+      - task: Review the terms
+        due: 2026-11-21
+      - task: Book the training
+        due: 2026-11-25
+      - task: Send the order form
+        due: 2026-11-18
+      - task: Answer the security questionnaire
+        due: 2026-11-25
+"""
+    )
+    doc, projection = load(text)
+
+    order = schedule.next_up(doc.plan, doc.dates, projection, 10)
+
+    # both overdue steps are projected today: the one that was due first leads; the
+    # two due on 25 Nov keep the order they are written in
+    assert [name_of(doc.plan, k) for k in order] == [
+        "Send the order form",
+        "Review the terms",
+        "Book the training",
+        "Answer the security questionnaire",
+    ]
 
 
 def test_the_page_lists_the_next_three_steps(pages: dict[str, Page]) -> None:
