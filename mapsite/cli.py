@@ -220,12 +220,11 @@ def rotate(plans: tuple[Path, ...]) -> None:
     keeps the old token under share.previous: after the next build, the old link
     answers 410 Gone with a neutral page. Send the buyer the new link (mapsite links).
     """
-    from .share import rotate as rotate_token
+    from .share import rotate as rotate_tokens
 
-    for path in plans:
-        old, new = rotate_token(path)
-        what = "replaced the share token" if old else "added a share token"
-        click.echo(f"{display_path(path)}: {what}; new link path /{new}/")
+    for done in rotate_tokens(plans):
+        what = "replaced the share token" if done.old else "added a share token"
+        click.echo(f"{done.shown}: {what}; new link path /{done.new}/")
 
 
 def _checked(parse):  # type: ignore[no-untyped-def]

@@ -265,6 +265,9 @@ def _replace(front: str, op: _Op, newline: str, blocks: bool) -> list[_Cut]:
         block = _block(front, node, value, newline) if blocks else None
         if block is not None:
             return [block]
+    ahead = _ahead(node, value, newline) if isinstance(value, list) else None
+    if ahead is not None:
+        return ahead
     if isinstance(value, list) and value and _scalar_list(node) and not op.in_flow:
         return _items(front, node, value, newline)
     style = (
@@ -280,6 +283,23 @@ def _replace(front: str, op: _Op, newline: str, blocks: bool) -> list[_Cut]:
     elif start == node.end_mark.index:
         text = " " + text  # `notes:` with nothing after it
     return [(start, _end(front, node), text)]
+
+
+def _ahead(node: _Node, value: list[str], newline: str) -> list[_Cut] | None:
+    """New items put before a list of text that keeps all it had (an old share token
+    going first into ``previous``): only those are written, before the first item, so
+    that each old item keeps its place, its line and its comment. None otherwise."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else []
+    if not items or not all(isinstance(i, yaml.ScalarNode) and i.tag == _STR for i in items):
+        return None
+    count = len(value) - len(items)
+    if count < 1 or value[count:] != [i.value for i in items]:
+        return None
+    at = items[0].start_mark.index
+    if node.flow_style:
+        return [(at, at, "".join(scalar(v, flow=True) + ", " for v in value[:count]))]
+    pad = newline + " " * node.start_mark.column + "- "
+    return [(at, at, "".join(scalar(v, flow=False) + pad for v in value[:count]))]
 
 
 def _scalar_list(node: _Node) -> bool:

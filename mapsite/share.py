@@ -8,19 +8,29 @@ build publishes a neutral 410 page there.
 
 from __future__ import annotations
 
+import codecs
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from . import yamlmarks
+from . import edit
 from .errors import MapsiteError, Problem
-from .load import Invalid, display_path, read_text, split_front_matter
+from .load import (
+    Invalid,
+    decode,
+    display_path,
+    parse_plan,
+    parse_yaml,
+    read_bytes,
+    split_front_matter,
+)
 from .model import Plan
+from .site import plan_holidays
 
 TOKEN_BYTES = 16  # 128 bits
 
@@ -33,83 +43,91 @@ def new_token() -> str:
             return token
 
 
-def rotate(path: Path, token: str | None = None) -> tuple[str | None, str]:
-    """Give the plan at ``path`` a new share token, keeping the old one under
-    ``share.previous``; add a ``share:`` block when there is none. Returns (old, new).
+@dataclass(frozen=True)
+class Rotated:
+    """One plan given a new link: its file as the user named it, the old and new tokens."""
 
-    Only the ``share:`` block of the file is rewritten; everything else stays as written.
+    shown: str
+    old: str | None
+    new: str
+
+
+def rotate(paths: Sequence[Path], tokens: Sequence[str] = ()) -> list[Rotated]:
+    """Give each plan in ``paths`` a new share token (the next of ``tokens``, else a
+    random one), keeping the old one first under ``share.previous``; add a ``share:``
+    block to a plan without one.
+
+    A byte-exact edit (``edit.py``): only the token and the list of previous ones
+    change, written where and how the rep wrote them (block or flow style, quotes,
+    comments, anchors, a BOM, CRLF line endings). The result must load as a valid
+    plan, and the plans are written all or none. Raises ``MapsiteError`` with every
+    problem otherwise: nothing is written.
     """
-    shown = display_path(path)
+    problems: list[Problem] = []
+    edits: list[edit.Edit] = []
+    done: list[Rotated] = []
+    given = iter(tokens)
+    for path in dict.fromkeys(paths):  # a plan named twice is rotated once
+        try:
+            change, rotated = _rotation(path, next(given, None))
+        except Invalid as exc:
+            problems += exc.problems
+            continue
+        edits.append(change)
+        done.append(rotated)
+    if problems:
+        raise MapsiteError(problems, "nothing written")
     try:
-        text = read_text(path, shown)
-        front, _, _ = split_front_matter(text, shown)
+        edit.write(edits)
     except Invalid as exc:
         raise MapsiteError(exc.problems) from None
-    start = text.index("\n") + 1  # the front matter starts after the opening '---' line
-    try:
-        marked = yamlmarks.parse(front)
-    except yaml.MarkedYAMLError:
-        raise _cannot(shown, "its front matter is not valid YAML; run mapsite check") from None
-    root = marked.root
-    if not isinstance(root, yaml.MappingNode):
-        raise _cannot(shown, "its front matter is not a mapping of fields; run mapsite check")
-    found = next(
-        ((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "share"),
-        None,
-    )
-    share = marked.data.get("share") if found else {}
-    if not isinstance(share, dict):
-        raise _cannot(shown, "its 'share' field is not a mapping; run mapsite check")
+    return done
+
+
+def _rotation(path: Path, token: str | None) -> tuple[edit.Edit, Rotated]:
+    shown = display_path(path)
+    data = read_bytes(path, shown)
+    text = decode(data, shown)
+    front, _, _ = split_front_matter(text, shown)
+    marked = parse_yaml(front, shown, 1)
+    fields = marked.data if isinstance(marked.data, dict) else {}
+    share = fields.get("share")
+    if share is not None and not isinstance(share, dict):
+        mark = marked.value_mark(("share",))
+        raise Invalid([Problem(shown, mark.line + 2, mark.column + 1, "share",
+                               "cannot rotate the token: 'share' is not a mapping of fields",
+                               "write it as 'share:' with 'token:' under it, "
+                               "or remove it and run mapsite rotate again")])  # fmt: skip
+    share = share or {}
     old = share.get("token") if isinstance(share.get("token"), str) else None
     new = token or new_token()
-    previous = [t for t in share.get("previous") or [] if isinstance(t, str) and t != new]
+    previous = [t for t in share.get("previous") or [] if t != new]
     if old and old not in previous:
         previous.insert(0, old)
-    fields: dict[str, Any] = {**share, "token": new, "previous": previous}
-    if not previous:
-        del fields["previous"]
-    block = _share_block(fields)
-    if found is None:
-        before = front if front.endswith("\n") or not front else front + "\n"
-        edited = text[:start] + before + block + "\n" + text[start + len(front) :]
-    else:
-        key, value = found
-        first = front.rfind("\n", 0, key.start_mark.index) + 1
-        last = front.find("\n", _end(value).index - 1)
-        last = len(front) if last == -1 else last
-        edited = text[:start] + front[:first] + block + front[last:] + text[start + len(front) :]
-    path.write_text(edited, encoding="utf-8")
-    return old, new
+    changes = [edit.Change(("share", "token"), new)]
+    if previous:
+        changes.append(edit.Change(("share", "previous"), previous))
+    rotated = edit.apply(text, changes, shown)
+    holidays = plan_holidays(path)
+    try:
+        document = parse_plan(rotated, path, holidays, shown)
+    except Invalid:
+        _refuse_invalid(text, path, holidays, shown)
+        raise  # the plan was valid, the rotated one is not: never written
+    bom = data.startswith(codecs.BOM_UTF8)
+    plan = edit.PlanFile(path, shown, text, bom, holidays, document)
+    return edit.Edit(plan, rotated, document), Rotated(shown, old, new)
 
 
-def _end(node: yaml.Node) -> yaml.Mark:
-    """Where the last value inside ``node`` ends (a block's own end mark runs on to the
-    next field, past any comment lines in between)."""
-    if isinstance(node, yaml.ScalarNode) or node.flow_style is True or not node.value:
-        return node.end_mark  # a scalar, or a flow collection that ends at its bracket
-    last = node.value[-1]
-    return _end(last[1] if isinstance(node, yaml.MappingNode) else last)
-
-
-def _share_block(fields: dict[str, Any]) -> str:
-    lines = ["share:"]
-    for key, value in fields.items():
-        if isinstance(value, list):
-            lines.append(f"  {key}: [{', '.join(_scalar(v) for v in value)}]")
-        else:
-            lines.append(f"  {key}: {_scalar(value)}")
-    return "\n".join(lines)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
-    return text.removesuffix("\n...").removesuffix("...").strip()
-
-
-def _cannot(shown: str, why: str) -> MapsiteError:
-    return MapsiteError([Problem(shown, 1, 1, "share", f"cannot rotate the token: {why}")])
+def _refuse_invalid(text: str, path: Path, holidays: str | None, shown: str) -> None:
+    """The plan's own problems, located in the file as it is, when it was invalid before
+    the rotation too (a missing token is what rotating fixes)."""
+    try:
+        parse_plan(text, path, holidays, shown)
+    except Invalid as exc:
+        problems = [p for p in exc.problems if p.path not in ("share", "share.token")]
+        if problems:
+            raise Invalid(problems) from None
 
 
 @dataclass(frozen=True)

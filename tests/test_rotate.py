@@ -1,0 +1,186 @@
+"""``mapsite rotate``: a new private link written into the plan byte for byte where the
+old one was (``tests/rotations/``: each plan beside the file it must become, ``{new}``
+standing for the new token), or a located refusal and every file as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from support import VALID_PLAN
+
+from mapsite.load import load_plan
+
+ROTATIONS = Path(__file__).parent / "rotations"
+CASES = sorted(p.stem for p in ROTATIONS.glob("*.md") if not p.name.endswith(".after.md"))
+OLD = "ViqzABatAvS1drCoQ4bq8A"
+NEW_LINK = re.compile(
+    r"^plans/[\w-]+\.md: (replaced the|added a) share token; new link path /(\S+)/$"
+)
+
+
+def rotate(run, *names: str) -> list[str]:
+    """Rotate plans/NAME.md for each name; the new tokens, in order."""
+    result = run("rotate", *(f"plans/{name}.md" for name in names))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    found = [NEW_LINK.match(line) for line in result.stdout.splitlines()]
+    assert all(found), result.stdout
+    return [m[2] for m in found if m]
+
+
+def test_every_case_has_its_result() -> None:
+    assert sorted(p.name.removesuffix(".after.md") for p in ROTATIONS.glob("*.after.md")) == CASES
+    assert len(CASES) >= 8
+    assert (ROTATIONS / "crlf-bom.md").read_bytes().startswith(b"\xef\xbb\xbf---\r\n")
+    assert b"\r\n" in (ROTATIONS / "crlf-bom.after.md").read_bytes()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_rotate_changes_only_the_token_and_the_old_ones(name: str, site: Path, run) -> None:
+    plan = site / "plans" / f"{name}.md"
+    shutil.copyfile(ROTATIONS / f"{name}.md", plan)
+    before = load_share(ROTATIONS / f"{name}.md")
+
+    (new,) = rotate(run, name)
+
+    expected = (ROTATIONS / f"{name}.after.md").read_bytes().replace(b"{new}", new.encode())
+    assert plan.read_bytes() == expected
+    share = load_plan(plan).plan.share  # a valid plan
+    assert share.token == new
+    old = [before["token"]] if before.get("token") else []
+    assert share.previous == old + before.get("previous", [])
+    assert share.expires == before.get("expires")
+    assert share.password_env == before.get("password_env")
+
+
+def load_share(path: Path) -> dict:
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    return yaml.safe_load(text.split("---\n")[1]).get("share") or {}
+
+
+def test_an_anchor_on_share_and_its_aliases_keep_working(site: Path, run) -> None:
+    shutil.copyfile(ROTATIONS / "anchor.md", site / "plans" / "anchor.md")
+    rotate(run, "anchor")
+    text = (site / "plans" / "anchor.md").read_text(encoding="utf-8")
+    assert "share: &link\n" in text and "expires: &pilot_end 2027-03-31\n" in text
+    assert str(load_plan(site / "plans" / "anchor.md").plan.go_live) == "2027-03-31"
+
+
+def test_rotating_again_puts_each_old_token_first(site: Path, run) -> None:
+    shutil.copyfile(ROTATIONS / "block-previous.md", site / "plans" / "p.md")
+    first = rotate(run, "p")[0]
+    second = rotate(run, "p")[0]
+    share = load_plan(site / "plans" / "p.md").plan.share
+    assert share.previous == [first, OLD, "W7hrfhSJCYSEnzUbwa616w", "Qm3xYp7RZc2sTnVbK9aLdE"]
+    assert share.token == second != first
+    text = (site / "plans" / "p.md").read_text(encoding="utf-8")
+    assert (
+        f"    - {first}\n    - {OLD}\n    - W7hrfhSJCYSEnzUbwa616w  # leaked in October\n" in text
+    )
+
+
+def test_a_plan_named_twice_is_rotated_once(site: Path, run) -> None:
+    shutil.copyfile(ROTATIONS / "flow.md", site / "plans" / "flow.md")
+    result = run("rotate", "plans/flow.md", "plans/flow.md")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert load_plan(site / "plans" / "flow.md").plan.share.previous == [OLD]
+
+
+# --- refusals: a located message, exit status 1, every file as it was -------------------
+
+HEAD = "---\ntitle: T\nbuyer: {name: B}\nseller: {name: S}\n"
+TAIL = "milestones:\n  - name: M\n    due: 2026-12-15\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("front", "stderr"),
+    [
+        (
+            f"share: &link\n  token: {OLD}\nextra:\n  link: *link\n",
+            "plans/p.md:6:3: share.token: this value is shared through the YAML anchor "
+            "'&link' on line 5: changing it would also change every '*link' (write the value "
+            "out in full instead of '*link', then run the command again)\n",
+        ),
+        (
+            f"share: {OLD}\n",
+            "plans/p.md:5:8: share: cannot rotate the token: 'share' is not a mapping of "
+            "fields (write it as 'share:' with 'token:' under it, or remove it and run "
+            "mapsite rotate again)\n",
+        ),
+        (
+            f"share: [{OLD}]\n",
+            "plans/p.md:5:8: share: cannot rotate the token: 'share' is not a mapping of "
+            "fields (write it as 'share:' with 'token:' under it, or remove it and run "
+            "mapsite rotate again)\n",
+        ),
+        (
+            f"share: {{token: {OLD}\n",
+            "plans/p.md:6:11: invalid YAML: did not find expected ',' or '}' (check the "
+            "indentation and quote values with special characters)\n",
+        ),
+        (
+            f"share: {{token: {OLD}}}\ngo_live: next tuesday\n",
+            "plans/p.md:6:10: go_live: 'next tuesday' is not a date (use YYYY-MM-DD)\n",
+        ),
+        (
+            f"share: {{token: {OLD}, previous: [Bad token]}}\n",
+            "plans/p.md:5:51: share.previous[0]: 'Bad token' is not a share token",
+        ),
+        (  # rotating adds the missing share block, but cannot fix the rest
+            "go_live: next tuesday\n",
+            "plans/p.md:5:10: go_live: 'next tuesday' is not a date (use YYYY-MM-DD)\n",
+        ),
+    ],
+    ids=["aliased", "scalar", "list", "yaml", "invalid-plan", "invalid-previous", "no-share"],
+)
+def test_a_rotation_that_cannot_be_made_safely_is_refused(
+    front: str, stderr: str, site: Path, run
+) -> None:
+    plan = site / "plans" / "p.md"
+    plan.write_text(HEAD + front + TAIL, encoding="utf-8")
+    before = plan.read_bytes()
+
+    result = run("rotate", "plans/p.md")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(stderr)
+    assert result.stderr.endswith("1 error in 1 file; nothing written\n")
+    assert plan.read_bytes() == before
+    assert result.stdout == ""
+
+
+def test_a_front_matter_that_is_not_fields_is_refused(site: Path, run) -> None:
+    plan = site / "plans" / "p.md"
+    plan.write_text("---\n- a list\n---\n", encoding="utf-8")
+    result = run("rotate", "plans/p.md")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "plans/p.md: cannot edit: the front matter is not a mapping of fields "
+        "(run mapsite check plans/p.md)\n1 error in 1 file; nothing written\n"
+    )
+
+
+def test_several_plans_are_rotated_all_or_none(write_plan, run) -> None:
+    good = write_plan("northwind")
+    bad = write_plan("tailspin", VALID_PLAN.replace("due: 2026-12-01", "due: soon"))
+    before = good.read_bytes(), bad.read_bytes()
+
+    result = run("rotate", "plans/northwind.md", "plans/tailspin.md")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("plans/tailspin.md:20:14: milestones[0].steps[0].due: ")
+    assert result.stderr.endswith("1 error in 1 file; nothing written\n")
+    assert (good.read_bytes(), bad.read_bytes()) == before
+
+
+def test_a_plan_that_cannot_be_read_is_refused(site: Path, run) -> None:
+    (site / "plans" / "p.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    result = run("rotate", "plans/p.md")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("plans/p.md:2:11: file is not UTF-8 text (byte 0xe9)")
