@@ -30,6 +30,7 @@ import jinja2
 from . import brand, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
+from .passwords import password_problems
 from .render import CompiledTemplates, make_environment, markdown_renderer
 from .share import base_url
 from .site import (
@@ -231,21 +232,6 @@ def _write_chunk(
         except MapsiteError as exc:  # a template error: the same for every plan
             return problems + exc.problems, pages
     return problems, pages
-
-
-def password_problems(doc: Document) -> list[Problem]:
-    """A protected plan is never published in the clear: its password must be set."""
-    name = doc.plan.share.password_env
-    if name is None or os.environ.get(name):
-        return []
-    return [
-        doc.source.problem(
-            ("share", "password_env"),
-            f"the environment variable {name} is not set, so the plan cannot be encrypted",
-            f"set {name} to the plan's password, e.g. in Netlify's environment variables, "
-            "or remove password_env",
-        )
-    ]
 
 
 def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int:

@@ -347,7 +347,7 @@ def example_with_secret(example_site: Path) -> Path:
 
 def test_no_plan_leaks_into_another_plans_files(example_site: Path, run) -> None:
     example_with_secret(example_site)
-    public = build(run, env={"NORTHWIND_PASSWORD": "pw"})
+    public = build(run, env={"NORTHWIND_PASSWORD": "correct horse"})
     plans = {p: load_plan(p).plan for p in sorted((example_site / "plans").glob("*.md"))}
     for path, plan in plans.items():
         own = public / plan.share.token
@@ -369,7 +369,7 @@ def test_pages_load_nothing_from_other_hosts_and_run_no_inline_code(
     example_site: Path, run
 ) -> None:
     example_with_secret(example_site)
-    public = build(run, env={"NORTHWIND_PASSWORD": "pw"})
+    public = build(run, env={"NORTHWIND_PASSWORD": "correct horse"})
     pages = sorted(public.rglob("*.html"))
     assert len(pages) >= 8
     for page in pages:
