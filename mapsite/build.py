@@ -38,6 +38,7 @@ from .site import (
     PLANS_DIR,
     Site,
     asset_bytes,
+    asset_exists,
     brand_warnings,
     load_checked,
     load_settings,
@@ -496,6 +497,8 @@ def write_brand(tokens: brand.Brand, site: Site, static: Path | None) -> dict[st
     if site.config.brand.font_files:
         urls = []
         for name in site.config.brand.font_files:
+            if not asset_exists(site.root, name):
+                continue  # a located error of load_settings: the build fails with it
             target = f"{FONTS_DIR}/{Path(name).name}"
             files[target] = asset_bytes(site.root, name)
             urls.append(target)

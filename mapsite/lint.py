@@ -345,6 +345,18 @@ def no_reply_address(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
         )
 
 
+@rule("MAP021", "link-expired", "warning", "the private link has not expired")
+def link_expired(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    expires = ctx.doc.plan.share.expires
+    if expires is not None and expires < ctx.today:  # the link still works on its last day
+        yield (
+            ("share", "expires"),
+            f"the link expired on {expires.isoformat()}: it answers 410 Gone and the build "
+            "publishes nothing of the plan",
+            "set a later date to share it again, or archive the plan",
+        )
+
+
 # --- running them ---------------------------------------------------------------------------
 
 
@@ -371,12 +383,16 @@ def lint(
 
 
 def check_site(site: Site, today: date) -> list[Finding]:
-    """Lint every plan of a loaded site; unknown rule names in ``ignore`` are errors."""
+    """Lint every plan of a loaded site. Errors are raised: unknown rule names in
+    ``ignore``, and whatever would make ``mapsite build`` fail (``preflight``)."""
+    from .preflight import build_problems  # renders pages: the theme's templates
+
     problems: list[Problem] = []
     if site.config_source is not None:
         problems += _unknown(site.config.lint.ignore, site.config_source, ("lint", "ignore"))
     for doc in site.documents:
         problems += _unknown(doc.plan.lint.ignore, doc.source, ("lint", "ignore"))
+    problems += build_problems(site, today)
     if problems:
         raise MapsiteError(problems)
     findings = []

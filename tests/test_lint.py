@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support import TODAY
+from support import TODAY, token_for
 
 from mapsite.lint import RULES
 
@@ -115,6 +115,7 @@ GO_LIVE_HINT = (
     "move it before go-live; a review after go-live goes after the milestone due on go-live"
 )
 
+SHARE = f"share:\n  token: {token_for('northwind')}\n"
 FIRST_OWNER = ("        owner: Priya Raman\n        due: 2026-12-04", "        due: 2026-12-04")
 LIVE = ("  - name: Live\n    due: go_live", "  - name: Live\n    due: 2027-03-31")
 LIVE_STEP = ("due: go_live - 2w", "due: 2027-03-17")
@@ -311,6 +312,13 @@ FIRING = [
         "buyers get no 'Done? Tell us' or 'Question about this step' buttons (add an email to "
         "a seller-side stakeholder, or set 'email_actions: false') [MAP020 no-reply-address]",
         id="MAP020",
+    ),
+    pytest.param(
+        [("updated: 2026-11-20\n", "updated: 2026-11-20\n" + SHARE + "  expires: 2026-11-22\n")],
+        f"{FILE}:46:12: warning: share.expires: the link expired on 2026-11-22: it answers "
+        "410 Gone and the build publishes nothing of the plan (set a later date to share it "
+        "again, or archive the plan) [MAP021 link-expired]",
+        id="MAP021",
     ),
 ]
 
@@ -541,6 +549,10 @@ NEAR_MISSES = [
             "     email: sam.ortiz@contoso.example}\n  - name: Ken Ito\n    side: seller",
         ),
         id="MAP020-one-seller-with-an-email-is-enough",
+    ),
+    pytest.param(  # a link works until the end of its last day
+        ("updated: 2026-11-20\n", "updated: 2026-11-20\n" + SHARE + "  expires: 2026-11-23\n"),
+        id="MAP021-on-the-day-it-expires",
     ),
 ]
 
@@ -978,7 +990,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 21)]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 22)]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )

@@ -132,7 +132,7 @@ def test_rotate_keeps_expiry_and_password_settings(write_plan, run) -> None:
     assert rotated["expires"] == date(2027, 6, 30)
     assert rotated["password_env"] == "NORTHWIND_PASSWORD"
     assert rotated["previous"] == ["Abcdefghijklmnopqrstuv"]
-    assert run("check").exit_code == 0
+    assert run("check", env={"NORTHWIND_PASSWORD": "correct horse"}).exit_code == 0
 
 
 def test_rotate_adds_a_token_to_a_plan_without_one(write_plan, run) -> None:
@@ -208,6 +208,19 @@ def test_links_prints_each_plans_full_address(write_plan, run, site: Path) -> No
         "  (expired on 2026-11-01: the link answers 410 Gone)\n"
     )
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("expires", "note"),
+    [
+        ("2026-11-22", "expired on 2026-11-22: the link answers 410 Gone"),
+        ("2026-11-23", "until 2026-11-23"),  # the link works to the end of its last day
+    ],
+)
+def test_links_say_until_when_a_link_works(write_plan, run, expires: str, note: str) -> None:
+    write_plan("northwind", plan_with(f"share:\n  token: {token_for('n')}\n  expires: {expires}\n"))
+    result = run("links", "--today", TODAY, env={"URL": ""})
+    assert result.stdout == f"plans/northwind.md  /{token_for('n')}/  ({note})\n"
 
 
 def test_links_use_netlifys_url_when_there_is_no_base_url(write_plan, run) -> None:
