@@ -16,10 +16,20 @@ from .dates import DateSpec
 from .errors import MapsiteError
 from .load import display_path
 from .model import Status
-from .site import load_site, named_plans
+from .site import find_site, load_site, named_plans
+
+
+def _site(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """The site named, or the one here: found as git finds a repository (``find_site``)."""
+    return find_site(value)
+
 
 SITE = click.argument(
-    "site", default=".", type=click.Path(file_okay=False, path_type=Path), required=False
+    "site",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=False,
+    callback=_site,
 )
 
 
@@ -96,7 +106,8 @@ def init(directory: Path, today: datetime | None) -> None:
     "site",
     default=".",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The site folder (default: here).",
+    callback=_site,
+    help="The site folder (default: the one here, or the nearest above with mapsite.yml).",
 )
 @click.option("--buyer", help="The buyer's company name (default: from NAME).")
 @click.option(
@@ -179,8 +190,15 @@ def pdf(plans: tuple[Path, ...], out: Path, chromium: str | None, today: datetim
 @today_option
 @format_option("text", "json", "github", help="github prints GitHub Actions annotations.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for CI).")
-@click.option("--rules", is_flag=True, help="List the lint rules and exit.")
-def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: bool) -> None:
+@click.option(
+    "--rules",
+    is_flag=True,
+    is_eager=True,  # before SITE: listing the rules needs no site
+    expose_value=False,
+    callback=lambda ctx, param, value: _list_rules(ctx) if value else None,
+    help="List the lint rules and exit.",
+)
+def check(site: Path, today: datetime | None, fmt: str, strict: bool) -> None:
     """Validate every plan and check it against mutual-action-plan best practices.
 
     Prints each finding as file:line:col with a rule code and a fix, then a count.
@@ -189,9 +207,6 @@ def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: boo
     """
     from . import lint  # only check needs the rules
 
-    if rules:
-        click.echo(lint.rules_table(), nl=False)
-        return
     one_shot()
     try:
         loaded = load_site(site)
@@ -207,6 +222,13 @@ def check(site: Path, today: datetime | None, fmt: str, strict: bool, rules: boo
     failing = [f for f in findings if f.severity == "error" or strict]
     if failing:
         sys.exit(1)
+
+
+def _list_rules(ctx: click.Context) -> None:
+    from . import lint
+
+    click.echo(lint.rules_table(), nl=False)
+    ctx.exit()
 
 
 @main.command()

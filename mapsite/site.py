@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from .load import Document, Invalid, Source, display_path, find_plans, load_plan
 
 PLANS_DIR = "plans"
 ASSETS_DIR = "assets"
+NO_SITE_HINT = "give the plan file's path, or cd into a site"
 
 
 @dataclass(frozen=True)
@@ -176,21 +178,75 @@ def check_assets(doc: Document, root: Path) -> list[Problem]:
     return problems
 
 
+class NoSite(MapsiteError):
+    """A command that needs a site, run outside any: one line, with the way out."""
+
+    def __init__(self, start: Path) -> None:
+        if start == Path():
+            message = f"no {CONFIG_FILE} here or in any parent folder"
+            problem = Problem.about("", message, "run mapsite init, or cd into a site")
+        elif not start.is_dir():
+            message, hint = "no such folder", "name a site's folder, or run mapsite init there"
+            problem = Problem.about(str(start), message, hint)
+        else:
+            message = f"no {CONFIG_FILE} in this folder or any parent folder"
+            hint = f"run mapsite init {start}, or name a site's folder"
+            problem = Problem.about(str(start), message, hint)
+        super().__init__([problem])
+
+    def format_message(self) -> str:
+        return str(self.problems[0])
+
+
+def find_site(start: Path = Path()) -> Path:
+    """The site a command works on, found as git finds a repository: the nearest folder,
+    from ``start`` up, holding mapsite.yml; else ``start`` itself when it holds a plans/
+    folder (mapsite.yml is optional). Run from plans/ or deeper, that is the site above,
+    never a stray plans/plans/. Raises ``NoSite`` outside any site.
+
+    The folder comes back as the user would type it (``..`` from plans/), so that
+    messages name files the way the user sees them."""
+    found = _config_folder(start)
+    if found is not None:
+        return found
+    if (start / PLANS_DIR).is_dir():
+        return start
+    raise NoSite(start)
+
+
+def _config_folder(start: Path) -> Path | None:
+    here = start.absolute()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return start if folder == here else Path(os.path.relpath(folder))
+    return None
+
+
 def site_root(plan: Path) -> Path:
-    """The site a plan file belongs to: the folder holding its plans/ folder."""
+    """The site a plan file belongs to: the nearest folder above it holding mapsite.yml,
+    else the folder holding its plans/ folder."""
+    found = _config_folder(plan.parent)
+    if found is not None:
+        return found
     for parent in plan.absolute().parents:
         if parent.name == PLANS_DIR:
             return parent.parent
     return plan.absolute().parent
 
 
-def find_plan(name: str, root: Path = Path()) -> Path:
+def find_plan(name: str, root: Path | None = None) -> Path:
     """The plan a command names: a path to a plan file, or a plan's name in the site at
-    ``root`` (``northwind`` for plans/northwind.md, also in a sub-folder of plans/, where
-    ``emea/northwind`` tells two apart). Raises ``Invalid`` saying what there is."""
+    ``root`` (default: the site here, ``find_site``) (``northwind`` for plans/northwind.md,
+    also in a sub-folder of plans/, where ``emea/northwind`` tells two apart). Raises
+    ``Invalid`` saying what there is."""
     path = Path(name)
     if path.is_file():
         return path
+    if root is None:
+        try:
+            root = find_site()
+        except NoSite:
+            raise Invalid([Problem.about(name, "no such plan file", NO_SITE_HINT)]) from None
     plans_dir = root / PLANS_DIR
     found = find_plans(plans_dir) if plans_dir.is_dir() and name.strip() else []
     names = {p: p.relative_to(plans_dir).with_suffix("").as_posix() for p in found}
@@ -222,7 +278,8 @@ def named_plans(names: Sequence[str]) -> list[Path]:
         except Invalid as exc:
             problems += exc.problems
     if not names:
-        paths = find_plans(Path(PLANS_DIR)) if Path(PLANS_DIR).is_dir() else []
+        plans_dir = find_site() / PLANS_DIR
+        paths = find_plans(plans_dir) if plans_dir.is_dir() else []
         if not paths:
             hint = "name a plan file, or run this in a site's folder"
             problems.append(Problem.about(PLANS_DIR, "no plans found", hint))
