@@ -38,7 +38,7 @@ MODULES: dict[str, list[str]] = {
     "mailto": ["tests/test_mailto.py"],
     "matching": ["tests/test_changes.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
-    "passwords": ["tests/test_check_build.py"],
+    "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
     "share": ["tests/test_share.py", "tests/test_rotate.py"],
     "status": ["tests/test_update_cli.py"],
     "update": ["tests/test_update_cli.py"],
