@@ -193,13 +193,17 @@ def _two_renames(new: Path, out: Path) -> bool:
         try:
             os.rename(new, out)
         except OSError as exc:
-            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                os.rename(old / out.name, out)  # the output must not stay missing
-                raise
-            return False  # another build's site is there: swap with it again
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                return False  # another build's site is there: swap with it again
+            raise
         return True
     finally:
-        shutil.rmtree(old, ignore_errors=True)
+        if (old / out.name).exists() and not out.exists():
+            # stopped or failed in between: the output must not stay missing
+            with contextlib.suppress(OSError):
+                os.rename(old / out.name, out)
+        if out.exists() or not (old / out.name).exists():  # else repair() needs it
+            shutil.rmtree(old, ignore_errors=True)
         _unlock(lock)
 
 
@@ -213,7 +217,7 @@ def repair(out: Path) -> Path | None:
         site = folder / out.name
         with _held(folder) as free:
             if free and (site / MARKER).is_file():
-                found.append((site / MARKER).stat().st_mtime_ns, site)
+                found.append(((site / MARKER).stat().st_mtime_ns, site))
     for _, site in sorted(found, reverse=True):
         with contextlib.suppress(OSError):
             os.rename(site, out)
