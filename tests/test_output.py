@@ -170,9 +170,7 @@ def test_the_home_folder_is_refused_even_with_the_flag(
 
 
 @pytest.mark.parametrize("out", [".git", ".git/refs", "repo", "bare.git"])
-def test_git_folders_are_refused_even_with_the_flag(
-    write_plan, run, site: Path, out: str
-) -> None:
+def test_git_folders_are_refused_even_with_the_flag(write_plan, run, site: Path, out: str) -> None:
     write_plan("northwind")
     for args in (["init", "-q", "."], ["init", "-q", "repo"], ["init", "-q", "--bare", "bare.git"]):
         subprocess.run(["git", *args], cwd=site, check=True)

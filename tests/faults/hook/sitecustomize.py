@@ -37,7 +37,7 @@ def _install() -> None:
     def hook(event: str, args: tuple) -> None:  # type: ignore[type-arg]
         nonlocal count
         if event == "open":
-            path, mode, flags = args
+            path, _mode, flags = args
             if not isinstance(flags, int) or not flags & _WRITES:
                 return
         elif event in _PATH_EVENTS:
