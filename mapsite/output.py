@@ -157,7 +157,7 @@ def replacing(out: Path) -> Iterator[Path]:
             raise fault(out, exc, "cannot write the new site") from None
     finally:
         # after a swap the old site is here; after a failure, half the new one
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove(tmp)
         _unlock(lock)
 
 
@@ -203,8 +203,18 @@ def _two_renames(new: Path, out: Path) -> bool:
             with contextlib.suppress(OSError):
                 os.rename(old / out.name, out)
         if out.exists() or not (old / out.name).exists():  # else repair() needs it
-            shutil.rmtree(old, ignore_errors=True)
+            remove(old)
         _unlock(lock)
+
+
+def remove(folder: Path) -> None:
+    """Delete a temporary folder, all of it even when Ctrl-C or a signal comes in
+    between (the first one stops the command; this is its cleanup)."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except KeyboardInterrupt:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def repair(out: Path) -> Path | None:

@@ -192,10 +192,30 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def stoppable() -> int | None:
+        """Run, cancelled by Ctrl-C, SIGTERM or SIGHUP: the browsers close, and the
+        signal is returned to be raised outside the event loop."""
+        from .stop import cancelling
+
+        task = asyncio.current_task()
+        assert task is not None
+        with cancelling(task) as received:
+            try:
+                await run()
+            except asyncio.CancelledError:
+                if received:
+                    return received[0]
+                raise
+        return None
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(run())
+        signum = asyncio.run(stoppable())
+        if signum is not None:
+            from .stop import Stopped
+
+            raise Stopped(signum) from None
         return
     # called from inside an event loop (Jupyter, Playwright's sync API): print from a
     # thread of our own, which may run a loop of its own

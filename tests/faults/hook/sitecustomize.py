@@ -2,13 +2,14 @@
 PYTHONPATH): kills the process at a chosen file operation, deterministically.
 
 An audit hook (``sys.addaudithook``) sees every file operation the process makes:
-files opened for writing, folders made, renames, removals, and ctypes calls (the
-``renameat2`` swap). Only operations on paths under ``MAPSITE_FAULT_ROOT`` count (and
-ctypes calls, which have no path), so the count does not depend on caches or Python's
-own files. With ``MAPSITE_FAULT_AT=SIGTERM@17`` the process sends itself SIGTERM
-just before its 17th operation, which therefore never happens. With
-``MAPSITE_FAULT_TRACE=FILE`` each operation is written to FILE as ``N event path``:
-the tests read a trace to choose their kill points. No product code is involved.
+files opened for writing, folders made, renames, removals. Only operations on paths
+under ``MAPSITE_FAULT_ROOT`` count, so the count does not depend on caches or
+Python's own files; and the lookup of ``renameat2``, which comes right before each
+swap (ctypes calls themselves raise no audit event). With
+``MAPSITE_FAULT_AT=SIGTERM@17`` the process sends itself SIGTERM just before its
+17th operation, which therefore never happens. With ``MAPSITE_FAULT_TRACE=FILE``
+each operation is written to FILE as ``N event path``: the tests read a trace to
+choose their kill points. No product code is involved.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def _install() -> None:
                 return
         elif event in _PATH_EVENTS:
             path = args[0]
-        elif event == "ctypes.call_function":
-            path = ""
+        elif event == "ctypes.dlsym" and args[1] == "renameat2":
+            path = ""  # mapsite looks renameat2 up right before each swap
         else:
             return
         if path != "":
