@@ -56,7 +56,7 @@ class OutputError(MapsiteError):
     """Something wrong with the output folder: one line, which names the way out."""
 
     def format_message(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        return str(self.problems[0])
 
 
 def refuse(out: Path, message: str, hint: str) -> OutputError:
@@ -139,7 +139,6 @@ def replacing(out: Path) -> Iterator[Path]:
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        repair(out)
         remove_leftovers(out)
         tmp, lock = _temporary(out, "building")
     except OSError as exc:
@@ -237,7 +236,8 @@ def repair(out: Path) -> Path | None:
 
 def remove_leftovers(out: Path) -> list[Path]:
     """Delete the temporary folders of builds that did not finish (nobody holds their
-    lock); returns them."""
+    lock), once an old site waiting in one is put back; returns them."""
+    repair(out)
     removed = []
     for kind in ("building", "old"):
         for folder in _ours(out, kind):
@@ -369,15 +369,11 @@ def _about(exc: OSError, out: Path) -> bool:
     A failed write names no file: a full disk or a read-only file system is the output's."""
     if exc.filename is None:
         return exc.errno in CAUSES
-    prefix = f".{out.name}."
     for name in (exc.filename, exc.filename2):
-        if name is None:
+        path = Path(os.fsdecode(name)).absolute() if name is not None else None
+        if path is None or not path.is_relative_to(out.parent):
             continue
-        path = Path(os.fsdecode(name)).absolute()
-        if path == out or path.is_relative_to(out):
-            return True
-        if path.parent == out.parent and path.name.startswith(prefix):
-            return True
-        if any(p.parent == out.parent and p.name.startswith(prefix) for p in path.parents):
+        top = (*path.relative_to(out.parent).parts, "")[0]  # the folder beside the output
+        if top == out.name or top.startswith(f".{out.name}."):
             return True
     return False

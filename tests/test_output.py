@@ -627,3 +627,90 @@ def test_a_mount_point_for_real(write_plan, run, site: Path, tmpfs: Path) -> Non
         "disk: the output folder is a mount point, which cannot be replaced as a whole "
         "(build into a folder inside it: -o disk/site)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "about"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), True),  # a write names no file
+        (OSError(errno.EIO, "Input/output error"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site/public"), True),
+        (OSError(errno.EACCES, "Permission denied", "/site/public/a/b.html"), True),
+        (OSError(errno.EACCES, "Permission denied", "/site/.public.building-x/a.html"), True),
+        (OSError(errno.EBUSY, "Busy", "/elsewhere", None, "/site/public"), True),
+        (OSError(errno.EBUSY, "Busy", b"/site/.public.old-x/public", None, "/x"), True),
+        (OSError(errno.EACCES, "Permission denied", "/site/assets/logo.svg"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site/.publicity/a"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site/publication"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site"), False),
+        (OSError(errno.EACCES, "Permission denied", "/other/.public.building-x"), False),
+    ],
+)
+def test_which_errors_are_the_outputs(error: OSError, about: bool) -> None:
+    assert output._about(error, Path("/site/public")) is about
+
+
+def test_a_fault_without_a_known_cause_says_what_it_is(site: Path) -> None:
+    for error, cause in [
+        (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+        (OSError("something odd"), "something odd"),
+    ]:
+        message = str(output.fault(site / "public", error, "cannot write the new site"))
+        assert message == (
+            f"public: cannot write the new site: {cause} "
+            "(the previous output is unchanged; fix that and build again)"
+        )
+
+
+def test_a_redirects_file_that_is_not_text_is_not_an_old_build(site: Path) -> None:
+    (site / "out").mkdir()
+    (site / "out" / "_redirects").write_bytes(b"\xff\xfe# Links that were replaced or expired")
+    (site / "out" / "robots.txt").write_text("")
+    assert output.replaceable(site / "out") is False
+
+
+def test_a_build_leaves_no_file_open(built: Path, run) -> None:
+    """Each temporary folder's lock is released (a long-lived process would run out)."""
+    before = len(os.listdir("/proc/self/fd"))
+    assert run("build", "--today", TODAY).exit_code == 0
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_without_exchange_no_file_is_left_open(built: Path, run) -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    assert run("build", "--today", TODAY).exit_code == 0
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+KILLED_BETWEEN_RENAMES = """
+import os, sys
+from pathlib import Path
+from mapsite import output
+output._renameat2 = lambda: None
+real = os.rename
+def rename(src, dst):
+    real(src, dst)
+    if Path(src) == Path(sys.argv[2]):
+        os._exit(9)  # killed: no cleanup at all
+os.rename = rename
+output.swap(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_process_killed_between_the_two_renames(tmp_path: Path) -> None:
+    """A real process, dead between the renames: the output is missing, the old site
+    waits in .public.old-*, and repair() (run by the next build) puts it back."""
+    new, out = tmp_path / "new", tmp_path / "public"
+    for folder in (new, out):
+        folder.mkdir()
+        (folder / MARKER).write_text("")
+        (folder / folder.name).write_text("")
+    done = subprocess.run([sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(new), str(out)])
+
+    assert done.returncode == 9
+    assert not out.exists()
+    (aside,) = leftovers(tmp_path)
+    assert aside.startswith(".public.old-")
+    assert output.remove_leftovers(out) == [tmp_path / aside]  # once the site is back
+    assert files(out) == [MARKER, "public"]
