@@ -1,8 +1,9 @@
 """The pipeline: load -> validate -> render -> write, with atomic output.
 
 The new site is written into a temporary folder beside the output and swapped in
-only when everything succeeded, so a failed or interrupted build leaves the
-previous site untouched.
+only when everything succeeded (output.py), so a failed or interrupted build leaves
+the previous site untouched. A protected plan is encrypted in memory: its page and
+PDF reach the disk only locked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 import shutil
 import tempfile
 import traceback
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,15 +29,13 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import brand, schedule, themes
+from . import brand, output, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .passwords import password_problems
 from .render import CompiledTemplates, make_environment, markdown_renderer
 from .share import base_url
 from .site import (
-    ASSETS_DIR,
-    PLANS_DIR,
     Site,
     asset_bytes,
     asset_exists,
@@ -70,26 +70,26 @@ def build(
     today: date,
     pdf: bool = True,
     chromium: str | None = None,
+    replace: bool = False,
 ) -> BuildResult:
     """Build every plan of the site at ``root`` into ``out`` (default ``root/public``),
-    with a PDF beside each page unless ``pdf`` is false."""
+    with a PDF beside each page unless ``pdf`` is false. ``replace`` lets the build
+    replace a folder with files that mapsite did not write (``--replace-output``)."""
     site, paths, problems = load_settings(root)
     if site.config.whats_new_days:  # before the workers start: read once, not in each
         preload(site, paths, since_days(site.config.whats_new_days, today))
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
-    _check_output(root, out)
-    with _atomic_dir(out) as tmp:
-        writer = SiteWriter(site, tmp, today, pdf=pdf, seal=True)
+    real = output.check(root, out, replace=replace)
+    with output.replacing(real) as tmp:
+        writer = SiteWriter(site, tmp, today, pdf=pdf, seal=True, keep_clear=pdf)
         pages = write_plans(writer, paths, problems)
         writer.write_common(pages)
-        live = [page for page in pages if not page.expired]
         if pdf:
             from .pdf import print_pdfs  # Playwright and asyncio: only when printing
 
-            print_pdfs(pdf_jobs(live, tmp, today), site.config.page_size, chromium)
-        for page in live:  # printed from the clear page, then both are encrypted
-            if page.password_env:
-                writer.seal_page(page)
+            live = [page for page in pages if not page.expired]
+            jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
+            print_pdfs(jobs, site.config.page_size, chromium)
     return BuildResult(out, len(pages), brand_warnings(site))
 
 
@@ -118,8 +118,19 @@ class Page:
 
     @property
     def pdf_name(self) -> str:
-        # a protected plan's files say nothing about it until it is unlocked
-        return "plan.pdf" if self.password_env else f"{self.slug}.pdf"
+        """The PDF beside the page: named from what its buyer knows (buyer and title),
+        not from the plan's file; a protected plan's files say nothing about it."""
+        return "plan.pdf" if self.password_env else self.document_name
+
+    @property
+    def document_name(self) -> str:
+        """``northwind-financial-revenue-forecasting-rollout.pdf``: the buyer, then the
+        title (alone when it names the buyer already)."""
+        buyer, title = name_slug(self.buyer), name_slug(self.title)
+        name = title if buyer and title.startswith(buyer) else f"{buyer}-{title}".strip("-")
+        if len(name) > NAME_LENGTH:  # cut at a word
+            name = name[: NAME_LENGTH + 1].rsplit("-", 1)[0]
+        return f"{name or 'plan'}.pdf"
 
     @property
     def gone(self) -> dict[str, str]:
@@ -138,6 +149,15 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
     ".gif": "image/gif",
 }
+NAME_LENGTH = 80  # characters of a PDF's name before .pdf
+
+
+def name_slug(text: str) -> str:
+    """``Zoë's Café, Inc.`` -> ``zoe-s-cafe-inc``: letters and digits, accents dropped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
 GONE_REPLACED = "replaced.html"
 GONE_EXPIRED = "expired.html"
 
@@ -165,9 +185,10 @@ def write_plans(
         chunks = [paths[i::count] for i in range(count)]
         pages = []
         with _worker_pool(writer, workers) as pool:
-            for chunk_problems, chunk_pages in pool.map(_write_chunk_in_worker, chunks):
+            for chunk_problems, chunk_pages, clear in pool.map(_write_chunk_in_worker, chunks):
                 problems += chunk_problems
                 pages += chunk_pages
+                writer.clear |= clear
         pages.sort(key=lambda page: page.file)
     problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
     if problems:
@@ -194,7 +215,9 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
         )
     site, dest, today, pdf = writer.site, writer.dest, writer.today, writer.pdf
     return concurrent.futures.ProcessPoolExecutor(
-        workers, initializer=_init_worker, initargs=(site, dest, today, pdf)
+        workers,
+        initializer=_init_worker,
+        initargs=(site, dest, today, pdf, writer.seal, writer.keep_clear),
     )
 
 
@@ -202,14 +225,24 @@ def _unprefixed_html(name: str) -> bool:
     return name.endswith(".html") and ":" not in name
 
 
-def _init_worker(site: Site, dest: Path, today: date, pdf: bool) -> None:
+def _init_worker(
+    site: Site, dest: Path, today: date, pdf: bool, seal: bool, keep_clear: bool
+) -> None:
     global _worker_writer
-    _worker_writer = SiteWriter(site, dest, today, pdf=pdf, copy_files=False)
+    _worker_writer = SiteWriter(
+        site, dest, today, pdf=pdf, copy_files=False, seal=seal, keep_clear=keep_clear
+    )
 
 
-def _write_chunk_in_worker(paths: list[Path]) -> tuple[list[Problem], list[Page]]:
+def _write_chunk_in_worker(
+    paths: list[Path],
+) -> tuple[list[Problem], list[Page], dict[str, str]]:
+    """A chunk's problems and pages, and the clear pages of its protected plans (in
+    memory only: the main process prints them)."""
     assert _worker_writer is not None
-    return _write_chunk(_worker_writer, paths)
+    problems, pages = _write_chunk(_worker_writer, paths)
+    clear, _worker_writer.clear = _worker_writer.clear, {}
+    return problems, pages, clear
 
 
 def _write_chunk(
@@ -244,18 +277,29 @@ def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int
     return len(site.documents)
 
 
-def pdf_jobs(pages: list[Page], dest: Path, today: date, out: Path | None = None) -> list[PdfJob]:
-    """One PDF per plan page in ``dest``: beside the page, or in ``out`` when given."""
+def pdf_jobs(
+    pages: list[Page],
+    dest: Path,
+    today: date,
+    out: Path | None = None,
+    clear: dict[str, str] | None = None,
+) -> list[PdfJob]:
+    """One PDF per plan page in ``dest``: beside the page, or in ``out`` when given.
+    A protected plan is printed from its clear page in ``clear`` (token -> HTML, never
+    on disk), and its PDF encrypted before it is written."""
     from .pdf import PdfJob
 
+    clear = clear or {}
     return [
         PdfJob(
             html=dest / page.token / "index.html",
-            out=out / f"{page.slug}.pdf" if out else dest / page.token / page.pdf_name,
+            out=out / page.document_name if out else dest / page.token / page.pdf_name,
             title=page.title,
             author=page.seller,
             subject=page.buyer,
             as_of=today,
+            content=clear[page.token] if page.password_env else None,
+            password=os.environ[page.password_env] if page.password_env else None,
         )
         for page in pages
     ]
@@ -277,17 +321,28 @@ def print_plans(
     missing = [problem for doc in site.documents for problem in password_problems(doc)]
     if missing:
         raise MapsiteError(missing)
+    pages = [p for p in (Page.of(doc, today) for doc in site.documents) if not p.expired]
+    named: dict[str, Page] = {}
+    clashes = []
+    for page in pages:
+        other = named.setdefault(page.document_name, page)
+        if other is not page:  # the wrong buyer's PDF must never sit under the name
+            clashes.append(Problem.about(page.file,
+                f"its PDF would be {display_path(out / page.document_name)}, "
+                f"like that of {other.file} (the same buyer and title)",
+                "give one plan another title, or print them one at a time into "
+                "different folders with -o"))  # fmt: skip
+    if clashes:
+        raise MapsiteError(clashes, "nothing written")
     out.mkdir(parents=True, exist_ok=True)
+    # the pages the PDFs are printed from: protected ones locked, printed from memory
     with tempfile.TemporaryDirectory(prefix="mapsite-pdf-") as tmp:
-        write_site(site, Path(tmp), today)
-        pages = [p for p in (Page.of(doc, today) for doc in site.documents) if not p.expired]
-        jobs = pdf_jobs(pages, Path(tmp), today, out)
+        writer = SiteWriter(site, Path(tmp), today, seal=True, keep_clear=True)
+        for doc in site.documents:
+            writer.write_plan(doc)
+        writer.write_common(pages)
+        jobs = pdf_jobs(pages, Path(tmp), today, out, writer.clear)
         print_pdfs(jobs, site.config.page_size, chromium)
-    for page, job in zip(pages, jobs, strict=True):
-        if page.password_env:  # the same protection as on the site
-            from .seal import encrypt_pdf
-
-            job.out.write_bytes(encrypt_pdf(job.out.read_bytes(), os.environ[page.password_env]))
     return [job.out for job in jobs]
 
 
@@ -307,10 +362,16 @@ class SiteWriter:
         pdf: bool = False,
         copy_files: bool = True,
         seal: bool = False,
+        keep_clear: bool = False,
     ) -> None:
         self.site, self.dest, self.today, self.pdf = site, dest, today, pdf
         self.seal = seal
-        """Publishing: protected plans need their password (the dev server shows them as is)."""
+        """Publishing: protected plans need their password, and their pages are written
+        only encrypted (the dev server shows them as is)."""
+        self.keep_clear = keep_clear
+        self.clear: dict[str, str] = {}
+        """With ``keep_clear``, the clear page of each protected plan by token, in
+        memory only, to print its PDF from."""
         self._copies: dict[str, Path] = {}
         """Logo name -> the first copy this writer published, which later plans link to."""
         self.static = copy_static(site.theme, dest / "static" if copy_files else None)
@@ -381,6 +442,8 @@ class SiteWriter:
                 (folder / PLAN_CSS).write_text(brand.plan_stylesheet(accent), encoding="utf-8")
             links = published.links() if published else None
             html = self.render_plan(doc, logos, PLAN_CSS if accent else None, links, projection)
+            if page.password_env and self.seal:
+                html = self.seal_page(page, html)
         (folder / "index.html").write_text(html, encoding="utf-8")
         write_calendars(folder, published)
         for token in page.previous:
@@ -430,22 +493,18 @@ class SiteWriter:
         target.write_bytes(data)
         self._copies[name] = target
 
-    def seal_page(self, page: Page) -> None:
-        """Replace a protected plan's page (and PDF) with encrypted ones."""
+    def seal_page(self, page: Page, clear: str) -> str:
+        """The locked page that carries a protected plan's page ``clear``, encrypted
+        here in memory: the clear page never reaches the disk."""
         from . import seal
 
-        password = os.environ[page.password_env or ""]
-        folder = self.dest / page.token
-        clear = (folder / "index.html").read_text(encoding="utf-8")
-        sealed = seal.seal(clear, password)
+        sealed = seal.seal(clear, os.environ[page.password_env or ""])
+        if self.keep_clear:
+            self.clear[page.token] = clear
         with template_errors():
-            html = self.env.get_template("locked.html").render(
+            return self.env.get_template("locked.html").render(
                 self.common, sealed=sealed, root="../"
             )
-        (folder / "index.html").write_text(html, encoding="utf-8")
-        pdf = folder / page.pdf_name
-        if pdf.exists():
-            pdf.write_bytes(seal.encrypt_pdf(pdf.read_bytes(), password))
 
     def render_gone(self, name: str, root: str) -> str:
         reason = "replaced" if name == GONE_REPLACED else "expired"
@@ -562,45 +621,3 @@ def _template_frame(exc: BaseException) -> tuple[str, int]:
         if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
             file, line = display_path(Path(frame.filename)), frame.lineno or 1
     return file, line
-
-
-def _check_output(root: Path, out: Path) -> None:
-    root, real_out = root.resolve(), out.resolve()
-    sources = [root / name for name in (PLANS_DIR, ASSETS_DIR, "themes")]
-    if root.is_relative_to(real_out) or any(real_out.is_relative_to(s) for s in sources):
-        raise MapsiteError(
-            [
-                Problem(
-                    str(out),
-                    1,
-                    1,
-                    "",
-                    "the output folder would replace the site itself",
-                    "choose another folder with -o",
-                )
-            ]
-        )
-    if out.exists() and not out.is_dir():
-        raise MapsiteError(
-            [Problem(str(out), 1, 1, "", "the output path is a file", "choose a folder with -o")]
-        )
-
-
-@contextmanager
-def _atomic_dir(out: Path) -> Iterator[Path]:
-    """Yield an empty folder beside ``out``; on success it replaces ``out`` in two renames."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
-        yield tmp
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)

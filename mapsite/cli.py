@@ -75,7 +75,22 @@ def _today(value: datetime | None) -> date:
     return value.date() if value else date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Group(click.Group):
+    """Every command stops on SIGTERM and SIGHUP as on Ctrl-C: its cleanup runs, one
+    line says so, and the exit status is 128 + the signal's number (130 for Ctrl-C)."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from .stop import Stopped, on_signals
+
+        try:
+            with on_signals():
+                return super().invoke(ctx)
+        except Stopped as exc:
+            click.echo(f"Aborted ({exc.name}).", err=True)
+            ctx.exit(128 + exc.signum)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "--version", package_name="mapsite", prog_name="mapsite")
 def main() -> None:
     """Mutual action plans as Markdown in git, published as polished private pages.
@@ -142,19 +157,33 @@ def new(
     help="Print a PDF of each plan beside its page (needs Chromium). "
     "MAPSITE_PDF=0 turns it off too.",
 )
+@click.option(
+    "--replace-output",
+    is_flag=True,
+    help="Replace the output folder even when it holds files that mapsite did not "
+    "write (they are deleted). Never the site, a git folder or your home folder.",
+)
 @chromium_option
 @today_option
 def build_command(
-    site: Path, out: Path | None, pdf: bool, chromium: str | None, today: datetime | None
+    site: Path,
+    out: Path | None,
+    pdf: bool,
+    replace_output: bool,
+    chromium: str | None,
+    today: datetime | None,
 ) -> None:
     """Build every plan in SITE/plans into a static site, with a PDF of each.
 
-    The new site replaces the old one only when the whole build succeeded.
+    The new site replaces the old one, all at once, only when the whole build
+    succeeded; only an empty folder or one that mapsite built is replaced.
     Exits with status 1 and lists every error when a plan is invalid.
     """
     start = time.perf_counter()
     one_shot()
-    result = build(site, out, today=_today(today), pdf=pdf, chromium=chromium)
+    result = build(
+        site, out, today=_today(today), pdf=pdf, chromium=chromium, replace=replace_output
+    )
     for warning in result.warnings:
         where, _, rest = str(warning).partition(": ")
         click.echo(f"{where}: warning: {rest}", err=True)
@@ -179,7 +208,8 @@ def build_command(
 def pdf(plans: tuple[Path, ...], out: Path, chromium: str | None, today: datetime | None) -> None:
     """Print chosen plans to PDF: mapsite pdf plans/northwind.md -o outbox/
 
-    Each PDF is named after its plan and looks like the page, made for paper.
+    Each PDF is named after its buyer and title and looks like the page, made for
+    paper; a protected plan's PDF is encrypted with its password.
     """
     for path in print_plans(list(plans), out, today=_today(today), chromium=chromium):
         click.echo(f"wrote {display_path(path)}")

@@ -19,8 +19,10 @@ import asyncio
 import collections
 import concurrent.futures
 import contextlib
+import dataclasses
 import html
 import io
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -104,11 +106,17 @@ BAND_FONT = "'Liberation Sans',Arial,sans-serif"  # header and footer, if the pa
 @dataclass(frozen=True)
 class PdfJob:
     html: Path
+    """The page, where its relative links (stylesheets, logos) resolve."""
     out: Path
     title: str
     author: str
     subject: str
     as_of: date
+    content: str | None = dataclasses.field(default=None, repr=False)
+    """The page to print, when not the file at ``html``: a protected plan's clear page,
+    which exists only in memory (the file there is its locked page)."""
+    password: str | None = dataclasses.field(default=None, repr=False)
+    """Encrypt the PDF with this password before it is written."""
 
 
 def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = None) -> None:
@@ -171,7 +179,7 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                                 # prints this plan again, and so do all from now on
                                 single_process = False
                         # only whole PDFs are written: a browser that failed wrote nothing
-                        job.out.write_bytes(with_metadata(data, job))
+                        write_pdf(job, with_metadata(data, job))
                 finally:
                     if printer is not None:
                         await printer.close()
@@ -184,10 +192,30 @@ def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = No
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def stoppable() -> int | None:
+        """Run, cancelled by Ctrl-C, SIGTERM or SIGHUP: the browsers close, and the
+        signal is returned to be raised outside the event loop."""
+        from .stop import cancelling
+
+        task = asyncio.current_task()
+        assert task is not None
+        with cancelling(task) as received:
+            try:
+                await run()
+            except asyncio.CancelledError:
+                if received:
+                    return received[0]
+                raise
+        return None
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(run())
+        signum = asyncio.run(stoppable())
+        if signum is not None:
+            from .stop import Stopped
+
+            raise Stopped(signum) from None
         return
     # called from inside an event loop (Jupyter, Playwright's sync API): print from a
     # thread of our own, which may run a loop of its own
@@ -216,7 +244,7 @@ class Printer:
         await self.page.emulate_media(media="null")  # printing uses print media anyway
 
     async def print(self, job: PdfJob) -> bytes:
-        html = job.html.read_text(encoding="utf-8")
+        html = job.content if job.content is not None else job.html.read_text(encoding="utf-8")
         style = HIDDEN + (bands(job, self.font) if self.margin_boxes else "")
         await self.page.evaluate(SWAP_BODY, [html, job.html.as_uri(), style])
         if self.margin_boxes:
@@ -237,6 +265,21 @@ class Printer:
         with contextlib.suppress(Exception):  # crashed, hung (CLOSE_TIMEOUT) or gone
             async with asyncio.timeout(CLOSE_TIMEOUT):
                 await self.browser.close()
+
+
+def write_pdf(job: PdfJob, data: bytes) -> None:
+    """Write the PDF whole (a file of its own, renamed into place), encrypted first if
+    it has a password: a protected plan's PDF is never on disk in clear."""
+    if job.password is not None:
+        from .seal import encrypt_pdf
+
+        data = encrypt_pdf(data, job.password)
+    part = job.out.with_name(f".{job.out.name}.part")
+    try:
+        part.write_bytes(data)
+        os.replace(part, job.out)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def no_browser(reason: str) -> MapsiteError:

@@ -37,6 +37,7 @@ MODULES: dict[str, list[str]] = {
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],
     "matching": ["tests/test_changes.py"],
+    "output": ["tests/test_output.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
     "share": ["tests/test_share.py", "tests/test_rotate.py"],

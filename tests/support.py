@@ -86,6 +86,19 @@ def page_of(public: Path, plan: str) -> Path:
     raise FileNotFoundError(plan)
 
 
+# The example plans' PDFs: named from what the buyer knows, their name and the title
+PDF_NAMES = {
+    "northwind": "northwind-financial-revenue-forecasting-rollout.pdf",
+    "tailspin": "tailspin-toys-forecasting-for-the-sales-team.pdf",
+    "fabrikam-renewal": "fabrikam-renewal-and-emea-expansion.pdf",
+}
+
+
+def pdf_of(public: Path, plan: str) -> Path:
+    """The PDF beside the built page of the example plan ``plans/PLAN.md``."""
+    return page_of(public, plan).parent / PDF_NAMES[plan]
+
+
 def copy_example(site: Path) -> Path:
     """A copy of this repository's example site (plans, assets, themes, mapsite.yml)."""
     for folder in ("plans", "assets", "themes"):

@@ -222,12 +222,11 @@ def test_refuse_an_output_folder_that_would_replace_the_site(
 
     result = run("build", "-o", out, "--today", TODAY)
 
-    target = os.path.abspath(Path.cwd() / shown)
+    target = os.path.abspath(Path.cwd() / shown) if shown in (".", "..") else shown
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{target}:1:1: the output folder would replace the site itself "
+        f"{target}: the output folder would replace the site itself "
         "(choose another folder with -o)\n"
-        "1 error in 1 file\n"
     )
     assert tree_hash(nested_site.parent.parent) == before
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from pypdf import PdfReader
-from support import REPO, TODAY, copy_example, page_of
+from support import PDF_NAMES, REPO, TODAY, copy_example, page_of, pdf_of
 
 import mapsite.browser
 import mapsite.pdf
@@ -57,7 +57,7 @@ def squash(text: str) -> str:
 def test_every_milestone_step_owner_and_date_is_in_the_pdf(public: Path, slug: str) -> None:
     config, _ = load_config(REPO)
     doc = load_plan(REPO / "plans" / f"{slug}.md", config.holidays)
-    text = squash(text_of(folder(public, slug) / f"{slug}.pdf"))
+    text = squash(text_of(pdf_of(public, slug)))
     today = __import__("datetime").date.fromisoformat(TODAY)
 
     for value in (doc.plan.title, doc.plan.buyer.name, doc.plan.seller.name, doc.plan.value):
@@ -90,13 +90,13 @@ def assert_header_and_footer_on_every_page(pdf: Path) -> None:
 
 
 def test_header_and_footer_on_every_page(public: Path) -> None:
-    pdf = folder(public, "northwind") / "northwind.pdf"
+    pdf = pdf_of(public, "northwind")
     assert len(PdfReader(pdf).pages) >= 3
     assert_header_and_footer_on_every_page(pdf)
 
 
 def test_the_first_page_is_the_summary(public: Path) -> None:
-    pdf = folder(public, "northwind") / "northwind.pdf"
+    pdf = pdf_of(public, "northwind")
     first = re.sub(r"\s+", " ", PdfReader(pdf).pages[0].extract_text())
     summary = ["Health", "Go-live", "Wed 31 Mar 2027", "6 of 23", "Why we are doing this"]
     summary += ["Success looks like", "People", "Priya Raman", "Champion", "Economic Buyer"]
@@ -116,14 +116,14 @@ def links(pdf: Path) -> set[str]:
 
 
 def test_links_are_clickable(public: Path) -> None:
-    found = links(folder(public, "northwind") / "northwind.pdf")
+    found = links(pdf_of(public, "northwind"))
     assert "https://contoso.example/trust/soc2-type-ii-2026.pdf" in found
     assert "mailto:priya.raman@northwind.example" in found
     assert "tel:+15550121" in found
 
 
 def test_metadata(public: Path) -> None:
-    meta = PdfReader(folder(public, "northwind") / "northwind.pdf").metadata
+    meta = PdfReader(pdf_of(public, "northwind")).metadata
     assert meta is not None
     assert meta.title == "Revenue forecasting rollout"
     assert meta.author == "Contoso"
@@ -132,11 +132,11 @@ def test_metadata(public: Path) -> None:
 
 
 def test_page_size_follows_mapsite_yml(public: Path, tmp_path: Path) -> None:
-    letter = PdfReader(folder(public, "tailspin") / "tailspin.pdf").pages[0].mediabox
+    letter = PdfReader(pdf_of(public, "tailspin")).pages[0].mediabox
     assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
     site = copy_example(tmp_path / "a4")
     (site / "mapsite.yml").write_text("page_size: A4\nholidays: US\n")
-    a4 = PdfReader(folder(build(site), "tailspin") / "tailspin.pdf").pages[0].mediabox
+    a4 = PdfReader(pdf_of(build(site), "tailspin")).pages[0].mediabox
     assert abs(float(a4.width) - 595.3) < 1 and abs(float(a4.height) - 841.9) < 1
 
 
@@ -145,8 +145,8 @@ def test_same_plan_and_today_give_the_same_bytes(
 ) -> None:
     again = build(copy_example(tmp_path / "again"))
     for slug in PLANS:
-        first = (folder(public, slug) / f"{slug}.pdf").read_bytes()
-        assert first == (folder(again, slug) / f"{slug}.pdf").read_bytes(), slug
+        first = pdf_of(public, slug).read_bytes()
+        assert first == pdf_of(again, slug).read_bytes(), slug
     # on Linux, by single-process browsers: were they to fail every time, the ordinary
     # ones behind them would print the same PDFs, only slower
     assert printers == [bool(mapsite.pdf.SINGLE_PROCESS)] * len(PLANS)
@@ -154,12 +154,12 @@ def test_same_plan_and_today_give_the_same_bytes(
 
 def test_typical_plan_pdf_is_small(public: Path) -> None:
     for slug in PLANS:
-        assert (folder(public, slug) / f"{slug}.pdf").stat().st_size < 300_000, slug
+        assert pdf_of(public, slug).stat().st_size < 300_000, slug
 
 
 def test_the_page_links_to_its_pdf(public: Path, tmp_path: Path) -> None:
     page = page_of(public, "tailspin").read_text(encoding="utf-8")
-    assert 'href="tailspin.pdf" download>' in page
+    assert f'href="{PDF_NAMES["tailspin"]}" download>' in page
     no_pdf = CliRunner().invoke(
         main, ["build", str(copy_example(tmp_path / "s")), "--no-pdf", "--today", TODAY]
     )
@@ -167,7 +167,7 @@ def test_the_page_links_to_its_pdf(public: Path, tmp_path: Path) -> None:
     html = page_of(tmp_path / "s" / "public", "tailspin").read_text(encoding="utf-8")
     # (the calendar's "Download .ics" stays: only the PDF button goes)
     assert 'class="download"' not in html and ".pdf" not in html
-    assert not (folder(tmp_path / "s" / "public", "tailspin") / "tailspin.pdf").exists()
+    assert not pdf_of(tmp_path / "s" / "public", "tailspin").exists()
 
 
 def test_pdf_command_prints_chosen_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,9 +177,11 @@ def test_pdf_command_prints_chosen_plans(tmp_path: Path, monkeypatch: pytest.Mon
         main, ["pdf", "plans/tailspin.md", "plans/northwind.md", "-o", "outbox", "--today", TODAY]
     )
     assert result.exit_code == 0, result.output
-    assert result.output == "wrote outbox/tailspin.pdf\nwrote outbox/northwind.pdf\n"
-    assert sorted(p.name for p in (site / "outbox").iterdir()) == ["northwind.pdf", "tailspin.pdf"]
-    assert "Forecasting for the sales team" in text_of(site / "outbox" / "tailspin.pdf")
+    # named from what the buyer knows (their name, the title), not the plan's file
+    tailspin, northwind = PDF_NAMES["tailspin"], PDF_NAMES["northwind"]
+    assert result.output == f"wrote outbox/{tailspin}\nwrote outbox/{northwind}\n"
+    assert sorted(p.name for p in (site / "outbox").iterdir()) == [northwind, tailspin]
+    assert "Forecasting for the sales team" in text_of(site / "outbox" / tailspin)
 
 
 def test_a_wrong_browser_path_is_a_clear_error(tmp_path: Path) -> None:
@@ -235,7 +237,7 @@ def test_printing_works_inside_a_running_event_loop(tmp_path: Path) -> None:
         build(site)
 
     asyncio.run(inside())
-    assert (folder(site / "public", "tailspin") / "tailspin.pdf").stat().st_size > 10_000
+    assert pdf_of(site / "public", "tailspin").stat().st_size > 10_000
 
 
 # --- Chromium's unsupported --single-process mode, and the ordinary browser behind it ---
@@ -250,7 +252,7 @@ def assert_same_pdfs(public: Path, again: Path) -> None:
     bytes: a font that two images use (the logos) is embedded once by a single-process
     browser and twice by an ordinary one, which looks the same."""
     for slug in PLANS:
-        first, second = (folder(site, slug) / f"{slug}.pdf" for site in (public, again))
+        first, second = (pdf_of(site, slug) for site in (public, again))
         pages = [page.extract_text() for page in PdfReader(first).pages]
         assert pages == [page.extract_text() for page in PdfReader(second).pages], slug
         assert PdfReader(first).metadata == PdfReader(second).metadata, slug
@@ -352,5 +354,5 @@ def test_a_chromium_without_page_margin_boxes_prints_header_and_footer_as_templa
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(mapsite.pdf, "MARGIN_BOXES_SINCE", 10_000)
-    pdf = folder(build(copy_example(tmp_path / "site")), "northwind") / "northwind.pdf"
+    pdf = pdf_of(build(copy_example(tmp_path / "site")), "northwind")
     assert_header_and_footer_on_every_page(pdf)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from support import TODAY, TRACKED_PLAN, commit, mutate, page_of
+from support import PDF_NAMES, TODAY, TRACKED_PLAN, commit, mutate, page_of, pdf_of
 
 from mapsite.load import load_plan
 
@@ -159,7 +159,7 @@ def test_plan_text_in_a_change_is_escaped(plan, run) -> None:
 def test_the_pdf_has_the_panel_on_its_first_page(plan, run) -> None:
     site = plan.parent.parent
     built(site, run, "--pdf")
-    pdf = next((site / "public").glob("*/northwind.pdf"))
+    pdf = next((site / "public").glob(f"*/{PDF_NAMES['northwind']}"))
 
     first = re.sub(r"\s+", " ", PdfReader(pdf).pages[0].extract_text())
 
@@ -201,7 +201,7 @@ def test_the_example_plans_summary_pages_still_hold_everyone(example_site: Path,
     built(example_site, run, "--pdf")
 
     for slug in EXAMPLE_CHANGES:
-        pdf = page_of(example_site / "public", slug).parent / f"{slug}.pdf"
+        pdf = pdf_of(example_site / "public", slug)
         reader = PdfReader(pdf)
         first, second = (re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages[:2])
         people = load_plan(example_site / "plans" / f"{slug}.md").plan.stakeholders

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from support import copy_example, page_of
+from support import PDF_NAMES, copy_example, page_of
 
 PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -167,5 +167,5 @@ def test_masthead_logos_and_download_button_do_not_overlap(
     assert brands and button
     assert brands["x"] + brands["width"] <= button["x"], (brands, button)
     assert button["width"] >= 44 and button["height"] >= 44
-    assert page.get_by_role("link", name="PDF").get_attribute("href") == f"{slug}.pdf"
+    assert page.get_by_role("link", name="PDF").get_attribute("href") == PDF_NAMES[slug]
     page.close()

@@ -20,7 +20,7 @@ import pixeldiff
 import yaml
 from PIL import Image
 from playwright.sync_api import Browser, Page
-from support import commit_example_history
+from support import PDF_NAMES, commit_example_history
 
 from mapsite.build import build
 from mapsite.load import load_plan
@@ -153,7 +153,7 @@ class Sites:
         return self.file(theme, page).as_uri()
 
     def pdf(self, theme: str, plan: str) -> Path:
-        return self.file(theme, plan).parent / f"{plan}.pdf"
+        return self.file(theme, plan).parent / PDF_NAMES[plan]
 
 
 def build_example(site: Path, theme: str) -> Path:

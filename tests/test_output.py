@@ -1,0 +1,716 @@
+"""The output folder: a build replaces only mapsite's own output, atomically, and says
+in one line why it will not or cannot."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import TODAY, leftovers, token_for, tree_hash
+
+from mapsite import output
+
+MARKER = ".mapsite-output"
+NOT_OURS = (
+    "the output folder has files that mapsite did not write (no .mapsite-output in it) "
+    "(choose an empty or new folder with -o, or delete what is in it: --replace-output)\n"
+)
+
+
+@pytest.fixture
+def built(write_plan, run, site: Path) -> Path:
+    """A site with one plan, built once into public/."""
+    write_plan("northwind")
+    result = run("build", "--today", TODAY)
+    assert result.exit_code == 0, result.stderr
+    return site / "public"
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+# --- what a build may replace -----------------------------------------------------------
+
+
+def test_every_build_marks_its_output(built: Path) -> None:
+    assert (built / MARKER).read_text(encoding="utf-8") == (
+        "This folder was written by 'mapsite build', which replaces all of it on every build.\n"
+    )
+    assert (built / MARKER).stat().st_mode & 0o777 == 0o644
+
+
+def test_a_folder_of_the_users_is_refused(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    (site / "victim").mkdir()
+    (site / "victim" / "notes.txt").write_text("my notes")
+
+    result = run("build", "-o", "victim", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == f"victim: {NOT_OURS}"
+    assert files(site / "victim") == ["notes.txt"]
+    assert leftovers(site) == []
+
+
+def test_replace_output_replaces_a_folder_of_the_users(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    (site / "victim").mkdir()
+    (site / "victim" / "notes.txt").write_text("my notes")
+
+    result = run("build", "-o", "victim", "--replace-output", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert not (site / "victim" / "notes.txt").exists()
+    assert (site / "victim" / MARKER).is_file()
+    assert (site / "victim" / token_for("northwind") / "index.html").is_file()
+
+
+@pytest.mark.parametrize("kind", ["empty", "missing", "marked", "built before the marker"])
+def test_what_a_build_replaces_without_asking(write_plan, run, site: Path, kind: str) -> None:
+    write_plan("northwind")
+    out = site / "out" / "deeper"
+    if kind != "missing":
+        out.mkdir(parents=True)
+    if kind == "marked":
+        (out / MARKER).write_text("")
+        (out / "old.html").write_text("from a build")
+    if kind == "built before the marker":
+        (out / "_redirects").write_text("# Links that were replaced or expired: ...\n")
+        (out / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+
+    result = run("build", "-o", "out/deeper", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert (out / MARKER).is_file() and not (out / "old.html").exists()
+    assert leftovers(out.parent) == []
+
+
+def test_a_redirects_file_alone_is_not_an_old_build(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    (site / "out").mkdir()
+    (site / "out" / "_redirects").write_text("# Links that were replaced or expired\n")
+    (site / "other").mkdir()
+    (site / "other" / "_redirects").write_text("/a /b 301\n")
+    (site / "other" / "robots.txt").write_text("")
+
+    assert run("build", "-o", "out", "--today", TODAY).stderr == f"out: {NOT_OURS}"
+    assert run("build", "-o", "other", "--today", TODAY).stderr == f"other: {NOT_OURS}"
+
+
+def test_a_site_folder_is_refused_even_with_the_flag(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    before = tree_hash(site)
+
+    result = run("build", "-o", "plans", "--replace-output", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "plans: the output folder would replace the site itself (choose another folder with -o)\n"
+    )
+    assert tree_hash(site) == before
+
+
+def test_themes_folder_is_refused(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    (site / "themes" / "mine").mkdir(parents=True)
+
+    result = run("build", "-o", "themes/mine", "--replace-output", "--today", TODAY)
+
+    assert result.stderr.startswith("themes/mine: the output folder would replace the site")
+
+
+def test_the_current_folder_from_elsewhere_is_refused(
+    write_plan, run, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o .`` run from another folder: that folder would be swapped away under the shell."""
+    write_plan("northwind")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    (elsewhere / "src").mkdir(parents=True)
+    (elsewhere / "src" / "main.py").write_text("print('mine')")
+    monkeypatch.chdir(elsewhere)
+    try:
+        for out in (".", str(elsewhere)):
+            result = run("build", str(site), "-o", out, "--replace-output", "--today", TODAY)
+            assert result.exit_code == 1
+            assert result.stderr == (
+                f"{elsewhere}: the output folder holds the current folder "
+                "(choose another folder with -o)\n"
+            )
+        monkeypatch.chdir(elsewhere / "src")
+        result = run("build", str(site), "-o", "..", "--replace-output", "--today", TODAY)
+        assert result.stderr.startswith(f"{elsewhere}: the output folder holds the current")
+        assert files(elsewhere) == ["src", "src/main.py"]
+    finally:
+        shutil.rmtree(elsewhere)
+
+
+def test_the_home_folder_is_refused_even_with_the_flag(
+    write_plan, run, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_plan("northwind")
+    home = tmp_path / "home"
+    (home / "me").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home / "me"))
+
+    for out in ("home/me", "home"):
+        result = run("build", "-o", out, "--replace-output", "--today", TODAY)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"{out}: the output folder would replace your home folder "
+            "(choose another folder with -o)\n"
+        )
+    assert (home / "me").is_dir()
+
+
+@pytest.mark.parametrize("out", [".git", ".git/refs", "repo", "bare.git"])
+def test_git_folders_are_refused_even_with_the_flag(write_plan, run, site: Path, out: str) -> None:
+    write_plan("northwind")
+    for args in (["init", "-q", "."], ["init", "-q", "repo"], ["init", "-q", "--bare", "bare.git"]):
+        subprocess.run(["git", *args], cwd=site, check=True)
+    before = tree_hash(site)
+
+    result = run("build", "-o", out, "--replace-output", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{out}: the output folder is a git folder, which mapsite never replaces "
+        "(choose another folder with -o)\n"
+    )
+    assert tree_hash(site) == before
+
+
+def test_a_file_is_refused(site: Path) -> None:
+    (site / "out.html").write_text("mine")
+    with pytest.raises(output.OutputError) as caught:
+        output.check(site, site / "out.html", replace=True)
+    assert str(caught.value) == "out.html: the output path is a file (choose a folder with -o)"
+
+
+def test_a_symlink_to_a_users_folder_is_refused(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    (site / "victim").mkdir()
+    (site / "victim" / "notes.txt").write_text("my notes")
+    (site / "link").symlink_to("victim")
+    (site / "to-plans").symlink_to("plans")
+
+    assert run("build", "-o", "link", "--today", TODAY).stderr == f"link: {NOT_OURS}"
+    result = run("build", "-o", "to-plans", "--replace-output", "--today", TODAY)
+    assert result.stderr.startswith("to-plans: the output folder would replace the site itself")
+    assert files(site / "victim") == ["notes.txt"]
+
+
+def test_a_symlinked_output_is_built_where_it_points(write_plan, run, site: Path) -> None:
+    write_plan("northwind")
+    (site / "www").mkdir()
+    (site / "public").symlink_to("www")
+
+    for _ in range(2):
+        result = run("build", "--today", TODAY)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith("built 1 plan into public in ")
+
+    assert (site / "public").is_symlink()
+    assert (site / "www" / MARKER).is_file()
+    assert leftovers(site) == []
+
+
+def test_a_mount_point_is_refused(
+    write_plan, run, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_plan("northwind")
+    (site / "mnt").mkdir()
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: str(p).endswith("mnt") or real_ismount(p))
+
+    result = run("build", "-o", "mnt", "--replace-output", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "mnt: the output folder is a mount point, which cannot be replaced as a whole "
+        "(build into a folder inside it: -o mnt/site)\n"
+    )
+
+
+# --- the swap ---------------------------------------------------------------------------
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "1").write_text("a")
+    (tmp_path / "b").mkdir()
+
+    swapped = output.exchange(tmp_path / "a", tmp_path / "b")
+
+    if not sys.platform.startswith("linux"):
+        assert swapped is False
+        return
+    assert swapped is True
+    assert files(tmp_path / "b") == ["1"] and files(tmp_path / "a") == []
+    with pytest.raises(FileNotFoundError):
+        output.exchange(tmp_path / "a", tmp_path / "missing")
+
+
+def test_a_rebuild_swaps_in_one_step(built: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = output.exchange
+
+    def spy(a: Path, b: Path) -> bool:
+        calls.append((a.name, b))
+        return real(a, b)
+
+    monkeypatch.setattr(output, "exchange", spy)
+
+    assert run("build", "--today", TODAY).exit_code == 0
+    assert len(calls) == 1 and calls[0][0].startswith(".public.building-")
+    assert calls[0][1] == built
+    assert leftovers(built.parent) == []
+
+
+@pytest.fixture
+def no_exchange(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system or file system without renameat2: the two-rename swap."""
+    monkeypatch.setattr(output, "_renameat2", lambda: None)
+    monkeypatch.setattr(output, "_exchange_works", True)
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_without_exchange_a_rebuild_replaces_the_site(built: Path, run) -> None:
+    (built / "stale.html").write_text("from an old build")
+
+    assert run("build", "--today", TODAY).exit_code == 0
+
+    assert not (built / "stale.html").exists() and (built / MARKER).is_file()
+    assert leftovers(built.parent) == []
+
+
+def test_a_swap_killed_between_two_renames_is_repaired(built: Path, run, write_plan) -> None:
+    """What a build killed (SIGKILL) between the two renames leaves: no output, the old
+    site whole in .public.old-*. The next build puts it back, even one that fails."""
+    before = tree_hash(built)
+    aside = built.parent / ".public.old-k1ll3d"
+    aside.mkdir()
+    built.rename(aside / "public")
+    write_plan("tailspin", "not a plan")
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_repair_takes_the_newest_complete_old_site(built: Path) -> None:
+    site = built.parent
+    for name, stamp in (("a-newest", 3), ("b-older", 2), ("c-unmarked", 4)):
+        (site / f".public.old-{name}" / "public").mkdir(parents=True)
+        (site / f".public.old-{name}" / "public" / name).write_text("")
+        if name != "c-unmarked":
+            marker = site / f".public.old-{name}" / "public" / MARKER
+            marker.write_text("")
+            os.utime(marker, ns=(stamp, stamp))
+    shutil.rmtree(built)
+
+    assert output.repair(built) == site / ".public.old-a-newest"
+    assert files(built) == [MARKER, "a-newest"]
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_a_swap_stopped_between_its_renames_puts_the_old_site_back(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM or Ctrl-C there: the cleanup puts the old site back before it goes."""
+    before = tree_hash(built)
+    new = built.parent / "new"
+    new.mkdir()
+    real_rename = os.rename
+
+    def stopped(src, dst):  # type: ignore[no-untyped-def]
+        if Path(src) == new:
+            raise KeyboardInterrupt
+        real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        output.swap(new, built)
+
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_repair_leaves_a_present_output_alone(built: Path) -> None:
+    assert output.repair(built) is None
+
+
+def test_two_builds_at_once_both_succeed(built: Path) -> None:
+    """Real processes, started together: whichever swaps last wins, whole."""
+    env = {**os.environ, "MAPSITE_PDF": "0", "MAPSITE_TODAY": TODAY}
+    command = [sys.executable, "-m", "mapsite", "build"]
+    for _ in range(3):
+        runs = [
+            subprocess.Popen(command, cwd=built.parent, env=env, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        errors = [process.communicate()[1].decode() for process in runs]
+        assert [process.returncode for process in runs] == [0, 0], errors
+        assert (built / MARKER).is_file()
+        assert (built / token_for("northwind") / "index.html").is_file()
+        assert leftovers(built.parent) == []
+
+
+def test_a_swap_racing_a_new_output_exchanges_with_it(tmp_path: Path) -> None:
+    """Another build's site appears between 'there is no output' and the rename."""
+    new, out = tmp_path / "new", tmp_path / "out"
+    new.mkdir()
+    (new / "mine").write_text("")
+    real_rename = os.rename
+    calls = []
+
+    def racing(src, dst):  # type: ignore[no-untyped-def]
+        calls.append(dst)
+        if len(calls) == 1:
+            out.mkdir()
+            (out / "theirs").write_text("")
+        real_rename(src, dst)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "rename", racing)
+        output.swap(new, out)
+
+    assert files(out) == ["mine"]
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_without_exchange_a_racing_build_is_swapped_out_again(tmp_path: Path) -> None:
+    new, out = tmp_path / "new", tmp_path / "out"
+    new.mkdir()
+    (new / "mine").write_text("")
+    out.mkdir()
+    (out / "first").write_text("")
+    real_rename = os.rename
+    moved = []
+
+    def racing(src, dst):  # type: ignore[no-untyped-def]
+        real_rename(src, dst)
+        if Path(src) == out and not moved:  # another build's site arrives meanwhile
+            moved.append(dst)
+            out.mkdir()
+            (out / "theirs").write_text("")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "rename", racing)
+        output.swap(new, out)
+
+    assert files(out) == ["mine"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_leftovers_of_interrupted_builds_are_removed(built: Path, run) -> None:
+    site = built.parent
+    for name in (".public.building-abc", ".public.old-def"):
+        (site / name / "public" / "x").mkdir(parents=True)
+    (site / ".public.notes").mkdir()  # not a name mapsite gives
+    (site / ".other.building-abc").mkdir()  # another output's
+    live = site / ".public.building-live"
+    live.mkdir()
+    fd = os.open(live, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a build that is still running
+    try:
+        assert run("build", "--today", TODAY).exit_code == 0
+    finally:
+        os.close(fd)
+
+    assert leftovers(site) == [".other.building-abc", ".public.building-live"]
+    assert (site / ".public.notes").is_dir()
+
+
+# --- output faults ----------------------------------------------------------------------
+
+
+def fails_inside(monkeypatch: pytest.MonkeyPatch, code: int, after: int = 3) -> None:
+    """Writing the new site fails with ``code`` after ``after`` files (as a full disk
+    does: the error names no file)."""
+    real = Path.write_text
+    written = []
+
+    def write_text(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if ".public.building-" in str(self):
+            written.append(self)
+            if len(written) > after:
+                raise OSError(code, os.strerror(code))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EDQUOT, "the disk quota is used up"),
+        (errno.EROFS, "the file system is read-only"),
+    ],
+)
+def test_a_fault_while_writing_keeps_the_old_site(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch, code: int, cause: str
+) -> None:
+    before = tree_hash(built)
+    fails_inside(monkeypatch, code)
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"public: cannot write the new site: {cause} "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_an_error_reading_the_site_is_not_an_output_fault(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(errno.EACCES, "Permission denied", "/elsewhere/logo.svg")
+
+    monkeypatch.setattr("mapsite.build.write_calendars", unreadable)
+    with pytest.raises(PermissionError):
+        output_build(built)
+    assert leftovers(built.parent) == []
+
+
+def output_build(built: Path) -> None:
+    from datetime import date
+
+    from mapsite.build import build
+
+    build(built.parent, today=date.fromisoformat(TODAY), pdf=False)
+
+
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (errno.EBUSY, "it is in use or a mount point"),
+        (errno.EXDEV, "it is on another file system than the folder beside it"),
+        (errno.EPERM, "not permitted (an immutable folder? see lsattr)"),
+        (errno.EIO, "Input/output error"),
+    ],
+)
+def test_a_swap_that_fails_keeps_the_old_site(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch, code: int, cause: str
+) -> None:
+    before = tree_hash(built)
+
+    def refused(a: Path, b: Path) -> bool:
+        raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+    monkeypatch.setattr(output, "exchange", refused)
+
+    result = run("build", "--today", TODAY)
+
+    assert result.stderr == (
+        f"public: cannot write the new site: {cause} "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+def test_no_room_for_the_temporary_folder(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EACCES, "Permission denied", str(built.parent / ".public.building-x"))
+
+    monkeypatch.setattr("tempfile.mkdtemp", full)
+
+    result = run("build", "--today", TODAY)
+
+    assert result.stderr == (
+        "public: cannot write the new site beside it: permission denied "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+
+
+# The same faults for real, on a small file system of their own (root only)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Path:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        pytest.skip("mounting a file system needs root on Linux")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:
+    write_plan("northwind")
+    assert run("build", "-o", str(tmpfs / "public"), "--today", TODAY).exit_code == 0
+    before = tree_hash(tmpfs / "public")
+    size = sum(p.stat().st_size for p in (tmpfs / "public").rglob("*") if p.is_file())
+    hog = os.statvfs(tmpfs).f_bavail * os.statvfs(tmpfs).f_frsize - size // 2
+    (tmpfs / "hog").write_bytes(b"\0" * hog)  # room for half a site
+
+    result = run("build", "-o", str(tmpfs / "public"), "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "disk/public: cannot write the new site: the disk is full "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(tmpfs / "public") == before
+    assert sorted(p.name for p in tmpfs.iterdir()) == ["hog", "public"]
+
+
+def test_a_read_only_file_system_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:
+    write_plan("northwind")
+    assert run("build", "-o", str(tmpfs / "public"), "--today", TODAY).exit_code == 0
+    before = tree_hash(tmpfs / "public")
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+
+    result = run("build", "-o", str(tmpfs / "public"), "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "disk/public: cannot write the new site beside it: the file system is read-only "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(tmpfs / "public") == before
+
+
+@pytest.mark.parametrize("immutable", ["the folder beside it", "the output"])
+def test_an_immutable_folder_for_real(
+    write_plan, run, site: Path, tmpfs: Path, immutable: str
+) -> None:
+    write_plan("northwind")
+    out = tmpfs / "www" / "public"
+    assert run("build", "-o", str(out), "--today", TODAY).exit_code == 0
+    before = tree_hash(out)
+    target = out.parent if immutable == "the folder beside it" else out
+    if subprocess.run(["chattr", "+i", str(target)], capture_output=True).returncode != 0:
+        pytest.skip("this file system has no immutable folders")
+    try:
+        result = run("build", "-o", str(out), "--today", TODAY)
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+
+    assert result.exit_code == 1
+    what = "cannot write the new site" + (" beside it" if target == out.parent else "")
+    assert result.stderr == (
+        f"disk/www/public: {what}: not permitted (an immutable folder? see lsattr) "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(out) == before
+    assert leftovers(out.parent) == []
+
+
+def test_a_mount_point_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:
+    write_plan("northwind")
+
+    result = run("build", "-o", str(tmpfs), "--today", TODAY)
+
+    assert result.stderr == (
+        "disk: the output folder is a mount point, which cannot be replaced as a whole "
+        "(build into a folder inside it: -o disk/site)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "about"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), True),  # a write names no file
+        (OSError(errno.EIO, "Input/output error"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site/public"), True),
+        (OSError(errno.EACCES, "Permission denied", "/site/public/a/b.html"), True),
+        (OSError(errno.EACCES, "Permission denied", "/site/.public.building-x/a.html"), True),
+        (OSError(errno.EBUSY, "Busy", "/elsewhere", None, "/site/public"), True),
+        (OSError(errno.EBUSY, "Busy", b"/site/.public.old-x/public", None, "/x"), True),
+        (OSError(errno.EACCES, "Permission denied", "/site/assets/logo.svg"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site/.publicity/a"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site/publication"), False),
+        (OSError(errno.EACCES, "Permission denied", "/site"), False),
+        (OSError(errno.EACCES, "Permission denied", "/other/.public.building-x"), False),
+    ],
+)
+def test_which_errors_are_the_outputs(error: OSError, about: bool) -> None:
+    assert output._about(error, Path("/site/public")) is about
+
+
+def test_a_fault_without_a_known_cause_says_what_it_is(site: Path) -> None:
+    for error, cause in [
+        (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+        (OSError("something odd"), "something odd"),
+    ]:
+        message = str(output.fault(site / "public", error, "cannot write the new site"))
+        assert message == (
+            f"public: cannot write the new site: {cause} "
+            "(the previous output is unchanged; fix that and build again)"
+        )
+
+
+def test_a_redirects_file_that_is_not_text_is_not_an_old_build(site: Path) -> None:
+    (site / "out").mkdir()
+    (site / "out" / "_redirects").write_bytes(b"\xff\xfe# Links that were replaced or expired")
+    (site / "out" / "robots.txt").write_text("")
+    assert output.replaceable(site / "out") is False
+
+
+def test_a_build_leaves_no_file_open(built: Path, run) -> None:
+    """Each temporary folder's lock is released (a long-lived process would run out)."""
+    before = len(os.listdir("/proc/self/fd"))
+    assert run("build", "--today", TODAY).exit_code == 0
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_without_exchange_no_file_is_left_open(built: Path, run) -> None:
+    before = len(os.listdir("/proc/self/fd"))
+    assert run("build", "--today", TODAY).exit_code == 0
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+KILLED_BETWEEN_RENAMES = """
+import os, sys
+from pathlib import Path
+from mapsite import output
+output._renameat2 = lambda: None
+real = os.rename
+def rename(src, dst):
+    real(src, dst)
+    if Path(src) == Path(sys.argv[2]):
+        os._exit(9)  # killed: no cleanup at all
+os.rename = rename
+output.swap(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_process_killed_between_the_two_renames(tmp_path: Path) -> None:
+    """A real process, dead between the renames: the output is missing, the old site
+    waits in .public.old-*, and repair() (run by the next build) puts it back."""
+    new, out = tmp_path / "new", tmp_path / "public"
+    for folder in (new, out):
+        folder.mkdir()
+        (folder / MARKER).write_text("")
+        (folder / folder.name).write_text("")
+    done = subprocess.run([sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(new), str(out)])
+
+    assert done.returncode == 9
+    assert not out.exists()
+    (aside,) = leftovers(tmp_path)
+    assert aside.startswith(".public.old-")
+    assert output.remove_leftovers(out) == [tmp_path / aside]  # once the site is back
+    assert files(out) == [MARKER, "public"]
