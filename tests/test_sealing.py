@@ -62,7 +62,7 @@ def test_mapsite_pdf_never_writes_a_protected_plan_in_clear(
 ) -> None:
     write_plan("acme-lowball", PROTECTED)
 
-    result = run("pdf", "plans/acme-lowball.md", "-o", "outbox", env={"SECRET_PW": "pw"})
+    result = run("pdf", "plans/acme-lowball.md", "-o", "outbox", env={"SECRET_PW": "correct horse"})
 
     assert result.exit_code == 0, result.stderr
     name = "northwind-financial-revenue-forecasting-rollout.pdf"
@@ -71,7 +71,7 @@ def test_mapsite_pdf_never_writes_a_protected_plan_in_clear(
     pdfs = [data for _, data in writes if data.startswith(b"%PDF")]
     assert len(pdfs) == 1 and b"/Encrypt" in pdfs[0]  # encrypted before it was written
     reader = PdfReader(site / "outbox" / name)
-    assert reader.is_encrypted and reader.decrypt("pw")
+    assert reader.is_encrypted and reader.decrypt("correct horse")
     assert PHRASE in " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
 
 
