@@ -450,7 +450,7 @@ class SiteWriter:
         password = os.environ[page.password_env or ""]
         folder = self.dest / page.token
         clear = (folder / "index.html").read_text(encoding="utf-8")
-        sealed = seal.seal(clear, password)
+        sealed = seal.seal(clear, password, seal.plan_salt(page.token))
         with template_errors():
             html = self.env.get_template("locked.html").render(
                 self.common, sealed=sealed, root="../"

@@ -280,13 +280,33 @@ def test_a_protected_plan_is_published_only_encrypted(write_plan, run, site: Pat
                 assert secret.encode() not in file.read_bytes(), (secret, file)
 
 
-def test_every_build_seals_with_a_fresh_salt_and_nonce(write_plan, run) -> None:
+def test_every_build_seals_with_a_fresh_nonce_and_the_plans_own_salt(write_plan, run) -> None:
+    # the salt stays from build to build (a browser that remembers the key keeps opening
+    # the plan), and is the plan's own: made from its token, different for every plan
+    other = plan_with(
+        f"share:\n  token: {token_for('other')}\n  password_env: NORTHWIND_PASSWORD\n"
+    )
     write_plan("northwind", SECRET_PLAN)
+    write_plan("other", other)
     env = {"NORTHWIND_PASSWORD": "correct horse"}
     first = sealed_of((build(run, env=env) / token_for("secret") / "index.html").read_text())
-    second = sealed_of((build(run, env=env) / token_for("secret") / "index.html").read_text())
-    assert first.salt != second.salt and first.nonce != second.nonce
-    assert first.ciphertext != second.ciphertext
+    public = build(run, env=env)
+    second = sealed_of((public / token_for("secret") / "index.html").read_text())
+    another = sealed_of((public / token_for("other") / "index.html").read_text())
+
+    assert first.nonce != second.nonce and first.ciphertext != second.ciphertext
+    assert first.salt == second.salt != another.salt
+    assert base64.b64decode(first.salt) == seal.plan_salt(token_for("secret"))
+    assert seal.unseal(first, "correct horse") == seal.unseal(second, "correct horse")
+
+
+def test_a_plans_salt_is_16_bytes_made_from_its_token_alone() -> None:
+    salt = seal.plan_salt("Bluebirdxxxxxxxxxxxxxxx")
+    assert salt == seal.plan_salt("Bluebirdxxxxxxxxxxxxxxx")
+    # pinned: a new way to make it would make every browser ask for the password again
+    assert salt.hex() == "15bb6b18f9e9e24083b8d9c0cc1d2867"
+    assert seal.plan_salt("Bluebirdxxxxxxxxxxxxxxy") != salt
+    assert seal.plan_salt("Bluebirdxxxxxxxxxxxxxxé") != seal.plan_salt("Bluebirdxxxxxxxxxxxxxxe")
 
 
 @pytest.mark.pdf
