@@ -309,6 +309,27 @@ def test_a_plans_salt_is_16_bytes_made_from_its_token_alone() -> None:
     assert seal.plan_salt("Bluebirdxxxxxxxxxxxxxxé") != seal.plan_salt("Bluebirdxxxxxxxxxxxxxxe")
 
 
+def test_a_protected_plan_carries_the_buyers_colour_inside(write_plan, run, site: Path) -> None:
+    # plan.css beside the page would tell anyone with the link who the buyer is
+    accent = SECRET_PLAN.replace(
+        "  name: Northwind Financial\n", '  name: Northwind Financial\n  accent: "#9d174d"\n'
+    )
+    write_plan("northwind", accent)
+
+    public = build(run, env={"NORTHWIND_PASSWORD": "correct horse"})
+    folder = public / token_for("secret")
+
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html"]
+    for file in public.rglob("*"):
+        if file.is_file():
+            assert b"9d174d" not in file.read_bytes().lower(), file
+    clear = seal.unseal(sealed_of((folder / "index.html").read_text()), "correct horse")
+    [href] = re.findall(r'<link rel="stylesheet" href="data:text/css;base64,([^"]+)">', clear)
+    css = base64.b64decode(href).decode()
+    assert css.startswith(":root { --plan-buyer: #9d174d; }\n@media screen and (prefers-color")
+    assert "--plan-buyer-dark: #" in css
+
+
 @pytest.mark.pdf
 def test_a_protected_plans_pdf_is_encrypted(write_plan, run) -> None:
     from pypdf import PdfReader
