@@ -383,6 +383,23 @@ def test_a_key_from_elsewhere_is_dropped_and_the_form_asks(
     unlock(page)
 
 
+def test_without_storage_the_plan_opens_and_offers_nothing_to_forget(
+    site: tuple[Path, str], page: Page
+) -> None:
+    _, url = site
+    # as in a browser whose settings block site storage
+    page.add_init_script(
+        "Object.defineProperty(window, 'indexedDB', {get() {"
+        " throw new DOMException('The user denied permission.', 'SecurityError'); }});"
+    )
+    page.goto(f"{url}/{TOKEN}/")
+    unlock(page, remember=True)
+    assert page.get_by_role("button", name="Forget on this device").count() == 0
+    page.reload()
+    asked(page)
+    assert page.violations == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("theme", ["default", "classic"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_unlocked_plan_with_its_forget_button_passes_axe(

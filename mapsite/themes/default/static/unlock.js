@@ -64,8 +64,9 @@
   function recall() { return keys("readonly", function (s) { return s.get(plan); }); }
   function keep(key) { return keys("readwrite", function (s) { s.put(key, plan); }); }
   function forget() { return keys("readwrite", function (s) { s.delete(plan); }); }
-  function quietly(promise) {  // storage may be off: the password is then asked each time
-    return promise.then(function () {}, function () {});
+  // storage may be off (then the password is asked each time): true when it worked
+  function quietly(promise) {
+    return promise.then(function () { return true; }, function () { return false; });
   }
 
   // A password an earlier version kept in localStorage: this plan's opens it once more
@@ -145,7 +146,9 @@
     button.textContent = "Opening…";
     derive(input.value).then(function (key) {
       return decrypt(key).then(function (html) {
-        return quietly(keepIt ? keep(key) : forget()).then(function () { show(html, keepIt); });
+        return quietly(keepIt ? keep(key) : forget()).then(function (done) {
+          show(html, keepIt && done);
+        });
       });
     }).catch(function (failure) {
       button.disabled = false;
@@ -163,10 +166,10 @@
     remember.checked = true;  // the reader chose to remember it: keep the key instead
     derive(old).then(function (key) {
       return decrypt(key).then(function (html) {
-        return quietly(keep(key)).then(function () { show(html, true); });
+        return quietly(keep(key)).then(function (kept) { show(html, kept); });
       });
     }).catch(function () { ask(); });
-  } else if (subtle && window.indexedDB) {
+  } else if (subtle) {
     recall().then(function (key) {
       if (!key) return ask();
       remember.checked = true;
