@@ -38,6 +38,7 @@ MODULES: dict[str, list[str]] = {
     "mailto": ["tests/test_mailto.py"],
     "matching": ["tests/test_changes.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
+    "seal": ["tests/test_share.py"],
     "share": ["tests/test_share.py"],
     "status": ["tests/test_update_cli.py"],
     "update": ["tests/test_update_cli.py"],

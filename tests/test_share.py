@@ -309,6 +309,48 @@ def test_a_plans_salt_is_16_bytes_made_from_its_token_alone() -> None:
     assert seal.plan_salt("Bluebirdxxxxxxxxxxxxxxé") != seal.plan_salt("Bluebirdxxxxxxxxxxxxxxe")
 
 
+def test_a_page_sealed_with_another_iteration_count_still_opens() -> None:
+    # the count travels with the page (data-iterations): raising ITERATIONS one day
+    # must not lock out pages built before
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = seal.plan_salt("Bluebirdxxxxxxxxxxxxxxx"), b"n" * 12
+    key = seal.derive_key("correct horse", salt, iterations=1_000)
+    sealed = seal.Sealed(
+        *(base64.b64encode(b).decode() for b in (salt, nonce)),
+        base64.b64encode(
+            AESGCM(key).encrypt(nonce, "Projet Bluebird – été".encode(), None)
+        ).decode(),
+        iterations=1_000,
+    )
+    assert seal.unseal(sealed, "correct horse") == "Projet Bluebird – été"
+
+
+def test_a_sealed_pdf_opens_only_with_the_password_and_aes_256() -> None:
+    import io
+
+    from pypdf import PasswordType, PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": "Project Bluebird"})
+    clear = io.BytesIO()
+    writer.write(clear)
+
+    data = seal.encrypt_pdf(clear.getvalue(), "correct horse")
+
+    assert b"Project Bluebird" not in data
+    for wrong in ("", "correct hors", "wrong horse"):
+        assert PdfReader(io.BytesIO(data)).decrypt(wrong) == PasswordType.NOT_DECRYPTED
+    reader = PdfReader(io.BytesIO(data))
+    encryption = reader.trailer["/Encrypt"].get_object()
+    assert (encryption["/V"], encryption["/R"]) == (5, 6)  # AES-256, PDF 2.0
+    assert reader.decrypt("correct horse") != PasswordType.NOT_DECRYPTED
+    assert reader.metadata is not None and reader.metadata.title == "Project Bluebird"
+    assert len(reader.pages) == 2
+
+
 def test_a_protected_plan_carries_the_buyers_colour_inside(write_plan, run, site: Path) -> None:
     # plan.css beside the page would tell anyone with the link who the buyer is
     accent = SECRET_PLAN.replace(
