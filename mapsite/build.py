@@ -437,11 +437,9 @@ class SiteWriter:
             html = self.render_gone(GONE_EXPIRED, "../")
         else:
             logos = self._logos(doc, folder, inline=bool(page.password_env))
-            accent = doc.plan.buyer.accent
-            if accent:  # co-branding: the buyer's colour, from a file (CSP: no inline style)
-                (folder / PLAN_CSS).write_text(brand.plan_stylesheet(accent), encoding="utf-8")
+            plan_css = self._plan_css(doc, folder, inline=bool(page.password_env))
             links = published.links() if published else None
-            html = self.render_plan(doc, logos, PLAN_CSS if accent else None, links, projection)
+            html = self.render_plan(doc, logos, plan_css, links, projection)
             if page.password_env and self.seal:
                 html = self.seal_page(page, html)
         (folder / "index.html").write_text(html, encoding="utf-8")
@@ -453,6 +451,22 @@ class SiteWriter:
                 self.render_gone(GONE_REPLACED, "../"), encoding="utf-8"
             )
         return folder / "index.html"
+
+    def _plan_css(self, doc: Document, folder: Path, *, inline: bool) -> str | None:
+        """Co-branding: the buyer's colour, from a stylesheet (CSP: no inline style), and
+        no stale one left from an earlier render (the dev server renders again). A
+        protected plan carries it inside its encrypted page, as a data: URL, which
+        unlock.js applies once the page is open: in a file beside the page, the colour
+        would tell anyone who the buyer is."""
+        (folder / PLAN_CSS).unlink(missing_ok=True)
+        accent = doc.plan.buyer.accent
+        if not accent:
+            return None
+        css = brand.plan_stylesheet(accent)
+        if inline:
+            return f"data:text/css;base64,{base64.b64encode(css.encode()).decode()}"
+        (folder / PLAN_CSS).write_text(css, encoding="utf-8")
+        return PLAN_CSS
 
     def _logos(self, doc: Document, folder: Path, *, inline: bool) -> dict[str, str]:
         """Each plan gets its own copies of its logos, with neutral names: a shared
@@ -498,7 +512,8 @@ class SiteWriter:
         here in memory: the clear page never reaches the disk."""
         from . import seal
 
-        sealed = seal.seal(clear, os.environ[page.password_env or ""])
+        password = os.environ[page.password_env or ""]
+        sealed = seal.seal(clear, password, seal.plan_salt(page.token))
         if self.keep_clear:
             self.clear[page.token] = clear
         with template_errors():

@@ -1,8 +1,12 @@
 """Password-protected plans: the page and its PDF are published only encrypted.
 
 The page is AES-256-GCM ciphertext of the whole plan page, with a key from
-PBKDF2-SHA256 (600,000 iterations) over the password, and a fresh random salt and
-nonce on every build; the theme's unlock.js decrypts it in the browser with WebCrypto.
+PBKDF2-SHA256 (600,000 iterations) over the password and the plan's own salt, and a
+fresh random nonce on every build; the theme's unlock.js decrypts it in the browser
+with WebCrypto. The salt is made from the plan's token, not drawn anew each build: it
+is still unique to the plan (tokens are random), and a browser that remembers the key
+(never the password) keeps opening the plan after the next build. A new password, or a
+rotated token, makes a new key, and the browser asks again.
 The PDF is encrypted with the same password (PDF 2.0 AES-256), so a PDF viewer asks
 for it. The password comes from an environment variable named in the plan
 (``share.password_env``): it is never in the repo.
@@ -11,6 +15,7 @@ for it. The password comes from an environment variable named in the plan
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -39,8 +44,14 @@ def derive_key(password: str, salt: bytes, iterations: int = ITERATIONS) -> byte
     return kdf.derive(password.encode("utf-8"))
 
 
-def seal(plaintext: str, password: str) -> Sealed:
-    salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
+def plan_salt(token: str) -> bytes:
+    """The salt of a plan's key: the same on every build, different for every plan."""
+    return hashlib.sha256(b"mapsite seal salt\0" + token.encode("utf-8")).digest()[:SALT_BYTES]
+
+
+def seal(plaintext: str, password: str, salt: bytes) -> Sealed:
+    """Encrypt ``plaintext`` with a fresh nonce; ``salt`` is the plan's (``plan_salt``)."""
+    nonce = os.urandom(NONCE_BYTES)
     key = derive_key(password, salt)
     ciphertext = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), None)
     return Sealed(*(base64.b64encode(b).decode("ascii") for b in (salt, nonce, ciphertext)))

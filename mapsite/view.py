@@ -230,7 +230,8 @@ class PlanView:
     logos: dict[str, str] = field(default_factory=dict)
     """'buyer' and 'seller' -> the logo's address, relative to the page."""
     plan_css: str | None = None
-    """The plan's own stylesheet beside the page (the buyer's colour), if it has one."""
+    """The plan's own stylesheet (the buyer's colour), if it has one: plan.css beside the
+    page, or a data: URL inside a protected plan's encrypted page (unlock.js applies it)."""
     calendar: CalendarLinks | None = None
     """The calendars beside the page (plan, and people by name), for "Subscribe" and
     "Download .ics"; None when it publishes none (a protected plan)."""

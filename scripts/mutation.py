@@ -40,6 +40,7 @@ MODULES: dict[str, list[str]] = {
     "output": ["tests/test_output.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
+    "seal": ["tests/test_share.py"],
     "share": ["tests/test_share.py", "tests/test_rotate.py"],
     "status": ["tests/test_update_cli.py"],
     "update": ["tests/test_update_cli.py"],

@@ -293,13 +293,96 @@ def test_a_protected_plan_is_published_only_encrypted(write_plan, run, site: Pat
                 assert secret.encode() not in file.read_bytes(), (secret, file)
 
 
-def test_every_build_seals_with_a_fresh_salt_and_nonce(write_plan, run) -> None:
+def test_every_build_seals_with_a_fresh_nonce_and_the_plans_own_salt(write_plan, run) -> None:
+    # the salt stays from build to build (a browser that remembers the key keeps opening
+    # the plan), and is the plan's own: made from its token, different for every plan
+    other = plan_with(
+        f"share:\n  token: {token_for('other')}\n  password_env: NORTHWIND_PASSWORD\n"
+    )
     write_plan("northwind", SECRET_PLAN)
+    write_plan("other", other)
     env = {"NORTHWIND_PASSWORD": "correct horse"}
     first = sealed_of((build(run, env=env) / token_for("secret") / "index.html").read_text())
-    second = sealed_of((build(run, env=env) / token_for("secret") / "index.html").read_text())
-    assert first.salt != second.salt and first.nonce != second.nonce
-    assert first.ciphertext != second.ciphertext
+    public = build(run, env=env)
+    second = sealed_of((public / token_for("secret") / "index.html").read_text())
+    another = sealed_of((public / token_for("other") / "index.html").read_text())
+
+    assert first.nonce != second.nonce and first.ciphertext != second.ciphertext
+    assert first.salt == second.salt != another.salt
+    assert base64.b64decode(first.salt) == seal.plan_salt(token_for("secret"))
+    assert seal.unseal(first, "correct horse") == seal.unseal(second, "correct horse")
+
+
+def test_a_plans_salt_is_16_bytes_made_from_its_token_alone() -> None:
+    salt = seal.plan_salt("Bluebirdxxxxxxxxxxxxxxx")
+    assert salt == seal.plan_salt("Bluebirdxxxxxxxxxxxxxxx")
+    # pinned: a new way to make it would make every browser ask for the password again
+    assert salt.hex() == "15bb6b18f9e9e24083b8d9c0cc1d2867"
+    assert seal.plan_salt("Bluebirdxxxxxxxxxxxxxxy") != salt
+    assert seal.plan_salt("Bluebirdxxxxxxxxxxxxxxé") != seal.plan_salt("Bluebirdxxxxxxxxxxxxxxe")
+
+
+def test_a_page_sealed_with_another_iteration_count_still_opens() -> None:
+    # the count travels with the page (data-iterations): raising ITERATIONS one day
+    # must not lock out pages built before
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt, nonce = seal.plan_salt("Bluebirdxxxxxxxxxxxxxxx"), b"n" * 12
+    key = seal.derive_key("correct horse", salt, iterations=1_000)
+    sealed = seal.Sealed(
+        *(base64.b64encode(b).decode() for b in (salt, nonce)),
+        base64.b64encode(
+            AESGCM(key).encrypt(nonce, "Projet Bluebird – été".encode(), None)
+        ).decode(),
+        iterations=1_000,
+    )
+    assert seal.unseal(sealed, "correct horse") == "Projet Bluebird – été"
+
+
+def test_a_sealed_pdf_opens_only_with_the_password_and_aes_256() -> None:
+    import io
+
+    from pypdf import PasswordType, PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": "Project Bluebird"})
+    clear = io.BytesIO()
+    writer.write(clear)
+
+    data = seal.encrypt_pdf(clear.getvalue(), "correct horse")
+
+    assert b"Project Bluebird" not in data
+    for wrong in ("", "correct hors", "wrong horse"):
+        assert PdfReader(io.BytesIO(data)).decrypt(wrong) == PasswordType.NOT_DECRYPTED
+    reader = PdfReader(io.BytesIO(data))
+    encryption = reader.trailer["/Encrypt"].get_object()
+    assert (encryption["/V"], encryption["/R"]) == (5, 6)  # AES-256, PDF 2.0
+    assert reader.decrypt("correct horse") != PasswordType.NOT_DECRYPTED
+    assert reader.metadata is not None and reader.metadata.title == "Project Bluebird"
+    assert len(reader.pages) == 2
+
+
+def test_a_protected_plan_carries_the_buyers_colour_inside(write_plan, run, site: Path) -> None:
+    # plan.css beside the page would tell anyone with the link who the buyer is
+    accent = SECRET_PLAN.replace(
+        "  name: Northwind Financial\n", '  name: Northwind Financial\n  accent: "#9d174d"\n'
+    )
+    write_plan("northwind", accent)
+
+    public = build(run, env={"NORTHWIND_PASSWORD": "correct horse"})
+    folder = public / token_for("secret")
+
+    assert sorted(p.name for p in folder.iterdir()) == ["index.html"]
+    for file in public.rglob("*"):
+        if file.is_file():
+            assert b"9d174d" not in file.read_bytes().lower(), file
+    clear = seal.unseal(sealed_of((folder / "index.html").read_text()), "correct horse")
+    [href] = re.findall(r'<link rel="stylesheet" href="data:text/css;base64,([^"]+)">', clear)
+    css = base64.b64decode(href).decode()
+    assert css.startswith(":root { --plan-buyer: #9d174d; }\n@media screen and (prefers-color")
+    assert "--plan-buyer-dark: #" in css
 
 
 @pytest.mark.pdf
