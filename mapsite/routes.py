@@ -38,8 +38,8 @@ def route(out: Path, target: str, gone: Mapping[str, str]) -> Answer:
 
     ``gone`` maps a link's token to the page it shows with 410 (``replaced.html``).
     """
-    raw = urllib.parse.urlsplit(target)
-    path = urllib.parse.unquote(raw.path)
+    raw_path, _, query = target.partition("?")  # not urlsplit: '//x' is a path here
+    path = urllib.parse.unquote(raw_path)
     parts = path.split("/")
     not_found = Answer(404, out / NOT_FOUND)
     if "\0" in path or "\\" in path or ".." in parts:
@@ -57,7 +57,7 @@ def route(out: Path, target: str, gone: Mapping[str, str]) -> Answer:
         # as Netlify does: /TOKEN -> /TOKEN/, so the page's relative links work
         # from the cleaned path: '//name' would send the browser to another host
         folder = urllib.parse.quote("/" + posixpath.normpath(path).lstrip("/"))
-        return Answer(301, location=f"{folder}/" + (f"?{raw.query}" if raw.query else ""))
+        return Answer(301, location=f"{folder}/" + (f"?{query}" if query else ""))
     return Answer(200, file)
 
 
