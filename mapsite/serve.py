@@ -644,7 +644,6 @@ def serve(
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         shown = f"[{shown}]" if ":" in shown else shown
         url = f"http://{shown}:{bound}/"
-        log(f"serving {display_path(dev.root)} at {url} (Ctrl-C to stop)")
         if public:
             lan = lan_address() if shown == "127.0.0.1" else None
             where = f"http://{lan}:{bound}/" if lan else f"{host}:{bound}"
@@ -653,6 +652,7 @@ def serve(
                 "      It serves the pages as they will be published: protected plans "
                 "locked; the list of plans and the errors show on this computer only."
             )
+        log(f"serving {display_path(dev.root)} at {url} (Ctrl-C to stop)")
         if open_browser:
             import webbrowser
 
