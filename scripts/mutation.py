@@ -37,6 +37,7 @@ MODULES: dict[str, list[str]] = {
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],
     "matching": ["tests/test_changes.py"],
+    "routes": ["tests/test_routes.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "share": ["tests/test_share.py"],
     "status": ["tests/test_update_cli.py"],
