@@ -78,6 +78,12 @@ def test_a_folder_without_its_slash_redirects(out: Path, target: str, location: 
     assert route(out, target, GONE) == Answer(301, location=location)
 
 
+def test_a_redirect_is_an_address_again(out: Path) -> None:
+    (out / "a b?").mkdir()
+    (out / "a b?" / "index.html").write_text("x", encoding="utf-8")
+    assert route(out, "/a%20b%3F", GONE) == Answer(301, location="/a%20b%3F/")
+
+
 def test_a_link_out_of_the_folder_is_not_followed(out: Path) -> None:
     (out / "static" / "escape.txt").symlink_to(out.parent / "secret.txt")
     assert route(out, "/static/escape.txt", GONE) == Answer(404, out / "404.html")
