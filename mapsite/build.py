@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import brand, output, schedule, themes
+from . import brand, output, routes, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .passwords import password_problems
@@ -528,18 +528,22 @@ class SiteWriter:
 
     def write_common(self, pages: Sequence[Page] = ()) -> None:
         """The neutral root, 404 and gone pages, robots.txt, and _redirects: the links
-        that answer 410 Gone (old tokens after a rotation, expired plans)."""
+        that answer 410 Gone (old tokens after a rotation, expired plans) and the icon."""
+        # 404 and gone pages are shown at any depth (/TOKEN/x/y): their links start at
+        # the site's root, not at the page's folder
         with template_errors():
-            for name in ("index.html", "404.html"):
-                html = self.env.get_template(name).render(self.common, root="")
+            for name, root in (("index.html", ""), ("404.html", "/")):
+                html = self.env.get_template(name).render(self.common, root=root)
                 (self.dest / name).write_text(html, encoding="utf-8")
         for name in (GONE_REPLACED, GONE_EXPIRED):
-            (self.dest / name).write_text(self.render_gone(name, ""), encoding="utf-8")
+            (self.dest / name).write_text(self.render_gone(name, "/"), encoding="utf-8")
         (self.dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
         rules = sorted((token, name) for page in pages for token, name in page.gone.items())
         lines = [f"/{token}/*  /{name}  410!" for token, name in rules]
+        # browsers ask for /favicon.ico by themselves (the pages link the SVG)
+        lines.append(f"{routes.FAVICON}  {routes.FAVICON_TARGET}  301")
         (self.dest / "_redirects").write_text(
-            "# Links that were replaced or expired: a neutral page with 410 Gone\n"
+            "# Links that were replaced or expired: a neutral page with 410 Gone; the icon\n"
             + "".join(f"{line}\n" for line in lines),
             encoding="utf-8",
         )

@@ -503,14 +503,21 @@ def digest(site: Path, since: str, person: str | None, fmt: str, today: datetime
     show_default=True,
     help="Address to listen on; 0.0.0.0 lets a phone on the same network connect.",
 )
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).  [default: 8000, or the next free one]",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @today_option
-def serve(site: Path, host: str, port: int, open_browser: bool, today: datetime | None) -> None:
+def serve(
+    site: Path, host: str, port: int | None, open_browser: bool, today: datetime | None
+) -> None:
     """Preview the site and rebuild it on every save, with live reload.
 
     Watches plans/, themes/, assets/ and mapsite.yml. Editing one plan re-renders
-    that plan only. Errors show in the browser over the last good page.
+    that plan only. Errors show in the browser over the page. On an address other
+    than this computer's own, protected plans are served locked, as published.
     """
     from .serve import serve as run_server  # watchdog is only needed here
 

@@ -5,8 +5,22 @@
   var script = document.currentScript;
   var version = script && script.getAttribute("data-version");
   var overlay = null;
+  var state = { errors: [] }; // the server's last word on errors (see serve.py)
 
-  function showErrors(lines) {
+  // Say truthfully what the reader is looking at while there are errors.
+  function note() {
+    var again = " Fix the error and save: the page updates by itself.";
+    if (!state.built) return "Nothing could be built yet." + again;
+    if (state.site) return "This page shows the last good build." + again;
+    var token = location.pathname.split("/")[1];
+    if (state.stale.indexOf(token) !== -1) {
+      return "This page shows the plan's last good version." + again;
+    }
+    return "Plans without errors are up to date." + again;
+  }
+
+  function showErrors() {
+    var lines = state.errors;
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "mapsite-errors";
@@ -20,11 +34,11 @@
     var title = document.createElement("h2");
     title.style.cssText = "margin:0 0 4px;font:700 18px system-ui,sans-serif;color:#fff";
     title.textContent = "mapsite: " + lines.length + (lines.length === 1 ? " error" : " errors");
-    var note = document.createElement("p");
-    note.style.cssText = "margin:0 0 16px;font:14px system-ui,sans-serif;color:#c9cde0";
-    note.textContent = "This page shows the last good build. Fix the file and save: the page reloads by itself.";
+    var text = document.createElement("p");
+    text.style.cssText = "margin:0 0 16px;font:14px system-ui,sans-serif;color:#c9cde0";
+    text.textContent = note();
     overlay.appendChild(title);
-    overlay.appendChild(note);
+    overlay.appendChild(text);
     lines.forEach(function (line) {
       var pre = document.createElement("pre");
       pre.style.cssText = "margin:0 0 8px;white-space:pre-wrap;word-break:break-word;" +
@@ -75,6 +89,7 @@
         document.title = fresh.title;
         document.body.replaceWith(document.adoptNode(fresh.body));
         overlay = null;
+        if (state.errors.length) showErrors(); // the new body came without the overlay
         version = tag;
         window.scrollTo(0, y);
         document.dispatchEvent(new Event("mapsite:updated"));
@@ -84,12 +99,11 @@
   source.addEventListener("reload", function (e) { refresh(e.data); });
   source.addEventListener("css", function (e) {
     version = e.data;
-    hideErrors();
     swapStyles();
   });
   source.addEventListener("errors", function (e) {
-    var lines = JSON.parse(e.data);
-    if (lines.length) showErrors(lines); else hideErrors();
+    state = JSON.parse(e.data);
+    if (state.errors.length) showErrors(); else hideErrors();
   });
   window.mapsiteLive = source;
 })();

@@ -9,17 +9,21 @@ Live reload is Server-Sent Events, injected into served pages only.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import html
 import json
 import mimetypes
-import posixpath
 import queue
 import shutil
 import signal
+import socket
+import sys
 import tempfile
 import threading
 import time
+import traceback
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable
@@ -27,19 +31,22 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .build import Page, SiteWriter
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
-from .load import display_path
+from .load import Document, display_path
+from .passwords import password_problems
+from .routes import Answer, host_allowed, is_loopback, route
 from .site import (
     ASSETS_DIR,
     PLANS_DIR,
     Site,
     load_checked,
-    load_site,
+    load_settings,
     plan_tokens,
     token_clashes,
 )
@@ -53,21 +60,37 @@ mimetypes.add_type("text/calendar", ".ics")  # calendars: not in every system's 
 
 
 class DevSite:
-    """The served site: the last good output, the current errors, and the clients."""
+    """The served site: its output, the current errors, and the clients.
 
-    def __init__(self, root: Path, today: Callable[[], date], log: Callable[[str], None]) -> None:
+    Every plan without errors is served; a plan with errors keeps its last good
+    version when it had one. ``locked`` (serving beyond this computer): protected plans
+    are served encrypted with their password, as the build publishes them.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        today: Callable[[], date],
+        log: Callable[[str], None],
+        *,
+        locked: bool = False,
+    ) -> None:
         self.root = root.resolve()
         self.today = today
         self.log = log
+        self.locked = locked
         self.lock = threading.RLock()
         self.out: Path | None = None
         self.site: Site | None = None
         self.writer: SiteWriter | None = None
+        self.gone: dict[str, str] = {}
+        """Replaced and expired links -> the page they answer 410 with (as _redirects)."""
         self.config_errors: list[Problem] = []
         self.plan_errors: dict[Path, list[Problem]] = {}
         self.version = 0
         self.instance = uuid.uuid4().hex[:8]
-        self.clients: set[queue.Queue[tuple[str, str]]] = set()
+        self.clients: dict[queue.Queue[tuple[str, str]], bool] = {}
+        """Each browser's queue of events, and whether it may read the errors."""
         self.clients_lock = threading.Lock()
 
     # --- building ----------------------------------------------------------------------
@@ -80,26 +103,42 @@ class DevSite:
     def tag(self) -> str:
         return f"{self.instance}-{self.version}"
 
+    @property
+    def stale(self) -> list[str]:
+        """Links whose page shows the last good version of a plan that now has errors."""
+        docs = {d.path.resolve(): d for d in self.site.documents} if self.site else {}
+        return sorted(docs[path].plan.share.token for path in self.plan_errors if path in docs)
+
     def full_build(self) -> bool:
-        """Load and render everything into a fresh folder; keep the old one on failure."""
+        """Load and render everything into a fresh folder: every plan without errors,
+        and the last good version of those with errors. Settings with errors keep the
+        old folder (or none). Returns whether there is something new to show."""
         start = time.perf_counter()
-        try:
-            site = load_site(self.root)
-            out = Path(tempfile.mkdtemp(prefix="mapsite-serve-"))
-            try:
-                writer = SiteWriter(site, out, self.today())
-                for doc in site.documents:
-                    writer.write_plan(doc)
-                writer.write_common([Page.of(d, writer.today) for d in site.documents])
-            except BaseException:
-                shutil.rmtree(out, ignore_errors=True)
-                raise
-        except MapsiteError as exc:
-            self._failed(exc.problems, per_plan=True)
+        site, paths, problems = load_settings(self.root)
+        if problems:
+            self.config_errors, self.plan_errors = problems, {}
             return False
+        previous = {d.path.resolve(): d for d in self.site.documents} if self.site else {}
+        docs, plan_errors = self._load_plans(site, paths, previous)
+        site = dataclasses.replace(site, documents=sorted(docs.values(), key=lambda d: d.path))
+        out = Path(tempfile.mkdtemp(prefix="mapsite-serve-"))
+        try:
+            # on the network, protected plans are sealed in memory, as the build does
+            writer = SiteWriter(site, out, self.today(), seal=self.locked)
+            for doc in site.documents:
+                writer.write_plan(doc)
+            writer.write_common([Page.of(d, writer.today) for d in site.documents])
+        except MapsiteError as exc:  # a theme's template: the same for every plan
+            shutil.rmtree(out, ignore_errors=True)
+            self.config_errors, self.plan_errors = exc.problems, {}
+            return False
+        except BaseException:
+            shutil.rmtree(out, ignore_errors=True)
+            raise
         with self.lock:
             old, self.out, self.site, self.writer = self.out, out, site, writer
-            self.config_errors, self.plan_errors = [], {}
+            self.config_errors, self.plan_errors = [], plan_errors
+            self.gone = gone_links(site, writer.today)
             self.version += 1
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
@@ -107,31 +146,66 @@ class DevSite:
         self.log(f"built {len(site.documents)} plans in {took:.0f} ms")
         return True
 
+    def _load_plans(
+        self, site: Site, paths: list[Path], previous: dict[Path, Document]
+    ) -> tuple[dict[Path, Document], dict[Path, list[Problem]]]:
+        """The plans to serve, by resolved path, and the problems of the others."""
+        docs: dict[Path, Document] = {}
+        errors: dict[Path, list[Problem]] = {}
+        for path in paths:
+            doc, problems = self._load(site, path.resolve())
+            if doc is None:
+                errors[path.resolve()] = problems
+            else:
+                docs[path.resolve()] = doc
+        files = {doc.source.file: path for path, doc in docs.items()}
+        for problem in token_clashes([(plan_tokens(d), d.source.file) for d in docs.values()]):
+            path = files[problem.file]
+            docs.pop(path, None)
+            errors.setdefault(path, []).append(problem)
+        for path in errors:  # the last good version, while its link is still its own
+            old = previous.get(path)
+            taken = {token for doc in docs.values() for token in plan_tokens(doc)}
+            if old is not None and not taken.intersection(plan_tokens(old)):
+                docs[path] = old
+        return docs, errors
+
+    def _load(self, site: Site, path: Path) -> tuple[Document | None, list[Problem]]:
+        """One plan file, or its problems; never an exception (the server keeps running)."""
+        try:
+            doc, problems = load_checked(site, path)
+        except Exception as exc:  # a fault of mapsite's: the plan is not served, the rest is
+            return None, [Problem.about(display_path(path), f"cannot be loaded: {summary(exc)}")]
+        if doc is not None and self.locked and (problems := password_problems(doc)):
+            return None, problems
+        return doc, problems
+
     def plan_changed(self, paths: Iterable[Path]) -> bool:
-        """Reload and re-render only these plan files (created, edited or deleted)."""
+        """Reload and re-render only these plan files (created, edited or deleted);
+        returns whether a page changed."""
         if self.site is None or self.writer is None:
             return self.full_build()
         start = time.perf_counter()
         docs = {d.path.resolve(): d for d in self.site.documents}
         changed: list[Path] = []
+        removed = False
         # deletions first: a renamed plan arrives as its old and new path, and the new one
         # must not clash with the old one's token
         for path in sorted((p.resolve() for p in paths), key=lambda p: p.is_file()):
             self.plan_errors.pop(path, None)
             if not path.is_file():
-                docs.pop(path, None)
+                removed |= docs.pop(path, None) is not None
                 continue
-            doc, problems = load_checked(self.site, path)
+            doc, problems = self._load(self.site, path)
             if doc is not None:
                 others = [(plan_tokens(d), d.source.file) for p, d in docs.items() if p != path]
                 problems = token_clashes([*others, (plan_tokens(doc), doc.source.file)])
             if doc is None or problems:
-                self.plan_errors[path] = problems
+                self.plan_errors[path] = problems  # its last good version stays
                 continue
             docs[path] = doc
             changed.append(path)
-        if self.errors:
-            self._failed(self.errors, per_plan=False)
+        if not changed and not removed:
             return False
         site = dataclasses.replace(self.site, documents=sorted(docs.values(), key=lambda d: d.path))
         with self.lock:
@@ -145,11 +219,12 @@ class DevSite:
                 ):
                     shutil.rmtree(folder)
             self.site = self.writer.site = site
+            self.gone = gone_links(site, self.writer.today)
             try:
                 for path in changed:
                     self.writer.write_plan(docs[path])
-            except MapsiteError as exc:
-                self._failed(exc.problems, per_plan=False)
+            except MapsiteError as exc:  # a template error: the next change rebuilds all
+                self.config_errors = exc.problems
                 return False
             self.version += 1
         took = (time.perf_counter() - start) * 1000
@@ -157,45 +232,70 @@ class DevSite:
         self.log(f"rebuilt {names} in {took:.0f} ms")
         return True
 
-    def _failed(self, problems: list[Problem], *, per_plan: bool) -> None:
-        if per_plan:
-            plan_files = {display_path(p.resolve()): p.resolve() for p in self._plan_paths()}
-            self.config_errors, self.plan_errors = [], {}
-            for problem in problems:
-                path = plan_files.get(problem.file)
-                if path is not None:
-                    self.plan_errors.setdefault(path, []).append(problem)
-                else:
-                    self.config_errors.append(problem)
-        errors = self.errors
-        self.log(MapsiteError(errors).format_message())
-        self.broadcast("errors", json.dumps([str(p) for p in errors]))
-
-    def _plan_paths(self) -> list[Path]:
-        plans = self.root / PLANS_DIR
-        return list(plans.rglob("*.md")) if plans.is_dir() else []
-
     def rebuild(self, paths: set[Path]) -> None:
-        """Decide what a batch of changed files needs, rebuild it and tell the browsers."""
+        """Decide what a batch of changed files needs, rebuild it and tell the browsers.
+
+        Nothing stops the builder: an unexpected exception is shown like an error, and
+        the next change rebuilds everything."""
         plans = (self.root / PLANS_DIR).resolve()
         plan_files = {p for p in paths if p.suffix == ".md" and p.is_relative_to(plans)}
         others = paths - plan_files
         css_only = bool(others) and not plan_files and all(p.suffix == ".css" for p in others)
         full = bool(others or self.config_errors)
-        if self.full_build() if full else self.plan_changed(plan_files):
-            self.broadcast("css" if css_only else "reload", self.tag)
+        try:
+            if self.full_build() if full else self.plan_changed(plan_files):
+                self.broadcast("css" if css_only else "reload", self.tag)
+        except Exception as exc:
+            self.crashed(exc)
+        self.report()
+
+    def first_build(self) -> None:
+        try:
+            self.full_build()
+        except Exception as exc:
+            self.crashed(exc)
+        self.report()
+
+    def crashed(self, exc: Exception) -> None:
+        """A fault of mapsite's own: shown in the terminal in full and in the browser."""
+        self.log("".join(traceback.format_exception(exc)).rstrip())
+        hint = "the server keeps running; save a file to try again, and please report this"
+        self.config_errors = [Problem.about("", f"mapsite failed: {summary(exc)}", hint)]
+
+    def report(self) -> None:
+        """Tell the terminal and the browsers what is wrong now (nothing, or the errors)."""
+        if self.errors:
+            self.log(MapsiteError(self.errors).format_message())
+        with self.clients_lock:
+            for q, trusted in self.clients.items():
+                q.put(("errors", self.error_state(trusted)))
+
+    def error_state(self, trusted: bool) -> str:
+        """What the overlay shows: the errors, and whether the page is the last good one.
+        Browsers elsewhere (``trusted`` false) are told that there are errors, not what
+        they say: an error can quote a protected plan."""
+        lines = [str(p) for p in self.errors]
+        if lines and not trusted:
+            lines = ["The site has errors: the terminal running mapsite serve shows them."]
+        state = {
+            "errors": lines,
+            "built": self.out is not None,
+            "site": bool(self.config_errors),
+            "stale": self.stale,
+        }
+        return json.dumps(state)
 
     # --- clients ----------------------------------------------------------------------
 
-    def subscribe(self) -> queue.Queue[tuple[str, str]]:
+    def subscribe(self, trusted: bool = True) -> queue.Queue[tuple[str, str]]:
         q: queue.Queue[tuple[str, str]] = queue.Queue()
         with self.clients_lock:
-            self.clients.add(q)
+            self.clients[q] = trusted
         return q
 
     def unsubscribe(self, q: queue.Queue[tuple[str, str]]) -> None:
         with self.clients_lock:
-            self.clients.discard(q)
+            self.clients.pop(q, None)
 
     def broadcast(self, event: str, data: str) -> None:
         with self.clients_lock:
@@ -208,6 +308,16 @@ class DevSite:
             if self.out is not None:
                 shutil.rmtree(self.out, ignore_errors=True)
                 self.out = None
+
+
+def gone_links(site: Site, today: date) -> dict[str, str]:
+    return {t: name for d in site.documents for t, name in Page.of(d, today).gone.items()}
+
+
+def summary(exc: BaseException) -> str:
+    """An exception in one line: its type and the first line of its message."""
+    first = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
 
 
 class Watcher(FileSystemEventHandler):
@@ -259,7 +369,34 @@ class Watcher(FileSystemEventHandler):
             return batch
 
 
-def make_handler(dev: DevSite, stop: threading.Event) -> type[BaseHTTPRequestHandler]:
+class Server(ThreadingHTTPServer):
+    """The HTTP server, on IPv4 or IPv6 as the address says (``::`` takes both)."""
+
+    daemon_threads = True
+    request_queue_size = 128  # a page load opens several connections at once
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        if self.address_family == socket.AF_INET6:
+            with contextlib.suppress(OSError):  # IPv4 too, where the system allows it
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):  # a browser went away
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+def make_handler(
+    dev: DevSite, stop: threading.Event, names: frozenset[str], public: bool
+) -> type[BaseHTTPRequestHandler]:
+    """``names``: this computer's own names, also accepted as Host; ``public``: serving
+    beyond this computer, where only browsers on it see the list of plans and errors."""
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "mapsite"
         protocol_version = "HTTP/1.1"
@@ -270,28 +407,40 @@ def make_handler(dev: DevSite, stop: threading.Event) -> type[BaseHTTPRequestHan
         def do_HEAD(self) -> None:
             self.do_GET()
 
+        @property
+        def trusted(self) -> bool:
+            """A browser on this computer (or any, when serving on loopback only)."""
+            return not public or is_loopback(str(self.client_address[0]))
+
         def do_GET(self) -> None:
-            path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            host = self.headers.get("Host")
+            port = self.server.server_address[1]
+            if not host_allowed(host, port, self.connection.getsockname()[0], names):
+                return self.send(403, refused(host, port).encode(), "text/plain; charset=utf-8")
+            path = urllib.parse.urlsplit(self.path).path
             if path == LIVE_PATH + "events":
                 return self.events()
             if path == LIVE_PATH + "live.js":
                 return self.send(200, LIVE_JS.encode(), "text/javascript; charset=utf-8")
-            if path == "/":
+            if path == "/" and self.trusted:
                 return self.send(200, dev_index(dev).encode(), "text/html; charset=utf-8")
             with dev.lock:  # waits for a running build
-                target = resolve_request(dev.out, path)
-                if target is None:
-                    body = not_found_page(dev).encode()
-                    return self.send(404, body, "text/html; charset=utf-8")
-                data = target.read_bytes()
+                answer = route(dev.out, self.path, dev.gone) if dev.out else Answer(404)
+                data = answer.file.read_bytes() if answer.file and answer.file.is_file() else None
                 tag = dev.tag
-            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if answer.location is not None:
+                return self.redirect(answer.status, answer.location)
+            if data is None:  # nothing built yet
+                body = not_found_page(dev).encode()
+                return self.send(answer.status, body, "text/html; charset=utf-8")
+            assert answer.file is not None
+            kind = mimetypes.guess_type(answer.file.name)[0] or "application/octet-stream"
             if kind == "text/html":
                 data = inject(data.decode("utf-8"), tag).encode("utf-8")
                 kind += "; charset=utf-8"
             elif kind.startswith("text/") or kind.endswith(("javascript", "json", "svg+xml")):
                 kind += "; charset=utf-8"
-            self.send(200, data, kind)
+            self.send(answer.status, data, kind)
 
         def send(self, status: int, body: bytes, kind: str) -> None:
             self.send_response(status)
@@ -302,6 +451,13 @@ def make_handler(dev: DevSite, stop: threading.Event) -> type[BaseHTTPRequestHan
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def redirect(self, status: int, location: str) -> None:
+            self.send_response(status)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+
         def events(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -309,11 +465,10 @@ def make_handler(dev: DevSite, stop: threading.Event) -> type[BaseHTTPRequestHan
             self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
-            q = dev.subscribe()
+            q = dev.subscribe(self.trusted)
             try:
                 self.write_event("hello", dev.tag, retry=500)
-                if dev.errors:
-                    self.write_event("errors", json.dumps([str(p) for p in dev.errors]))
+                self.write_event("errors", dev.error_state(self.trusted))
                 while not stop.is_set():
                     try:
                         event, data = q.get(timeout=10)
@@ -337,20 +492,14 @@ def make_handler(dev: DevSite, stop: threading.Event) -> type[BaseHTTPRequestHan
     return Handler
 
 
-def resolve_request(out: Path | None, path: str) -> Path | None:
-    """The file a URL path names inside ``out``, or None (never anything outside it)."""
-    if out is None or "\0" in path or "\\" in path:
-        return None
-    parts = path.split("/")
-    if ".." in parts:
-        return None
-    clean = posixpath.normpath("/" + path).lstrip("/")
-    target = (out / clean).resolve()
-    if not target.is_relative_to(out.resolve()):
-        return None
-    if target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
+def refused(host: str | None, port: int) -> str:
+    """The answer to a request for another host: what happened, and the way in."""
+    shown = (host or "")[:100] or "no host"
+    return (
+        f"mapsite serve answers only requests for the addresses it serves on, such as "
+        f"http://localhost:{port}/ ; this one was for '{shown}'. (A web page elsewhere "
+        "cannot read your plans by pointing its own name at this computer.)\n"
+    )
 
 
 def inject(page: str, tag: str) -> str:
@@ -381,6 +530,7 @@ DEV_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · mapsite serve</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <style>
 body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 44rem; margin: 2rem auto;
   padding: 0 1rem; color: #151a2d; }}
@@ -390,21 +540,79 @@ span {{ color: #535b73; font-size: .9rem; }}
 <body><h1>{title}</h1>{body}</body></html>
 """
 
+DEFAULT_PORT = 8000
+TRIES = 10
+"""Ports tried from DEFAULT_PORT on when none is given, before any free one."""
+
+
+def listen(host: str, port: int | None, handler: type[BaseHTTPRequestHandler]) -> Server:
+    """The listening server. A port given (``--port``) is that port or a clear error;
+    without one, the next free port after a busy default, as Hugo and Vite do."""
+    ports = [port] if port is not None else [DEFAULT_PORT + i for i in range(TRIES)] + [0]
+    for candidate in ports:
+        try:
+            return Server((host, candidate), handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE and candidate != ports[-1]:
+                continue
+            raise click.ClickException(listen_problem(host, candidate, exc)) from None
+    raise AssertionError("unreachable: the last port either listens or raises")
+
+
+def listen_problem(host: str, port: int, exc: OSError) -> str:
+    """One line for a server that cannot start, with the way out."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} is already in use (another mapsite serve?): stop that server, "
+            f"or choose another port with --port, e.g. --port {port + 1}"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"cannot listen on port {port}: permission denied (ports below 1024 need "
+            "administrator rights); choose another with --port, e.g. --port 8000"
+        )
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"cannot listen on '{host}': not an address of this computer (use 127.0.0.1, "
+            "or 0.0.0.0 to let a phone on your network connect)"
+        )
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+def own_names() -> frozenset[str]:
+    """This computer's names, as a phone on the network may call it."""
+    name = socket.gethostname().lower()
+    return frozenset({name, f"{name}.local", socket.getfqdn().lower()} - {""})
+
+
+def lan_address() -> str | None:
+    """This computer's address on its network (a UDP 'connection' sends nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.254.254.254", 9))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return None
+
 
 def serve(
     root: Path,
     host: str,
-    port: int,
+    port: int | None,
     today: Callable[[], date],
     open_browser: bool = False,
     log: Callable[[str], None] = print,
 ) -> None:
-    """Build, serve and watch until Ctrl-C (or SIGTERM); then clean up."""
-    dev = DevSite(root, today, log)
+    """Build, serve and watch until Ctrl-C (or SIGTERM); then clean up.
+
+    ``port`` None: 8000, or the next free one. On an address other than loopback the
+    pages are served as they will be published: protected plans locked."""
+    public = not is_loopback(host)
+    dev = DevSite(root, today, log, locked=public)
     stop = threading.Event()
     watcher = Watcher(root)
     observer = Observer()
-    httpd: ThreadingHTTPServer | None = None
+    httpd: Server | None = None
     builder: threading.Thread | None = None
 
     def on_term(signum: int, frame: object) -> None:
@@ -414,11 +622,14 @@ def serve(
     # everything after this point is inside the try: Ctrl-C at any moment (even during
     # the first build) stops cleanly and removes the temporary output
     try:
-        dev.full_build()
+        names = own_names() if public else frozenset()
+        httpd = listen(host, port, make_handler(dev, stop, names, public))
+        bound = httpd.server_address[1]
+        if port is None and bound != DEFAULT_PORT:
+            log(f"port {DEFAULT_PORT} is in use: serving on port {bound} (choose with --port)")
+        dev.first_build()
         observer.schedule(watcher, str(dev.root), recursive=True)
         observer.start()
-        httpd = ThreadingHTTPServer((host, port), make_handler(dev, stop))
-        httpd.daemon_threads = True
 
         def build_loop() -> None:
             while (batch := watcher.next_batch(stop)) is not None:
@@ -426,7 +637,17 @@ def serve(
 
         builder = threading.Thread(target=build_loop, name="mapsite-builder", daemon=True)
         builder.start()
-        url = f"http://{host if host != '0.0.0.0' else '127.0.0.1'}:{httpd.server_address[1]}/"
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        url = f"http://{shown}:{bound}/"
+        if public:
+            lan = lan_address() if shown == "127.0.0.1" else None
+            where = f"http://{lan}:{bound}/" if lan else f"{host}:{bound}"
+            log(
+                f"note: anyone on your network can open this server ({where}).\n"
+                "      It serves the pages as they will be published: protected plans "
+                "locked; the list of plans and the errors show on this computer only."
+            )
         log(f"serving {display_path(dev.root)} at {url} (Ctrl-C to stop)")
         if open_browser:
             import webbrowser

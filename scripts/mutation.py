@@ -38,6 +38,7 @@ MODULES: dict[str, list[str]] = {
     "mailto": ["tests/test_mailto.py"],
     "matching": ["tests/test_changes.py"],
     "output": ["tests/test_output.py"],
+    "routes": ["tests/test_routes.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
     "seal": ["tests/test_share.py"],

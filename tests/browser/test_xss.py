@@ -182,9 +182,11 @@ INSPECT = """
       problems.push(`script ${script.outerHTML.slice(0, 120)}`);
     }
   }
-  for (const link of document.querySelectorAll('link')) {  // the theme's stylesheets only
+  for (const link of document.querySelectorAll('link')) {  // the theme's stylesheets and icon
     const href = own(link.href);
-    if (link.rel !== 'stylesheet' || !href.startsWith(staticBase) || !href.endsWith('.css')) {
+    const icon = link.rel === 'icon' && href.split('?')[0] === staticBase + 'favicon.svg';
+    const sheet = link.rel === 'stylesheet' && href.startsWith(staticBase) && href.endsWith('.css');
+    if (!icon && !sheet) {
       problems.push(`link ${link.outerHTML.slice(0, 120)}`);
     }
   }
@@ -516,7 +518,8 @@ def assert_inert(
     assert visit.url == html.as_uri()
     fetched = {url.split("?")[0] for url in seen.requests}
     static, logos = static_base(html), re.compile(re.escape(html.parent.as_uri()) + "/logo-")
-    own = {html.as_uri(), *(static + name for name in scripts)}
+    # the page's own files: itself, its scripts, and the theme's icon (base.html links it)
+    own = {html.as_uri(), static + "favicon.svg", *(static + name for name in scripts)}
     stylesheets = {url for url in fetched if url.startswith(static) and url.endswith(".css")}
     others = fetched - own - stylesheets
     assert not {url for url in others if not logos.match(url)}, "a payload loaded something"
