@@ -29,14 +29,17 @@ REPO = Path(__file__).resolve().parent.parent
 # module -> the tests that exercise it (the faster the better: each mutant runs them)
 MODULES: dict[str, list[str]] = {
     "address": ["tests/test_address.py"],
+    "brand": ["tests/test_brand.py"],
     "calendars": ["tests/test_calendars.py"],
     "changes": ["tests/test_changes.py", "tests/test_history.py"],
+    "confine": ["tests/test_links.py"],
     "dates": ["tests/test_dates.py", "tests/test_errors.py"],
     "digest": ["tests/test_digest.py"],
     "edit": ["tests/test_edit.py", "tests/test_update_cli.py"],
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],
     "matching": ["tests/test_changes.py"],
+    "sandbox": ["tests/test_sandbox.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "share": ["tests/test_share.py"],
     "status": ["tests/test_update_cli.py"],
