@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from support import TODAY, page_of
 
+from mapsite import confine
+
 SECRET = "TOP SECRET: root:x:0:0"
 THEME_HINT = "(a theme uses only files inside themes/: copy the file there, or remove the link)"
 PLAN_HINT = "(mapsite reads only files inside plans/: move the file there, or remove the link)"
@@ -319,3 +321,55 @@ def test_asset_links_that_stay_in_assets_work(example_site: Path, run) -> None:
     result = run("build", "--today", TODAY)
 
     assert result.exit_code == 0, result.stderr
+
+
+# --- confine itself ---------------------------------------------------------------------
+
+
+def test_links_out_finds_each_link_that_leads_out(tmp_path: Path, secret: Path) -> None:
+    site = tmp_path / "site"
+    top = site / "plans"
+    (top / "eu" / "deep").mkdir(parents=True)
+    (top / "a.md").write_text("a")
+    (top / "in.md").symlink_to("a.md")  # stays in
+    (top / "out.md").symlink_to(secret)
+    (top / "eu" / "deep" / "out.md").symlink_to(secret)
+    (top / "eu" / "up").symlink_to(top)  # a loop, inside
+    (top / "gone.md").symlink_to(tmp_path / "nothing.md")  # dangling, outside
+    (top / "dir").symlink_to(secret.parent)
+    (top / "_skipped.md").symlink_to(secret)
+    (site / ".env").write_text("x")
+    (top / "env.md").symlink_to(site / ".env")
+    folder = confine.jail(site, "plans")
+
+    found = confine.links_out(top, folder, lambda name: name.startswith("_"))
+
+    assert found == sorted(
+        [
+            (top / "dir", secret.parent),
+            (top / "env.md", site / ".env"),
+            (top / "eu" / "deep" / "out.md", secret),
+            (top / "gone.md", tmp_path / "nothing.md"),
+            (top / "out.md", secret),
+        ]
+    )
+    deep = top / "eu" / "deep"
+    assert confine.links_out(deep, folder) == [(deep / "out.md", secret)]
+    # through eu/up, which stays in, to everything under plans/ once
+    assert len(confine.links_out(top / "eu", folder)) == len(found) + 1
+    assert confine.links_out(top / "missing", folder) == []
+    assert (top / "_skipped.md", secret) in confine.links_out(top, folder)
+
+
+def test_where_a_link_leads_reads_as_the_owner_would(tmp_path: Path) -> None:
+    assert confine.jail(tmp_path / "a" / ".." / "b", "plans") == tmp_path.resolve() / "b" / "plans"
+    assert confine.shown(tmp_path / "x" / ".env", tmp_path / "x") == ".env"
+    assert confine.shown(Path("/etc/passwd"), tmp_path) == "/etc/passwd"
+    assert confine.outside(tmp_path / ".env", tmp_path, "themes") == "outside themes/"
+    assert confine.outside(Path("/etc/passwd"), tmp_path, "themes") == "outside the site"
+    problem = confine.link_problem(tmp_path / "x.css", Path("/etc/passwd"), tmp_path, "t", "h")
+    assert (problem.line, problem.message, problem.hint) == (
+        0,
+        "a link to /etc/passwd, outside the site",
+        "h",
+    )

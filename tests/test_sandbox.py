@@ -8,15 +8,196 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import pytest
+from jinja2.sandbox import SecurityError
+from markupsafe import Markup
 from support import REPO, TODAY, page_of
 
+from mapsite.config import SiteConfig
+from mapsite.sandbox import (
+    MAX_DIGITS,
+    MAX_ITEMS,
+    MAX_RANGE,
+    UNSAFE_HINT,
+    ThemeSandbox,
+    TooMuch,
+    _digits,
+    _show,
+    bounded_range,
+    check_power,
+    check_repeat,
+    explain,
+)
 from mapsite.themes import BUILTIN_THEMES
 
 WHY = BUILTIN_THEMES / "default" / "templates" / "partials" / "why.html"
 UNSAFE = "(a theme cannot reach Python's internals or run code: docs/theming.md lists the data templates receive)"  # noqa: E501
+
+
+# --- the sandbox itself ---------------------------------------------------------------
+
+
+def sandbox() -> ThemeSandbox:
+    return ThemeSandbox(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def render(text: str, **data: object) -> str:
+    return sandbox().from_string(text).render(**data)
+
+
+def refused(text: str, **data: object) -> str:
+    with pytest.raises(SecurityError) as caught:
+        render(text, **data)
+    message, hint = explain(caught.value)
+    return f"{message} ({hint})"
+
+
+@dataclass
+class Card:
+    title: str
+    copy: str = "kept"
+
+
+def test_a_template_reads_the_data_it_is_given() -> None:
+    data = {"card": Card("Hello"), "site": SiteConfig(title="Plans")}
+    template = (
+        "{{ card.title }} {{ card.title }} {{ card['title'] }} {{ site.title }} {{ card.copy }}"
+    )
+    assert render(template, **data) == "Hello Hello Hello Plans kept"
+    assert render("{{ {'a': 1}.a }} {{ {'a': 1}['a'] }} {{ [4, 5][1] }}") == "1 1 5"
+    assert render("{{ '{0}-{1}'.format(1, 2) }} {{ '{0}'.format(1) }}") == "1-2 1"
+
+
+def test_pydantic_methods_are_refused_but_only_on_models() -> None:
+    assert refused("{{ site.model_dump() }}", site=SiteConfig()) == (
+        f"access to attribute 'model_dump' of 'SiteConfig' object is unsafe ({UNSAFE_HINT})"
+    )
+    assert refused("{{ site.copy() }}", site=SiteConfig()).startswith(
+        "access to attribute 'copy' of 'SiteConfig'"
+    )
+    assert render("{{ card.copy }}", card=Card("x")) == "kept"  # not a model: its own field
+
+
+def test_the_verdict_is_kept_per_type_and_name() -> None:
+    env = sandbox()
+    template = env.from_string("{{ card.title }}{{ card.__class__ }}")
+    for _ in range(2):  # the second time from what the first one learned
+        with pytest.raises(SecurityError, match="'__class__' of 'Card'"):
+            template.render(card=Card("a"))
+    assert env.from_string("{{ card.title }}").render(card=Card("b")) == "b"
+    # a format method found again still goes through the sandboxed formatter
+    fmt = env.from_string("{{ text.format(card) }}")
+    for _ in range(2):
+        with pytest.raises(SecurityError, match="'__class__' of 'Card'"):
+            fmt.render(text="{0.__class__}", card=Card("c"))
+    assert env.from_string("{{ text.format(7) }}").render(text="<{0}>") == "&lt;7&gt;"
+
+
+def test_a_refused_value_stays_refused_along_the_way() -> None:
+    env = sandbox()
+    first = env.getattr(Card("a"), "__class__")
+    assert isinstance(first, env.refusal)
+    assert env.getattr(first, "__init__") is first
+    assert env.getitem(first, "x") is first
+    assert env.getitem({"a": 1}, "a") == 1
+    assert env.getattr({"a": 1}, "a") == 1
+    assert isinstance(env.getattr(Card("a"), "nothing"), jinja2.Undefined)
+    assert not isinstance(env.getattr(Card("a"), "nothing"), env.refusal)
+
+
+def test_range_is_bounded() -> None:
+    assert bounded_range(3) == range(3)
+    assert bounded_range(2, 10, 3) == range(2, 10, 3)
+    assert len(bounded_range(100_000)) == MAX_RANGE == 100_000
+    assert len(bounded_range(5, 100_005)) == 100_000
+    with pytest.raises(TooMuch) as caught:
+        bounded_range(100_001)
+    assert str(caught.value) == "range(100001) is too long: a template may count up to 100,000"
+    with pytest.raises(TooMuch, match=r"^range\(0, 10{30}, 1\) is too long"):
+        bounded_range(0, 10**30, 1)
+    assert render("{{ range(3)|list }}") == "[0, 1, 2]"
+
+
+def test_repeating_is_bounded() -> None:
+    check_repeat("ab", 500_000)  # 1,000,000 characters: the limit itself
+    check_repeat(500_000, "ab")
+    check_repeat([1], 1_000_000)
+    check_repeat("a", 2.5)
+    check_repeat(True, "x" * 2_000_000)
+    check_repeat("ab", -(10**9))
+    with pytest.raises(TooMuch) as caught:
+        check_repeat("ab", 500_001)
+    assert str(caught.value) == (
+        "'ab' * 500001 would make 1,000,002 characters: a template may make up to 1,000,000"
+    )
+    with pytest.raises(TooMuch, match=r"^a list \* 1000001 would make 1,000,001 items"):
+        check_repeat(1_000_001, [0])
+    with pytest.raises(TooMuch, match=r"^a tuple \* 500001 would make 1,000,002 items"):
+        check_repeat((1, 2), 500_001)
+    check_repeat(10**499, 10**499)  # 1,000 digits
+    check_repeat(-(10**499), 10**499)
+    with pytest.raises(TooMuch) as caught:
+        check_repeat(10**500, 10**499)
+    assert str(caught.value) == (
+        "a 501-digit number * a 500-digit number is too large a number: a template may "
+        "compute up to 1,000 digits"
+    )
+    assert MAX_ITEMS == 1_000_000
+
+
+def test_powers_are_bounded() -> None:
+    check_power(2, 3321)  # 1,000 digits
+    check_power(1, 10**12)
+    check_power(-1, 10**12)
+    check_power(0, 10**12)
+    check_power(10, -(10**12))
+    check_power(10, 0)
+    check_power(2.0, 10**12)
+    check_power(10**12, 0.5)
+    with pytest.raises(TooMuch) as caught:
+        check_power(2, 3322)
+    assert str(caught.value) == (
+        "2 ** 3322 is too large a number: a template may compute up to 1,000 digits"
+    )
+    with pytest.raises(TooMuch, match=r"^-10 \*\* 1001 is too large"):
+        check_power(-10, 1001)
+    check_power(-10, 1000)
+    assert render("{{ 2 ** 10 }} {{ 3 * 4 }} {{ 2 * 'ab' }} {{ 2 - 1 }}") == "1024 12 abab 1"
+    assert MAX_DIGITS == 1_000
+
+
+def test_numbers_and_values_in_messages() -> None:
+    assert [_digits(n) for n in (0, 7, 9, 10, -999, 1000, 10**100)] == [1, 1, 1, 2, 3, 4, 101]
+    assert _show(10**19) == "10000000000000000000"
+    assert _show(10**20) == "a 21-digit number"
+    assert _show(-(10**20)) == "a 21-digit number"
+    assert _show("a" * 20) == f"'{'a' * 20}'"
+    assert _show("a" * 21) == f"'{'a' * 20}…'"
+    assert _show(Markup("<b>")) == "'<b>'"
+    assert _show([1]) == "a list"
+    assert _show((1,)) == "a tuple"
+
+
+def test_how_a_refusal_reads() -> None:
+    assert explain(TooMuch("too big.")) == ("too big", "make the template do less")
+    assert explain(SecurityError("no.")) == ("no", UNSAFE_HINT)
+    assert refused("{{ x.__class__ }}", x=1) == (
+        f"access to attribute '__class__' of 'int' object is unsafe ({UNSAFE_HINT})"
+    )
+
+
+def test_data_cannot_be_changed() -> None:
+    assert refused("{{ x.append(1) }}", x=[]) == (
+        f"access to attribute 'append' of 'list' object is unsafe ({UNSAFE_HINT})"
+    )
+    assert refused("{{ x.update({}) }}", x={}).startswith("access to attribute 'update'")
+
+
+# --- the real command -------------------------------------------------------------------
 
 
 def evil_theme(site: Path, expression: str) -> Path:
