@@ -71,9 +71,9 @@ def load_settings(
     for loc, name in [(("brand", "logo"), config.brand.logo)] + [
         (("brand", "font_files", i), f) for i, f in enumerate(config.brand.font_files)
     ]:
-        wrong = asset_problem(root, name) if name and config_source else None
-        if wrong:
-            problems.append(config_source.problem(loc, *wrong))  # type: ignore[union-attr]
+        wrong = asset_problem(root, name) if name else None
+        if wrong and config_source:
+            problems.append(config_source.problem(loc, *wrong))
 
     plans_dir = root / PLANS_DIR
     paths = only if only is not None else find_plans(plans_dir) if plans_dir.is_dir() else []

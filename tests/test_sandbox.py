@@ -97,6 +97,50 @@ def test_the_verdict_is_kept_per_type_and_name() -> None:
     assert env.from_string("{{ text.format(7) }}").render(text="<{0}>") == "&lt;7&gt;"
 
 
+class Counting(ThemeSandbox):
+    """The sandbox, counting how often it judges an attribute."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.judged: list[tuple[str, str]] = []
+
+    def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
+        self.judged.append((type(obj).__name__, attr))
+        return super().is_safe_attribute(obj, attr, value)
+
+
+class Box:
+    """Attributes of its own, so two boxes need not have the same ones."""
+
+
+def test_each_type_and_name_is_judged_once() -> None:
+    env = Counting(undefined=jinja2.StrictUndefined)
+    template = env.from_string("{{ a.title }}{{ b.title }}{{ a.title }}{{ a.copy }}")
+    assert template.render(a=Card("x"), b=Card("y")) == "xyxkept"
+    assert template.render(a=Card("z"), b=Card("w")) == "zwzkept"
+    assert env.judged == [("Card", "title"), ("Card", "copy")]
+
+
+def test_an_attribute_one_object_of_a_type_lacks() -> None:
+    env = sandbox()
+    full, empty = Box(), Box()
+    full.label = "shown"  # type: ignore[attr-defined]
+    template = env.from_string("{{ box.label }}")
+    assert template.render(box=full) == "shown"
+    with pytest.raises(jinja2.UndefinedError, match="Box object' has no attribute 'label'"):
+        template.render(box=empty)
+
+
+def test_a_format_method_met_where_a_plain_value_was_is_still_sandboxed() -> None:
+    env = sandbox()
+    plain, method = Box(), Box()
+    plain.f = "text"  # type: ignore[attr-defined]
+    method.f = "{0.__class__}".format  # type: ignore[attr-defined]
+    assert env.from_string("{{ box.f }}").render(box=plain) == "text"
+    with pytest.raises(SecurityError, match="'__class__' of 'Card'"):
+        env.from_string("{{ box.f(card) }}").render(box=method, card=Card("x"))
+
+
 def test_a_refused_value_stays_refused_along_the_way() -> None:
     env = sandbox()
     first = env.getattr(Card("a"), "__class__")
@@ -166,6 +210,8 @@ def test_powers_are_bounded() -> None:
     with pytest.raises(TooMuch, match=r"^-10 \*\* 1001 is too large"):
         check_power(-10, 1001)
     check_power(-10, 1000)
+    with pytest.raises(TooMuch, match=r"^a 1,002-digit number \*\* 1 is too large"):
+        check_power(10**1001, 1)
     assert render("{{ 2 ** 10 }} {{ 3 * 4 }} {{ 2 * 'ab' }} {{ 2 - 1 }}") == "1024 12 abab 1"
     assert MAX_DIGITS == 1_000
 
