@@ -50,7 +50,7 @@ class TooMuch(SecurityError):
 
 def explain(exc: SecurityError) -> tuple[str, str]:
     """A refusal as (message, hint) for a located problem."""
-    message = str(exc.message or exc).rstrip(".")
+    message = str(exc).rstrip(".")
     return message, TOO_MUCH_HINT if isinstance(exc, TooMuch) else UNSAFE_HINT
 
 
@@ -64,17 +64,13 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals["range"] = bounded_range
         # what a refused attribute gives: an undefined value that fails when used
-        self.refusal: type[Undefined] = type("Refusal", (self.undefined,), {"__slots__": ()})
+        self.refusal: type[Undefined] = type("Refusal", (self.undefined,), {})
         self._safe: dict[str, set[type]] = {}
         """Attribute name -> the types whose attribute of that name a template may read."""
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
-        return self.refusal(
-            f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe",
-            obj=obj,
-            name=attribute,
-            exc=SecurityError,
-        )
+        message = f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe"
+        return self.refusal(message, exc=SecurityError)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # A page reads about a thousand attributes. Jinja checks each one against every
@@ -99,12 +95,11 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if attr in _PYDANTIC and isinstance(obj, BaseModel):
-            safe = False
-        else:
-            safe = super().is_safe_attribute(obj, attr, value)
-        if safe:
-            self._safe.setdefault(attr, set()).add(type(obj))
-        return safe
+            return False
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        self._safe.setdefault(attr, set()).add(type(obj))
+        return True
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -118,10 +113,10 @@ def bounded_range(*args: int) -> range:
     """``range()``, up to ``MAX_RANGE`` numbers."""
     numbers = range(*args)
     try:
-        count = len(numbers)
+        too_long = len(numbers) > MAX_RANGE
     except OverflowError:  # more than the machine's word holds
-        count = MAX_RANGE + 1
-    if count > MAX_RANGE:
+        too_long = True
+    if too_long:
         shown = ", ".join(str(a) for a in args)
         raise TooMuch(f"range({shown}) is too long: a template may count up to {MAX_RANGE:,}")
     return numbers
@@ -155,8 +150,8 @@ def check_repeat(left: Any, right: Any) -> None:
 
 def check_power(base: Any, exponent: Any) -> None:
     """``a ** b`` up to ``MAX_DIGITS`` digits."""
-    if not (_is_int(base) and _is_int(exponent)) or exponent <= 0 or abs(base) < 2:
-        return
+    if not (_is_int(base) and _is_int(exponent)) or abs(base) < 2:
+        return  # and a negative exponent makes no digits: no limit needed
     if exponent * math.log10(abs(base)) > MAX_DIGITS:
         raise TooMuch(
             f"{_show(base)} ** {exponent} is too large a number: a template may compute "
