@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+from jinja2.sandbox import SecurityError
 
-from . import brand, output, routes, schedule, themes
+from . import brand, output, routes, sandbox, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .passwords import password_problems
@@ -628,9 +629,20 @@ def template_errors() -> Iterator[None]:
             [Problem(file, line, 1, "", f"undefined: {message}",
                      "check the name; docs/theming.md lists the data templates receive")]
         ) from None  # fmt: skip
+    except SecurityError as exc:  # the sandbox refused: a theme reaching past its data
+        file, line = _template_frame(exc)
+        message, hint = sandbox.explain(exc)
+        raise MapsiteError([Problem(file, line, 1, "", message, hint)]) from None
     except jinja2.TemplateError as exc:
         file, line = _template_frame(exc)
         raise MapsiteError([Problem(file, line, 1, "", exc.message or str(exc))]) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
+        # a template's own expression failed ({{ 1 / 0 }}, a macro calling itself)
+        file, line = _template_frame(exc)
+        if file == "template":  # not from a template: mapsite's own mistake
+            raise
+        message = f"{type(exc).__name__}: {exc}"
+        raise MapsiteError([Problem(file, line, 1, "", message)]) from None
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int]:

@@ -417,6 +417,9 @@ def _explain(
     model: type[BaseModel], loc: tuple[Any, ...], kind: str, value: Any, err: Any
 ) -> tuple[str, str, bool]:
     name = loc[-1] if loc else ""
+    hint = (err.get("ctx") or {}).get("hint")
+    if isinstance(hint, str):  # a validator that says how to fix it (brand tokens)
+        return err["msg"], hint, False
     if kind == "extra_forbidden":
         allowed = sorted(_fields_at(model, loc[:-1]))
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)

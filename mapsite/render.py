@@ -1,7 +1,8 @@
 """Model -> HTML through the theme's Jinja environment.
 
 Templates get plain, precomputed data (``view``) so they hold layout, not logic.
-Autoescaping is on and undefined variables are errors.
+Autoescaping is on, undefined variables are errors, and templates run in a sandbox
+(``sandbox.py``): a theme cannot reach past the data it is given.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ except ImportError:  # pragma: no cover - markupsafe 2
 
 from . import cache
 from .model import safe_url
+from .sandbox import ThemeSandbox
 from .themes import Theme
 
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
@@ -145,7 +147,10 @@ class CompiledTemplates(jinja2.BytecodeCache):
         digest = hashlib.sha256()
         # this file holds the filters: another mapsite (installed or edited) compiles anew
         stamp = Path(__file__).stat()
-        parts = [__file__, stamp.st_mtime_ns, stamp.st_size, jinja2.__version__, markdown_html]
+        # sandboxed code differs (calls go through the sandbox's checks): never load
+        # code compiled without it
+        parts = [__file__, stamp.st_mtime_ns, stamp.st_size, jinja2.__version__, markdown_html,
+                 ThemeSandbox.__name__]  # fmt: skip
         digest.update(repr(parts).encode())
         for folder in theme.chain:
             for path in sorted((folder / "templates").rglob("*.html")):
@@ -174,7 +179,7 @@ def make_environment(
     md: MarkdownIt,
     compiled: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = ThemeSandbox(
         loader=template_loader(theme),
         bytecode_cache=compiled,
         autoescape=True,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import brand, history, themes
+from . import brand, confine, history, themes
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, Source, display_path, find_plans, load_plan, real_path
@@ -53,7 +53,7 @@ def load_settings(
     checked and one run reports everything (defaults stand in meanwhile).
     """
     problems: list[Problem] = []
-    asset_exists.cache_clear()  # the dev server loads the same site again after changes
+    asset_problem.cache_clear()  # the dev server loads the same site again after changes
     asset_bytes.cache_clear()
     try:
         config, config_source = load_config(root)
@@ -72,14 +72,17 @@ def load_settings(
     for loc, name in [(("brand", "logo"), config.brand.logo)] + [
         (("brand", "font_files", i), f) for i, f in enumerate(config.brand.font_files)
     ]:
-        if name and config_source and not asset_exists(root, name):
-            problems.append(
-                config_source.problem(loc, f"'{name}' not found in {ASSETS_DIR}/",
-                                      f"put the file at {ASSETS_DIR}/{name} or fix the path")
-            )  # fmt: skip
+        wrong = asset_problem(root, name) if name else None
+        if wrong and config_source:
+            problems.append(config_source.problem(loc, *wrong))
 
     plans_dir = root / PLANS_DIR
     paths = only if only is not None else find_plans(plans_dir) if plans_dir.is_dir() else []
+    if only is None and plans_dir.is_dir():  # plans through links that lead out are not read
+        refused = confine.links_out(plans_dir, confine.jail(root, PLANS_DIR), _not_plans)
+        problems += [confine.link_problem(link, target, root, PLANS_DIR, PLAN_LINK_HINT)
+                     for link, target in refused]  # fmt: skip
+        paths = [p for p in paths if not any(p.is_relative_to(link) for link, _ in refused)]
     if not paths:
         problems.append(
             Problem(
@@ -136,11 +139,39 @@ def plan_tokens(doc: Document) -> tuple[str, ...]:
     return (doc.plan.share.token, *doc.plan.share.previous)
 
 
+PLAN_LINK_HINT = "mapsite reads only files inside plans/: move the file there, or remove the link"
+
+
+def _leads_out(root: Path, path: Path) -> Path | None:
+    """Where a file of plans/ really is, when links lead it out of plans/."""
+    plans = os.path.abspath(root / PLANS_DIR)
+    if not os.path.abspath(path).startswith(plans + os.sep):
+        return None  # not a file of plans/: a plan file the command was given
+    target = confine.real(path) if os.path.islink(path) else real_path(path)
+    return None if target.is_relative_to(real_path(Path(plans))) else target
+
+
+def _not_plans(name: str) -> bool:
+    return name.startswith((".", "_"))  # as find_plans: not plans, not read
+
+
 @functools.lru_cache(maxsize=1024)  # many plans share the seller's logo
-def asset_exists(root: Path, name: str) -> bool:
-    """Whether ``assets/NAME`` is a file inside the site's assets folder."""
-    path = (root / ASSETS_DIR / name).resolve()
-    return path.is_relative_to((root / ASSETS_DIR).resolve()) and path.is_file()
+def asset_problem(root: Path, name: str) -> tuple[str, str] | None:
+    """What is wrong with ``assets/NAME`` as a file to publish, as (message, hint): not
+    there, or outside the assets folder (by '..' or through a link); None when fine."""
+    folder = confine.jail(root, ASSETS_DIR)
+    path = folder / name
+    target = confine.real(path)
+    if not Path(os.path.normpath(path)).is_relative_to(folder):
+        return f"'{name}' is outside {ASSETS_DIR}/", f"name a file in {ASSETS_DIR}/"
+    if not target.is_relative_to(folder):
+        where = f"{confine.shown(target, root)}, {confine.outside(target, root, ASSETS_DIR)}"
+        return (f"'{name}' is a link to {where}",
+                f"put the file itself in {ASSETS_DIR}/, not a link to it")  # fmt: skip
+    if not target.is_file():
+        return (f"'{name}' not found in {ASSETS_DIR}/",
+                f"put the file at {ASSETS_DIR}/{name} or fix the path")  # fmt: skip
+    return None
 
 
 @functools.lru_cache(maxsize=256)  # most plans share the seller's logo, some a buyer's
@@ -153,6 +184,9 @@ def load_checked(site: Site, path: Path) -> tuple[Document | None, list[Problem]
 
     The document comes back only when it has no problem.
     """
+    target = _leads_out(site.root, path)
+    if target is not None:  # a plan a command names, or the dev server reloads
+        return None, [confine.link_problem(path, target, site.root, PLANS_DIR, PLAN_LINK_HINT)]
     try:
         doc = load_plan(path, site.config.holidays)
     except Invalid as exc:
@@ -167,14 +201,10 @@ def check_assets(doc: Document, root: Path) -> list[Problem]:
         logo = getattr(doc.plan, side).logo
         if logo is None:
             continue
-        if not asset_exists(root, logo):
-            problems.append(
-                doc.source.problem(
-                    (side, "logo"),
-                    f"logo '{logo}' not found in {ASSETS_DIR}/",
-                    f"put the file at {ASSETS_DIR}/{logo} or fix the path",
-                )
-            )
+        wrong = asset_problem(root, logo)
+        if wrong:
+            message, hint = wrong
+            problems.append(doc.source.problem((side, "logo"), f"logo {message}", hint))
     return problems
 
 

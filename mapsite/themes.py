@@ -13,12 +13,15 @@ from pathlib import Path
 
 from pydantic import Field
 
+from . import confine
 from .brand import Brand
 from .load import Invalid, load_yaml_file
 from .model import Model, Text
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
+THEMES_DIR = "themes"
 THEME_FILE = "theme.yml"
+LINK_HINT = "a theme uses only files inside themes/: copy the file there, or remove the link"
 
 
 class ThemeMeta(Model):
@@ -90,7 +93,8 @@ class ThemeNotFound(LookupError):
 def resolve(site: Path, name: str) -> Theme:
     """Follow ``extends`` from the named theme down to a built-in one.
 
-    Raises ``ThemeNotFound``, or ``load.Invalid`` for a theme.yml with mistakes.
+    Raises ``ThemeNotFound``, or ``load.Invalid`` for a theme.yml with mistakes or a
+    link (symlink) in a site theme that leads out of the site's themes/ folder.
     """
     chain: list[Path] = []
     metas: list[ThemeMeta] = []
@@ -105,6 +109,11 @@ def resolve(site: Path, name: str) -> Theme:
                 )
             raise ThemeNotFound(f"theme '{current}' not found", hint)
         chain.append(folder)
+        if folder.parent != BUILTIN_THEMES:  # before reading any of it, theme.yml too
+            refused = confine.links_out(folder, confine.jail(site, THEMES_DIR))
+            if refused:
+                raise Invalid([confine.link_problem(link, target, site, THEMES_DIR, LINK_HINT)
+                               for link, target in refused])  # fmt: skip
         meta = _meta(folder)
         metas.append(meta)
         current = meta.extends

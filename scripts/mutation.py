@@ -29,8 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 # module -> the tests that exercise it (the faster the better: each mutant runs them)
 MODULES: dict[str, list[str]] = {
     "address": ["tests/test_address.py"],
+    "brand": ["tests/test_brand.py"],
     "calendars": ["tests/test_calendars.py"],
     "changes": ["tests/test_changes.py", "tests/test_history.py"],
+    "confine": ["tests/test_links.py"],
     "dates": ["tests/test_dates.py", "tests/test_errors.py"],
     "digest": ["tests/test_digest.py"],
     "edit": ["tests/test_edit.py", "tests/test_update_cli.py"],
@@ -39,6 +41,7 @@ MODULES: dict[str, list[str]] = {
     "matching": ["tests/test_changes.py"],
     "output": ["tests/test_output.py"],
     "routes": ["tests/test_routes.py"],
+    "sandbox": ["tests/test_sandbox.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
     "seal": ["tests/test_share.py"],
