@@ -39,7 +39,7 @@ from .share import base_url
 from .site import (
     Site,
     asset_bytes,
-    asset_exists,
+    asset_problem,
     brand_warnings,
     load_checked,
     load_settings,
@@ -576,7 +576,7 @@ def write_brand(tokens: brand.Brand, site: Site, static: Path | None) -> dict[st
     if site.config.brand.font_files:
         urls = []
         for name in site.config.brand.font_files:
-            if not asset_exists(site.root, name):
+            if asset_problem(site.root, name):
                 continue  # a located error of load_settings: the build fails with it
             target = f"{FONTS_DIR}/{Path(name).name}"
             files[target] = asset_bytes(site.root, name)

@@ -99,9 +99,11 @@ def test_the_commands_that_take_today() -> None:
 
 
 def test_the_dev_server_address(run) -> None:
+    from mapsite.serve import DEFAULT_PORT
+
     serve = commands()["serve"]
     defaults = {p.name: p.default for p in serve.params}
-    assert f"http://{defaults['host']}:{defaults['port']}" in README
+    assert f"http://{defaults['host']}:{DEFAULT_PORT} (or the next free port)" in README
 
 
 # --- settings -------------------------------------------------------------------------
