@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import VALID_PLAN
+from support import TODAY, VALID_PLAN
 
 from mapsite.load import load_plan
 
@@ -184,3 +184,19 @@ def test_a_plan_that_cannot_be_read_is_refused(site: Path, run) -> None:
     result = run("rotate", "plans/p.md")
     assert result.exit_code == 1
     assert result.stderr.startswith("plans/p.md:2:11: file is not UTF-8 text (byte 0xe9)")
+
+
+@pytest.mark.parametrize("token", ["abc", "'Bad token'", "12345", "''", OLD[:-1], f"{OLD} extra"])
+def test_a_token_that_never_was_a_link_is_replaced_not_kept(token: str, site: Path, run) -> None:
+    """``check`` says to run ``mapsite rotate`` on a malformed token: that must fix it
+    (a build never published a page under it, so there is no old link to retire)."""
+    plan = site / "plans" / "p.md"
+    plan.write_text(HEAD + f"share:\n  token: {token}  # typed by hand\n" + TAIL)
+    assert run("check", "--today", TODAY).exit_code == 1
+
+    (new,) = rotate(run, "p")
+
+    quoted = f"'{new}'" if token.startswith("'") else new  # written as the rep wrote it
+    assert plan.read_text() == HEAD + f"share:\n  token: {quoted}  # typed by hand\n" + TAIL
+    assert run("check", "--today", TODAY).exit_code == 0
+    assert load_plan(plan).plan.share.previous == []
