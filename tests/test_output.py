@@ -3,9 +3,11 @@ in one line why it will not or cannot."""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -241,7 +243,25 @@ def test_a_mount_point_is_refused(
 # --- the swap ---------------------------------------------------------------------------
 
 
-def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+class OldGlibc(ctypes.CDLL):
+    """A C library from before glibc 2.28: no renameat2 wrapper, only the system call."""
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        if name == "renameat2":
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+
+@pytest.fixture(params=["libc", "system call"])
+def renameat2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The exchange through glibc's wrapper, and through the raw system call."""
+    if request.param == "system call":
+        monkeypatch.setattr(ctypes, "CDLL", OldGlibc)
+    monkeypatch.setattr(output, "_exchange_works", sys.platform.startswith("linux"))
+    return request.param
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path, renameat2: str) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "1").write_text("a")
     (tmp_path / "b").mkdir()
@@ -253,8 +273,45 @@ def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
         return
     assert swapped is True
     assert files(tmp_path / "b") == ["1"] and files(tmp_path / "a") == []
+    ctypes.set_errno(0)  # the error must be this call's own
     with pytest.raises(FileNotFoundError):
         output.exchange(tmp_path / "a", tmp_path / "missing")
+    assert output._exchange_works is True  # a missing path is no reason to stop trying
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_first_build_and_a_rebuild_through_the_system_call(
+    write_plan, run, site: Path, renameat2: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No output yet (the exchange finds nothing to swap with), then a real exchange."""
+    write_plan("northwind")
+    swapped = []
+    real = output.exchange
+    monkeypatch.setattr(output, "exchange", lambda a, b: swapped.append(real(a, b)) or swapped[-1])
+
+    for _ in range(2):
+        result = run("build", "--today", TODAY)
+        assert result.exit_code == 0, result.stderr
+        assert (site / "public" / token_for("northwind") / "index.html").is_file()
+        assert leftovers(site) == []
+    assert swapped == [True]  # the first build found no output and renamed its site there
+
+
+@pytest.mark.parametrize("machine", ["sparc64", ""])
+def test_a_machine_without_a_known_system_call_swaps_by_two_renames(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch, machine: str
+) -> None:
+    monkeypatch.setattr(ctypes, "CDLL", OldGlibc)
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+    monkeypatch.setattr(output, "_exchange_works", True)
+    (built / "stale.html").write_text("from an old build")
+
+    assert output.exchange(built, built.parent / "elsewhere") is False
+    assert output._exchange_works is False  # not tried again
+    assert run("build", "--today", TODAY).exit_code == 0
+
+    assert not (built / "stale.html").exists() and (built / MARKER).is_file()
+    assert leftovers(built.parent) == []
 
 
 def test_a_rebuild_swaps_in_one_step(built: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -342,6 +399,97 @@ def test_a_swap_stopped_between_its_renames_puts_the_old_site_back(
 
     assert tree_hash(built) == before
     assert leftovers(built.parent) == []
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_a_swap_that_fails_between_its_renames_is_repaired_by_the_next_build(
+    built: Path, run, write_plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file system fails once the old site is aside: the new site cannot go in, nor
+    the old one back. The old site waits whole in .public.old-*, and the next build puts
+    it back, even one that fails."""
+    before = tree_hash(built)
+    real_rename = os.rename
+    aside = []
+
+    def failing(src, dst):  # type: ignore[no-untyped-def]
+        if aside:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(src), None, str(dst))
+        real_rename(src, dst)
+        if Path(src) == built:
+            aside.append(Path(dst))
+
+    monkeypatch.setattr(os, "rename", failing)
+    result = run("build", "--today", TODAY)
+    monkeypatch.setattr(os, "rename", real_rename)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("public: cannot write the new site: Input/output error (")
+    assert not built.exists()
+    assert leftovers(built.parent) == [aside[0].parent.name]
+    assert aside[0].parent.name.startswith(".public.old-")
+    assert tree_hash(aside[0]) == before
+
+    write_plan("tailspin", "not a plan")
+    assert run("build", "--today", TODAY).exit_code == 1
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+@pytest.mark.parametrize("exchange", ["exchange", "two renames"])
+def test_a_running_builds_folders_are_not_taken_for_leftovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: str
+) -> None:
+    """Another build starting meanwhile removes leftovers: never this build's folders."""
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "old.html").write_text("")
+    if exchange == "two renames":
+        monkeypatch.setattr(output, "_renameat2", lambda: None)
+        monkeypatch.setattr(output, "_exchange_works", True)
+    real_rename = os.rename
+    cleaned = []
+
+    def another_build(src, dst):  # type: ignore[no-untyped-def]
+        real_rename(src, dst)
+        cleaned.extend(output.remove_leftovers(out))  # between the two renames
+
+    monkeypatch.setattr(os, "rename", another_build)
+    with output.replacing(out) as new:
+        (new / "new.html").write_text("")
+        assert output.remove_leftovers(out) == []
+        assert new.is_dir()
+
+    assert cleaned == []
+    assert files(out) == [MARKER, "new.html"]
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("when", ["while it deletes", "as it finishes"])
+def test_ctrl_c_while_a_temporary_folder_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """The first Ctrl-C stops the command; the folder still goes, all of it."""
+    folder = tmp_path / ".public.building-x"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a" / "b" / "index.html").write_text("")
+    real = shutil.rmtree
+    calls = []
+
+    def interrupted(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 1:
+            if when == "as it finishes":
+                real(path, *args, **kwargs)
+            else:
+                (folder / "a" / "b" / "index.html").unlink()
+            raise KeyboardInterrupt
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        output.remove(folder)
+    assert not folder.exists()
 
 
 def test_repair_leaves_a_present_output_alone(built: Path) -> None:
