@@ -559,6 +559,36 @@ def test_without_exchange_a_racing_build_is_swapped_out_again(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+@pytest.mark.usefixtures("no_exchange")
+def test_builds_that_keep_replacing_the_output_are_named(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each time this build moves the old site aside, another build's site arrives: it
+    gives up after a few tries, says why, and the output is the other build's, whole."""
+    real_rename = os.rename
+    arrived = []
+
+    def racing(src, dst):  # type: ignore[no-untyped-def]
+        real_rename(src, dst)
+        if Path(src) == built:
+            arrived.append(dst)
+            built.mkdir()
+            (built / MARKER).write_text("")
+            (built / "theirs.html").write_text(str(len(arrived)))
+
+    monkeypatch.setattr(os, "rename", racing)
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "public: cannot write the new site: other builds kept replacing it "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert len(arrived) == output.ATTEMPTS
+    assert files(built) == [MARKER, "theirs.html"]
+    assert leftovers(built.parent) == []
+
+
 def test_leftovers_of_interrupted_builds_are_removed(built: Path, run) -> None:
     site = built.parent
     for name in (".public.building-abc", ".public.old-def"):
