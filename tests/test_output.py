@@ -188,6 +188,24 @@ def test_git_folders_are_refused_even_with_the_flag(write_plan, run, site: Path,
     assert tree_hash(site) == before
 
 
+@pytest.mark.parametrize("has", [["HEAD"], ["refs"], ["HEAD", "objects"], ["objects", "refs"]])
+def test_a_folder_with_some_of_gits_names_is_not_a_git_folder(
+    write_plan, run, site: Path, has: list[str]
+) -> None:
+    write_plan("northwind")
+    (site / "out").mkdir()
+    for name in has:
+        if name == "HEAD":
+            (site / "out" / "HEAD").write_text("ref: refs/heads/main\n")
+        else:
+            (site / "out" / name).mkdir()
+
+    result = run("build", "-o", "out", "--replace-output", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert (site / "out" / MARKER).is_file()
+
+
 def test_a_file_is_refused(site: Path) -> None:
     (site / "out.html").write_text("mine")
     with pytest.raises(output.OutputError) as caught:
@@ -295,6 +313,50 @@ def test_the_first_build_and_a_rebuild_through_the_system_call(
         assert (site / "public" / token_for("northwind") / "index.html").is_file()
         assert leftovers(site) == []
     assert swapped == [True]  # the first build found no output and renamed its site there
+
+
+def file_system(monkeypatch: pytest.MonkeyPatch, code: int) -> list[tuple]:
+    """A file system whose renameat2(RENAME_EXCHANGE) fails with ``code``; its calls."""
+    calls: list[tuple] = []
+
+    def renameat2(*args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        ctypes.set_errno(code)
+        return -1
+
+    monkeypatch.setattr(output, "_renameat2", lambda: renameat2)
+    monkeypatch.setattr(output, "_exchange_works", True)
+    return calls
+
+
+@pytest.mark.parametrize("code", [errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP])
+def test_a_file_system_without_exchange_swaps_by_two_renames(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    calls = file_system(monkeypatch, code)
+    (built / "stale.html").write_text("from an old build")
+
+    for _ in range(2):
+        assert run("build", "--today", TODAY).exit_code == 0
+        assert not (built / "stale.html").exists() and (built / MARKER).is_file()
+        assert leftovers(built.parent) == []
+    assert len(calls) == 1  # never tried again
+
+
+def test_an_exchange_that_fails_keeps_the_old_site(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_hash(built)
+    file_system(monkeypatch, errno.EIO)
+
+    result = run("build", "--today", TODAY)
+
+    assert result.stderr == (
+        "public: cannot write the new site: Input/output error "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
 
 
 @pytest.mark.parametrize("machine", ["sparc64", ""])
@@ -463,6 +525,32 @@ def test_a_running_builds_folders_are_not_taken_for_leftovers(
     assert cleaned == []
     assert files(out) == [MARKER, "new.html"]
     assert leftovers(tmp_path) == []
+
+
+def test_a_temporary_folder_removed_before_it_was_locked_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another build's cleanup removed it between its creation and its lock: a new one."""
+    out = tmp_path / "public"
+    real_flock = fcntl.flock
+    removed = []
+
+    def flock(fd: int, operation: int) -> None:
+        if not removed:
+            (folder,) = (p for p in tmp_path.iterdir() if ".building-" in p.name)
+            folder.rmdir()
+            removed.append(folder)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    before = len(os.listdir("/proc/self/fd"))
+    with output.replacing(out) as new:
+        assert new.is_dir() and new != removed[0]
+        (new / "index.html").write_text("")
+
+    assert files(out) == [MARKER, "index.html"]
+    assert leftovers(tmp_path) == []
+    assert len(os.listdir("/proc/self/fd")) == before  # the first folder's lock closed too
 
 
 @pytest.mark.parametrize("when", ["while it deletes", "as it finishes"])
