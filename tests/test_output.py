@@ -206,6 +206,15 @@ def test_a_folder_with_some_of_gits_names_is_not_a_git_folder(
     assert (site / "out" / MARKER).is_file()
 
 
+def test_a_folder_of_the_users_is_refused_unless_a_caller_says_otherwise(site: Path) -> None:
+    (site / "victim").mkdir()
+    (site / "victim" / "notes.txt").write_text("my notes")
+    with pytest.raises(output.OutputError) as caught:
+        output.check(site, site / "victim")
+    assert str(caught.value) == f"victim: {NOT_OURS}".rstrip("\n")
+    assert output.check(site, site / "victim", replace=True) == (site / "victim").resolve()
+
+
 def test_a_file_is_refused(site: Path) -> None:
     (site / "out.html").write_text("mine")
     with pytest.raises(output.OutputError) as caught:
@@ -582,6 +591,13 @@ def test_ctrl_c_while_a_temporary_folder_is_removed(
 
 def test_repair_leaves_a_present_output_alone(built: Path) -> None:
     assert output.repair(built) is None
+    shutil.rmtree(built)
+    built.mkdir()  # emptied by hand, while an old site waits beside it
+    (built.parent / ".public.old-x" / "public").mkdir(parents=True)
+    (built.parent / ".public.old-x" / "public" / MARKER).write_text("")
+
+    assert output.repair(built) is None
+    assert files(built) == []
 
 
 def test_two_builds_at_once_both_succeed(built: Path) -> None:
@@ -882,6 +898,24 @@ def test_an_immutable_folder_for_real(
     )
     assert tree_hash(out) == before
     assert leftovers(out.parent) == []
+
+
+def test_a_leftover_that_cannot_be_removed_does_not_stop_a_build(
+    write_plan, run, site: Path, tmpfs: Path
+) -> None:
+    write_plan("northwind")
+    stuck = tmpfs / ".public.building-x" / "stuck.html"
+    stuck.parent.mkdir()
+    stuck.write_text("")
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("this file system has no immutable files")
+    try:
+        result = run("build", "-o", str(tmpfs / "public"), "--today", TODAY)
+        assert result.exit_code == 0, result.stderr
+        assert (tmpfs / "public" / MARKER).is_file()
+        assert leftovers(tmpfs) == [".public.building-x"]  # the next build tries again
+    finally:
+        subprocess.run(["chattr", "-i", str(stuck)], check=True)
 
 
 def test_a_mount_point_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:
