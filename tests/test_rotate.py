@@ -160,6 +160,21 @@ def test_a_rotation_that_cannot_be_made_safely_is_refused(
     assert result.stdout == ""
 
 
+def test_a_plan_that_counts_business_days_over_the_sites_holidays(site: Path, run) -> None:
+    (site / "mapsite.yml").write_text("holidays: GB\n")
+    plan = site / "plans" / "p.md"
+    plan.write_text(
+        HEAD + f"share:\n  token: {OLD}\ngo_live: 2026-12-29\n"
+        "milestones:\n  - name: M\n    due: go_live - 3bd\n---\n"
+    )
+
+    (new,) = rotate(run, "p")
+
+    document = load_plan(plan, "GB")
+    assert (document.plan.share.token, document.plan.share.previous) == (new, [OLD])
+    assert str(document.dates.target[0, None]) == "2026-12-22"  # Christmas, Boxing Day (28th)
+
+
 def test_a_front_matter_that_is_not_fields_is_refused(site: Path, run) -> None:
     plan = site / "plans" / "p.md"
     plan.write_text("---\n- a list\n---\n", encoding="utf-8")
