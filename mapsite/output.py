@@ -179,7 +179,8 @@ def swap(new: Path, out: Path) -> None:
                 if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
                     raise
                 # another build's site arrived meanwhile: exchange with it
-    raise OSError(errno.EBUSY, "other builds kept replacing it", str(out))
+    # EAGAIN, not EBUSY: the message must say why, not blame a mount point (CAUSES)
+    raise OSError(errno.EAGAIN, "other builds kept replacing it", str(out))
 
 
 def _two_renames(new: Path, out: Path) -> bool:

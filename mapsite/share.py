@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from .load import (
     read_bytes,
     split_front_matter,
 )
-from .model import Plan
+from .model import TOKEN_PATTERN, Plan
 from .site import plan_holidays
 
 TOKEN_BYTES = 16  # 128 bits
@@ -99,7 +100,7 @@ def _rotation(path: Path, token: str | None) -> tuple[edit.Edit, Rotated]:
                                "write it as 'share:' with 'token:' under it, "
                                "or remove it and run mapsite rotate again")])  # fmt: skip
     share = share or {}
-    old = share.get("token") if isinstance(share.get("token"), str) else None
+    old = share.get("token") if _is_token(share.get("token")) else None
     new = token or new_token()
     previous = [t for t in share.get("previous") or [] if t != new]
     if old and old not in previous:
@@ -117,6 +118,13 @@ def _rotation(path: Path, token: str | None) -> tuple[edit.Edit, Rotated]:
     bom = data.startswith(codecs.BOM_UTF8)
     plan = edit.PlanFile(path, shown, text, bom, holidays, document)
     return edit.Edit(plan, rotated, document), Rotated(shown, old, new)
+
+
+def _is_token(value: object) -> bool:
+    """Whether ``value`` is a token a build could have published a page under: a
+    malformed one (``abc``, a number) never was a link, so it is not kept as an old one
+    (it would make the rotated plan invalid, where rotating is the fix ``check`` names)."""
+    return isinstance(value, str) and re.fullmatch(TOKEN_PATTERN, value.strip()) is not None
 
 
 def _refuse_invalid(text: str, path: Path, holidays: str | None, shown: str) -> None:

@@ -3,9 +3,11 @@ in one line why it will not or cannot."""
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -186,6 +188,33 @@ def test_git_folders_are_refused_even_with_the_flag(write_plan, run, site: Path,
     assert tree_hash(site) == before
 
 
+@pytest.mark.parametrize("has", [["HEAD"], ["refs"], ["HEAD", "objects"], ["objects", "refs"]])
+def test_a_folder_with_some_of_gits_names_is_not_a_git_folder(
+    write_plan, run, site: Path, has: list[str]
+) -> None:
+    write_plan("northwind")
+    (site / "out").mkdir()
+    for name in has:
+        if name == "HEAD":
+            (site / "out" / "HEAD").write_text("ref: refs/heads/main\n")
+        else:
+            (site / "out" / name).mkdir()
+
+    result = run("build", "-o", "out", "--replace-output", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert (site / "out" / MARKER).is_file()
+
+
+def test_a_folder_of_the_users_is_refused_unless_a_caller_says_otherwise(site: Path) -> None:
+    (site / "victim").mkdir()
+    (site / "victim" / "notes.txt").write_text("my notes")
+    with pytest.raises(output.OutputError) as caught:
+        output.check(site, site / "victim")
+    assert str(caught.value) == f"victim: {NOT_OURS}".rstrip("\n")
+    assert output.check(site, site / "victim", replace=True) == (site / "victim").resolve()
+
+
 def test_a_file_is_refused(site: Path) -> None:
     (site / "out.html").write_text("mine")
     with pytest.raises(output.OutputError) as caught:
@@ -241,7 +270,25 @@ def test_a_mount_point_is_refused(
 # --- the swap ---------------------------------------------------------------------------
 
 
-def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+class OldGlibc(ctypes.CDLL):
+    """A C library from before glibc 2.28: no renameat2 wrapper, only the system call."""
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        if name == "renameat2":
+            raise AttributeError(name)
+        return super().__getattr__(name)
+
+
+@pytest.fixture(params=["libc", "system call"])
+def renameat2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The exchange through glibc's wrapper, and through the raw system call."""
+    if request.param == "system call":
+        monkeypatch.setattr(ctypes, "CDLL", OldGlibc)
+    monkeypatch.setattr(output, "_exchange_works", sys.platform.startswith("linux"))
+    return request.param
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path, renameat2: str) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "1").write_text("a")
     (tmp_path / "b").mkdir()
@@ -253,8 +300,89 @@ def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
         return
     assert swapped is True
     assert files(tmp_path / "b") == ["1"] and files(tmp_path / "a") == []
+    ctypes.set_errno(0)  # the error must be this call's own
     with pytest.raises(FileNotFoundError):
         output.exchange(tmp_path / "a", tmp_path / "missing")
+    assert output._exchange_works is True  # a missing path is no reason to stop trying
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_first_build_and_a_rebuild_through_the_system_call(
+    write_plan, run, site: Path, renameat2: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No output yet (the exchange finds nothing to swap with), then a real exchange."""
+    write_plan("northwind")
+    swapped = []
+    real = output.exchange
+    monkeypatch.setattr(output, "exchange", lambda a, b: swapped.append(real(a, b)) or swapped[-1])
+
+    for _ in range(2):
+        result = run("build", "--today", TODAY)
+        assert result.exit_code == 0, result.stderr
+        assert (site / "public" / token_for("northwind") / "index.html").is_file()
+        assert leftovers(site) == []
+    assert swapped == [True]  # the first build found no output and renamed its site there
+
+
+def file_system(monkeypatch: pytest.MonkeyPatch, code: int) -> list[tuple]:
+    """A file system whose renameat2(RENAME_EXCHANGE) fails with ``code``; its calls."""
+    calls: list[tuple] = []
+
+    def renameat2(*args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        ctypes.set_errno(code)
+        return -1
+
+    monkeypatch.setattr(output, "_renameat2", lambda: renameat2)
+    monkeypatch.setattr(output, "_exchange_works", True)
+    return calls
+
+
+@pytest.mark.parametrize("code", [errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP])
+def test_a_file_system_without_exchange_swaps_by_two_renames(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    calls = file_system(monkeypatch, code)
+    (built / "stale.html").write_text("from an old build")
+
+    for _ in range(2):
+        assert run("build", "--today", TODAY).exit_code == 0
+        assert not (built / "stale.html").exists() and (built / MARKER).is_file()
+        assert leftovers(built.parent) == []
+    assert len(calls) == 1  # never tried again
+
+
+def test_an_exchange_that_fails_keeps_the_old_site(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree_hash(built)
+    file_system(monkeypatch, errno.EIO)
+
+    result = run("build", "--today", TODAY)
+
+    assert result.stderr == (
+        "public: cannot write the new site: Input/output error "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+@pytest.mark.parametrize("machine", ["sparc64", ""])
+def test_a_machine_without_a_known_system_call_swaps_by_two_renames(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch, machine: str
+) -> None:
+    monkeypatch.setattr(ctypes, "CDLL", OldGlibc)
+    monkeypatch.setattr(platform, "machine", lambda: machine)
+    monkeypatch.setattr(output, "_exchange_works", True)
+    (built / "stale.html").write_text("from an old build")
+
+    assert output.exchange(built, built.parent / "elsewhere") is False
+    assert output._exchange_works is False  # not tried again
+    assert run("build", "--today", TODAY).exit_code == 0
+
+    assert not (built / "stale.html").exists() and (built / MARKER).is_file()
+    assert leftovers(built.parent) == []
 
 
 def test_a_rebuild_swaps_in_one_step(built: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -344,8 +472,132 @@ def test_a_swap_stopped_between_its_renames_puts_the_old_site_back(
     assert leftovers(built.parent) == []
 
 
+@pytest.mark.usefixtures("no_exchange")
+def test_a_swap_that_fails_between_its_renames_is_repaired_by_the_next_build(
+    built: Path, run, write_plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file system fails once the old site is aside: the new site cannot go in, nor
+    the old one back. The old site waits whole in .public.old-*, and the next build puts
+    it back, even one that fails."""
+    before = tree_hash(built)
+    real_rename = os.rename
+    aside = []
+
+    def failing(src, dst):  # type: ignore[no-untyped-def]
+        if aside:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(src), None, str(dst))
+        real_rename(src, dst)
+        if Path(src) == built:
+            aside.append(Path(dst))
+
+    monkeypatch.setattr(os, "rename", failing)
+    result = run("build", "--today", TODAY)
+    monkeypatch.setattr(os, "rename", real_rename)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("public: cannot write the new site: Input/output error (")
+    assert not built.exists()
+    assert leftovers(built.parent) == [aside[0].parent.name]
+    assert aside[0].parent.name.startswith(".public.old-")
+    assert tree_hash(aside[0]) == before
+
+    write_plan("tailspin", "not a plan")
+    assert run("build", "--today", TODAY).exit_code == 1
+    assert tree_hash(built) == before
+    assert leftovers(built.parent) == []
+
+
+@pytest.mark.parametrize("exchange", ["exchange", "two renames"])
+def test_a_running_builds_folders_are_not_taken_for_leftovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: str
+) -> None:
+    """Another build starting meanwhile removes leftovers: never this build's folders."""
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "old.html").write_text("")
+    if exchange == "two renames":
+        monkeypatch.setattr(output, "_renameat2", lambda: None)
+        monkeypatch.setattr(output, "_exchange_works", True)
+    real_rename = os.rename
+    cleaned = []
+
+    def another_build(src, dst):  # type: ignore[no-untyped-def]
+        real_rename(src, dst)
+        cleaned.extend(output.remove_leftovers(out))  # between the two renames
+
+    monkeypatch.setattr(os, "rename", another_build)
+    with output.replacing(out) as new:
+        (new / "new.html").write_text("")
+        assert output.remove_leftovers(out) == []
+        assert new.is_dir()
+
+    assert cleaned == []
+    assert files(out) == [MARKER, "new.html"]
+    assert leftovers(tmp_path) == []
+
+
+def test_a_temporary_folder_removed_before_it_was_locked_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another build's cleanup removed it between its creation and its lock: a new one."""
+    out = tmp_path / "public"
+    real_flock = fcntl.flock
+    removed = []
+
+    def flock(fd: int, operation: int) -> None:
+        if not removed:
+            (folder,) = (p for p in tmp_path.iterdir() if ".building-" in p.name)
+            folder.rmdir()
+            removed.append(folder)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    before = len(os.listdir("/proc/self/fd"))
+    with output.replacing(out) as new:
+        assert new.is_dir() and new != removed[0]
+        (new / "index.html").write_text("")
+
+    assert files(out) == [MARKER, "index.html"]
+    assert leftovers(tmp_path) == []
+    assert len(os.listdir("/proc/self/fd")) == before  # the first folder's lock closed too
+
+
+@pytest.mark.parametrize("when", ["while it deletes", "as it finishes"])
+def test_ctrl_c_while_a_temporary_folder_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """The first Ctrl-C stops the command; the folder still goes, all of it."""
+    folder = tmp_path / ".public.building-x"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a" / "b" / "index.html").write_text("")
+    real = shutil.rmtree
+    calls = []
+
+    def interrupted(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 1:
+            if when == "as it finishes":
+                real(path, *args, **kwargs)
+            else:
+                (folder / "a" / "b" / "index.html").unlink()
+            raise KeyboardInterrupt
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        output.remove(folder)
+    assert not folder.exists()
+
+
 def test_repair_leaves_a_present_output_alone(built: Path) -> None:
     assert output.repair(built) is None
+    shutil.rmtree(built)
+    built.mkdir()  # emptied by hand, while an old site waits beside it
+    (built.parent / ".public.old-x" / "public").mkdir(parents=True)
+    (built.parent / ".public.old-x" / "public" / MARKER).write_text("")
+
+    assert output.repair(built) is None
+    assert files(built) == []
 
 
 def test_two_builds_at_once_both_succeed(built: Path) -> None:
@@ -409,6 +661,36 @@ def test_without_exchange_a_racing_build_is_swapped_out_again(tmp_path: Path) ->
 
     assert files(out) == ["mine"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.usefixtures("no_exchange")
+def test_builds_that_keep_replacing_the_output_are_named(
+    built: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each time this build moves the old site aside, another build's site arrives: it
+    gives up after a few tries, says why, and the output is the other build's, whole."""
+    real_rename = os.rename
+    arrived = []
+
+    def racing(src, dst):  # type: ignore[no-untyped-def]
+        real_rename(src, dst)
+        if Path(src) == built:
+            arrived.append(dst)
+            built.mkdir()
+            (built / MARKER).write_text("")
+            (built / "theirs.html").write_text(str(len(arrived)))
+
+    monkeypatch.setattr(os, "rename", racing)
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "public: cannot write the new site: other builds kept replacing it "
+        "(the previous output is unchanged; fix that and build again)\n"
+    )
+    assert len(arrived) == output.ATTEMPTS
+    assert files(built) == [MARKER, "theirs.html"]
+    assert leftovers(built.parent) == []
 
 
 def test_leftovers_of_interrupted_builds_are_removed(built: Path, run) -> None:
@@ -616,6 +898,24 @@ def test_an_immutable_folder_for_real(
     )
     assert tree_hash(out) == before
     assert leftovers(out.parent) == []
+
+
+def test_a_leftover_that_cannot_be_removed_does_not_stop_a_build(
+    write_plan, run, site: Path, tmpfs: Path
+) -> None:
+    write_plan("northwind")
+    stuck = tmpfs / ".public.building-x" / "stuck.html"
+    stuck.parent.mkdir()
+    stuck.write_text("")
+    if subprocess.run(["chattr", "+i", str(stuck)], capture_output=True).returncode != 0:
+        pytest.skip("this file system has no immutable files")
+    try:
+        result = run("build", "-o", str(tmpfs / "public"), "--today", TODAY)
+        assert result.exit_code == 0, result.stderr
+        assert (tmpfs / "public" / MARKER).is_file()
+        assert leftovers(tmpfs) == [".public.building-x"]  # the next build tries again
+    finally:
+        subprocess.run(["chattr", "-i", str(stuck)], check=True)
 
 
 def test_a_mount_point_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:

@@ -5,19 +5,24 @@ standing for the new token), or a located refusal and every file as it was.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from support import VALID_PLAN
+from support import TODAY, VALID_PLAN
 
+from mapsite import share
+from mapsite.errors import MapsiteError
 from mapsite.load import load_plan
 
 ROTATIONS = Path(__file__).parent / "rotations"
 CASES = sorted(p.stem for p in ROTATIONS.glob("*.md") if not p.name.endswith(".after.md"))
 OLD = "ViqzABatAvS1drCoQ4bq8A"
+NEW = "W7hrfhSJCYSEnzUbwa616w"
 NEW_LINK = re.compile(
     r"^plans/[\w-]+\.md: (replaced the|added a) share token; new link path /(\S+)/$"
 )
@@ -155,6 +160,21 @@ def test_a_rotation_that_cannot_be_made_safely_is_refused(
     assert result.stdout == ""
 
 
+def test_a_plan_that_counts_business_days_over_the_sites_holidays(site: Path, run) -> None:
+    (site / "mapsite.yml").write_text("holidays: GB\n")
+    plan = site / "plans" / "p.md"
+    plan.write_text(
+        HEAD + f"share:\n  token: {OLD}\ngo_live: 2026-12-29\n"
+        "milestones:\n  - name: M\n    due: go_live - 3bd\n---\n"
+    )
+
+    (new,) = rotate(run, "p")
+
+    document = load_plan(plan, "GB")
+    assert (document.plan.share.token, document.plan.share.previous) == (new, [OLD])
+    assert str(document.dates.target[0, None]) == "2026-12-22"  # Christmas, Boxing Day (28th)
+
+
 def test_a_front_matter_that_is_not_fields_is_refused(site: Path, run) -> None:
     plan = site / "plans" / "p.md"
     plan.write_text("---\n- a list\n---\n", encoding="utf-8")
@@ -184,3 +204,119 @@ def test_a_plan_that_cannot_be_read_is_refused(site: Path, run) -> None:
     result = run("rotate", "plans/p.md")
     assert result.exit_code == 1
     assert result.stderr.startswith("plans/p.md:2:11: file is not UTF-8 text (byte 0xe9)")
+
+
+def test_every_plan_that_cannot_be_rotated_is_reported(write_plan, run) -> None:
+    good = write_plan("northwind")
+    first = write_plan("acme", VALID_PLAN.replace("due: 2026-12-01", "due: soon"))
+    second = write_plan("tailspin", "no front matter here\n", token=False)
+    before = [p.read_bytes() for p in (good, first, second)]
+
+    result = run("rotate", "plans/acme.md", "plans/northwind.md", "plans/tailspin.md")
+
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("plans/acme.md:20:14: milestones[0].steps[0].due: ")
+    assert lines[1:] == [
+        "plans/tailspin.md:1:1: no front matter: the file must start with a '---' line (put "
+        "the plan's YAML fields between two '---' lines at the top)",
+        "2 errors in 2 files; nothing written",
+    ]
+    assert [p.read_bytes() for p in (good, first, second)] == before
+
+
+@pytest.mark.parametrize("token", ["abc", "'Bad token'", "12345", "''", OLD[:-1], f"{OLD} extra"])
+def test_a_token_that_never_was_a_link_is_replaced_not_kept(token: str, site: Path, run) -> None:
+    """``check`` says to run ``mapsite rotate`` on a malformed token: that must fix it
+    (a build never published a page under it, so there is no old link to retire)."""
+    plan = site / "plans" / "p.md"
+    plan.write_text(HEAD + f"share:\n  token: {token}  # typed by hand\n" + TAIL)
+    assert run("check", "--today", TODAY).exit_code == 1
+
+    (new,) = rotate(run, "p")
+
+    quoted = f"'{new}'" if token.startswith("'") else new  # written as the rep wrote it
+    assert plan.read_text() == HEAD + f"share:\n  token: {quoted}  # typed by hand\n" + TAIL
+    assert run("check", "--today", TODAY).exit_code == 0
+    assert load_plan(plan).plan.share.previous == []
+
+
+def test_a_full_disk_leaves_every_plan_as_it_was(
+    write_plan, run, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plans = [write_plan("acme"), write_plan("northwind")]
+    before = [p.read_bytes() for p in plans]
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = run("rotate", "plans/acme.md", "plans/northwind.md")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "plans/acme.md: cannot write the file: No space left on device (nothing was written)\n"
+        "1 error in 1 file\n"
+    )
+    assert [p.read_bytes() for p in plans] == before
+    assert sorted(p.name for p in (site / "plans").iterdir()) == ["acme.md", "northwind.md"]
+
+
+# --- the function itself, for callers that choose the new token -------------------------
+
+
+def test_a_given_token_is_the_new_one(site: Path) -> None:
+    plan = site / "plans" / "p.md"
+    plan.write_text(HEAD + f"share:\n  token: {OLD}\n  previous: [{NEW}]\n" + TAIL)
+
+    assert share.rotate([plan], [NEW]) == [share.Rotated("plans/p.md", OLD, NEW)]
+    # the old link works again: it is no longer among those that answer 410 Gone
+    assert plan.read_text() == HEAD + f"share:\n  token: {NEW}\n  previous: [{OLD}]\n" + TAIL
+
+
+@pytest.mark.parametrize("token", [OLD, "abc"])
+def test_a_given_token_that_is_not_one_is_refused(token: str, site: Path) -> None:
+    plan = site / "plans" / "p.md"
+    plan.write_text(HEAD + f"share:\n  token: {token}\n" + TAIL)
+
+    with pytest.raises(MapsiteError) as caught:
+        share.rotate([plan], ["not a token"])
+
+    assert str(caught.value) == (
+        "plans/p.md:6:10: share.token: 'not a token' is not a share token (give the plan a "
+        "private link with: mapsite rotate plans/p.md)\n1 error in 1 file; nothing written"
+    )
+    assert plan.read_text() == HEAD + f"share:\n  token: {token}\n" + TAIL
+
+
+def test_a_plan_that_is_gone_is_named(site: Path) -> None:
+    with pytest.raises(MapsiteError) as caught:
+        share.rotate([site / "plans" / "gone.md"])
+    assert str(caught.value) == (
+        "plans/gone.md:1:1: cannot read file: No such file or directory\n"
+        "1 error in 1 file; nothing written"
+    )
+
+
+@pytest.mark.parametrize(
+    ("configured", "url", "expected"),
+    [
+        (
+            "https://plans.contoso.example/",
+            "https://x.netlify.app",
+            "https://plans.contoso.example",
+        ),
+        ("https://contoso.example/maps/FEDEX//", None, "https://contoso.example/maps/FEDEX"),
+        (None, "https://eager-plans-123.netlify.app/", "https://eager-plans-123.netlify.app"),
+        (None, "", None),
+        (None, None, None),
+    ],
+)
+def test_the_sites_address(
+    configured: str | None, url: str | None, expected: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if url is None:
+        monkeypatch.delenv("URL", raising=False)
+    else:
+        monkeypatch.setenv("URL", url)
+    assert share.base_url(configured) == expected
