@@ -170,3 +170,36 @@ def test_only_requests_for_this_server_are_answered(
 def test_port_80_may_go_unwritten() -> None:
     assert host_allowed("localhost", 80, "127.0.0.1", NAMES)
     assert not host_allowed("localhost:8000", 80, "127.0.0.1", NAMES)
+
+
+def test_the_builder_survives_any_exception(
+    site: Path, write_plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault of mapsite's own (here: any exception from a build) is shown like an
+    error, and the next change builds again."""
+    from datetime import date
+
+    from mapsite import serve
+
+    write_plan("northwind")
+    logged: list[str] = []
+    dev = serve.DevSite(site, lambda: date(2026, 11, 26), logged.append)
+    dev.first_build()
+    assert dev.errors == [] and dev.out is not None
+
+    def broken() -> bool:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(dev, "full_build", broken)
+    dev.rebuild({site / "mapsite.yml"})
+    [problem] = dev.errors
+    assert (problem.message, problem.hint) == (
+        "mapsite failed: RuntimeError: disk on fire",
+        "the server keeps running; save a file to try again, and please report this",
+    )
+    assert "Traceback" in logged[-2]  # the terminal gets it in full, for a bug report
+
+    monkeypatch.undo()
+    dev.rebuild({site / "mapsite.yml"})
+    assert dev.errors == []
+    dev.close()
