@@ -24,8 +24,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
-    return Sites(tmp_path_factory.mktemp("visual"))
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    built = Sites(tmp_path_factory.mktemp("visual"))
+    yield built
+    built.close()
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,15 @@ Imported by the tests as ``visual_support`` (a name of its own: ``support`` and
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from datetime import date
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -132,11 +135,19 @@ def pages() -> list[str]:
 
 
 class Sites:
-    """The example site built once per theme (HTML and PDFs), on first use."""
+    """The example site built once per theme (HTML and PDFs), on first use, each served
+    over HTTP at its own address's root, as a host publishes it (the 404 and 'gone'
+    pages link their styles from the root: a file:// address would lose them)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.built: dict[str, Path] = {}
+        self.servers: dict[str, ThreadingHTTPServer] = {}
+
+    def close(self) -> None:
+        for server in self.servers.values():
+            server.shutdown()
+            server.server_close()
 
     def public(self, theme: str) -> Path:
         if theme not in self.built:
@@ -150,10 +161,22 @@ class Sites:
         return public / load_plan(REPO / "plans" / f"{page}.md").plan.share.token / "index.html"
 
     def url(self, theme: str, page: str) -> str:
-        return self.file(theme, page).as_uri()
+        public = self.public(theme)
+        if theme not in self.servers:
+            handler = functools.partial(QuietHandler, directory=str(public))
+            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers[theme] = server
+        port = self.servers[theme].server_address[1]
+        return f"http://127.0.0.1:{port}/{self.file(theme, page).relative_to(public).as_posix()}"
 
     def pdf(self, theme: str, plan: str) -> Path:
         return self.file(theme, plan).parent / PDF_NAMES[plan]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 def build_example(site: Path, theme: str) -> Path:
