@@ -83,6 +83,26 @@ class Marked:
     """0-based line of the file where the YAML text starts, for line numbers in messages."""
     open_nodes: set[int] = field(default_factory=set, repr=False)
     """The collections being converted (by id): one met again inside itself is a loop."""
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def field_of(
+        self, mapping: yaml.MappingNode, name: str | int
+    ) -> tuple[yaml.Node, yaml.Node] | None:
+        """(key node, value node) of the first field ``name`` of ``mapping``.
+
+        Indexed on first use: a file with 20,000 unknown fields asks for 20,000 positions,
+        and scanning the mapping for each was quadratic (8 s).
+        """
+        index = self._keys.get(id(mapping))
+        if index is None:
+            index = {}
+            for k, v in mapping.value:
+                if isinstance(k, yaml.ScalarNode):
+                    index.setdefault(k.value, (k, v))  # duplicates: the data keeps the first
+            self._keys[id(mapping)] = index
+        return index.get(name) if isinstance(name, str) else None
 
     def _walk(self, loc: Loc) -> tuple[yaml.Node | None, yaml.Node | None, int]:
         """(key node, value node, depth) at ``loc``, or at the nearest enclosing value
@@ -92,12 +112,7 @@ class Marked:
         depth = 0
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                # the first occurrence: duplicates are reported, and the data keeps the first
-                found = next(
-                    ((k, v) for k, v in node.value
-                     if isinstance(k, yaml.ScalarNode) and k.value == part),
-                    None,
-                )  # fmt: skip
+                found = self.field_of(node, part)
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 found = (None, node.value[part]) if part < len(node.value) else None
             else:
@@ -191,7 +206,7 @@ def _mapping(node: yaml.MappingNode, loc: Loc, out: Marked) -> dict[Any, Any]:
             continue
         key = key_node.value  # `2027:` or `yes:` stay the text the user wrote
         if key in result:
-            out.problems.append(_duplicate(node, key_node, loc, out.first_line))
+            out.problems.append(_duplicate(node, key_node, loc, out))
         elif type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
             result[key] = value_node.value
         else:
@@ -200,10 +215,11 @@ def _mapping(node: yaml.MappingNode, loc: Loc, out: Marked) -> dict[Any, Any]:
 
 
 def _duplicate(
-    mapping: yaml.MappingNode, key_node: yaml.ScalarNode, loc: Loc, first_line: int
+    mapping: yaml.MappingNode, key_node: yaml.ScalarNode, loc: Loc, out: Marked
 ) -> tuple[Mark, Loc, str, str]:
     key = key_node.value
-    first = next(k for k, _ in mapping.value if k.value == key).start_mark.line + first_line + 1
+    first_key, _ = out.field_of(mapping, key)  # type: ignore[misc]  # the key is in it
+    first = first_key.start_mark.line + out.first_line + 1
     message = f"duplicate field '{key}' (already set on line {first})"
     return (_mark(key_node), (*loc, key), message, "keep one of them")
 
