@@ -56,8 +56,7 @@ class Source:
     def problem_at(
         self, mark: yamlmarks.Mark, loc: yamlmarks.Loc, message: str, hint: str = ""
     ) -> Problem:
-        line, column = self.first_line + mark.line + 1, mark.column + 1
-        return Problem(self.file, line, column, format_path(loc), message, hint)
+        return _located(self.file, self.first_line, mark, loc, message, hint)
 
 
 @dataclass(frozen=True)
@@ -190,6 +189,8 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
     try:
         marked = yamlmarks.parse(text, first_line)
+    except yamlmarks.AliasBomb as exc:
+        raise Invalid([_located(shown, first_line, *problem) for problem in exc.problems]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line + 1 if mark else 1)
@@ -212,14 +213,21 @@ def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
                 )
             ]
         ) from None
-    source = Source(shown, marked, first_line)
-    problems = [source.problem_at(mark, loc, msg, hint) for mark, loc, msg, hint in marked.problems]
-    if problems:
-        raise Invalid(problems)
+    if marked.problems:
+        raise Invalid([_located(shown, first_line, *problem) for problem in marked.problems])
     return marked
 
 
+def _located(
+    shown: str, first_line: int, mark: yamlmarks.Mark, loc: yamlmarks.Loc, message: str, hint: str
+) -> Problem:
+    line, column = first_line + mark.line + 1, mark.column + 1
+    return Problem(shown, line, column, format_path(loc), message, hint)
+
+
 def _yaml_hint(problem: str, at: str = "") -> str:
+    if problem.startswith("character U+"):
+        return "remove it; it often comes from copying out of a PDF or a terminal"
     if "mapping values are not allowed" in problem:
         return "quote values that contain ': ', and check the indentation"
     if at == "\t" or "found character '\\t'" in problem:

@@ -9,6 +9,7 @@ instead of an exception.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -77,12 +78,17 @@ class Marked:
     """
 
     data: Any
-    root: yaml.Node | None = None
+    root: yaml.Node | None = field(default=None, repr=False)  # aliases: printing may not end
     problems: list[tuple[Mark, Loc, str, str]] = field(default_factory=list)
     first_line: int = 0
     """0-based line of the file where the YAML text starts, for line numbers in messages."""
     open_nodes: set[int] = field(default_factory=set, repr=False)
     """The collections being converted (by id): one met again inside itself is a loop."""
+    seen_nodes: set[int] = field(default_factory=set, repr=False)
+    """The collections converted so far (by id): one met again is an alias (*name) use."""
+    expanded: int = 0
+    """Values produced so far by repeating what aliases name (see ``MAX_ALIAS_VALUES``)."""
+    text: str = field(default="", repr=False)
     _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, repr=False
     )
@@ -140,15 +146,142 @@ _constructor = yaml.SafeLoader("")  # only used for its scalar constructors
 
 
 def parse(text: str, first_line: int = 0) -> Marked:
-    """Parse one YAML document. Raises ``yaml.MarkedYAMLError`` for syntax errors."""
+    """Parse one YAML document. Raises ``yaml.MarkedYAMLError`` for syntax errors, and
+    its subclasses ``ForbiddenCharacter`` and ``AliasBomb`` (which carries the problems
+    found before it, with their paths)."""
+    forbidden = _FORBIDDEN.search(text)
+    if forbidden:
+        raise ForbiddenCharacter(text, forbidden.start())
     node = yaml.compose(text, Loader=_Composer)
-    out = Marked(data=None, root=node, first_line=first_line)
+    out = Marked(data=None, root=node, first_line=first_line, text=text)
     try:
         if node is not None:
             out.data = _convert(node, (), out)
+    except _AliasBomb as bomb:
+        # raised, not listed with the other problems: half a document is no data to go on
+        raise AliasBomb([*out.problems, _alias_problem(out, bomb.loc, bomb.node)]) from None
     finally:
         _constructor.constructed_objects.clear()  # it caches every value it ever built
     return out
+
+
+# What YAML's reader refuses anywhere in a document (PyYAML's ``Reader.NON_PRINTABLE``):
+# control characters other than tab and line breaks, lone surrogates, U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as YAML's marks count lines
+_C0_NAMES = (
+    "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
+    "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
+    "ESC", "FS", "GS", "RS", "US",
+)  # fmt: skip
+
+
+class ForbiddenCharacter(yaml.MarkedYAMLError):
+    """A character YAML allows nowhere, located by line and column.
+
+    PyYAML's own ``ReaderError`` gives only an offset (in bytes, with libyaml) and is no
+    ``MarkedYAMLError``, so callers that catch syntax errors missed it: a traceback.
+    """
+
+    def __init__(self, text: str, index: int) -> None:
+        breaks = list(_LINE_BREAK.finditer(text, 0, index))
+        column = index - (breaks[-1].end() if breaks else 0)
+        mark = yaml.Mark("<unicode string>", index, len(breaks), column, None, None)
+        super().__init__(
+            problem=f"{describe_character(text[index])} is not allowed", problem_mark=mark
+        )
+
+
+def describe_character(char: str) -> str:
+    """``U+001B (ESC)``: the code a user can search for, and a name when it has one."""
+    code = ord(char)
+    if code < 0x20:
+        name = _C0_NAMES[code]
+    elif code == 0x7F:
+        name = "DEL"
+    elif 0x80 <= code <= 0x9F:
+        name = "a control character"
+    elif 0xD800 <= code <= 0xDFFF:
+        name = "half of a UTF-16 pair"
+    elif code in (0xFFFE, 0xFFFF):
+        name = "a noncharacter"
+    else:
+        name = unicodedata.name(char, "")
+    return f"character U+{code:04X} ({name})" if name else f"character U+{code:04X}"
+
+
+MAX_ALIAS_VALUES = 10_000
+"""How many values aliases (``*name``) may add to a document by repeating what their
+anchors (``&name``) mark. The largest example plan holds 556 values in all, and an alias
+repeats a person or a few steps; nested aliases multiply instead (a "billion laughs":
+3 KB that would expand to 9**9 values, 24 GB before the kernel's OOM killer stopped it).
+"""
+
+
+class AliasBomb(yaml.MarkedYAMLError):
+    """Aliases that would expand past ``MAX_ALIAS_VALUES``, located at the alias."""
+
+    def __init__(self, problems: list[tuple[Mark, Loc, str, str]]) -> None:
+        self.problems = problems
+        """What the document holds up to the alias, then the alias itself."""
+        mark, _, message, _ = problems[-1]
+        at = yaml.Mark("<unicode string>", 0, mark.line, mark.column, None, None)
+        super().__init__(problem=message, problem_mark=at)
+
+
+class _AliasBomb(Exception):
+    """Raised past ``MAX_ALIAS_VALUES``; ``loc`` ends up at the outermost alias."""
+
+    def __init__(self, loc: Loc, node: yaml.Node) -> None:
+        super().__init__()  # no args: printing the node may not end
+        self.loc, self.node = loc, node
+
+
+def _alias_problem(out: Marked, loc: Loc, node: yaml.Node) -> tuple[Mark, Loc, str, str]:
+    written = _alias_written(out, loc, node)
+    mark, name = written if written else (out.key_mark(loc), "")
+    alias = f" (*{name} repeats what &{name} marks)" if name else ""
+    return (
+        mark,
+        loc,
+        f"aliases expand to more than {MAX_ALIAS_VALUES:,} values here{alias}",
+        "nested aliases multiply; write the values out instead",
+    )
+
+
+def _alias_written(out: Marked, loc: Loc, node: yaml.Node) -> tuple[Mark, str] | None:
+    """Where the alias at ``loc`` is written, and its name.
+
+    The node tree has no trace of aliases (an alias is the very node its anchor marks),
+    so the events are read again, up to the alias: only when there is an error to report.
+    """
+    _, parent, depth = out._walk(loc[:-1])
+    if parent is None or depth != len(loc) - 1 or not loc:
+        return None
+    if isinstance(parent, yaml.SequenceNode) and isinstance(loc[-1], int):
+        child = loc[-1]
+    elif isinstance(parent, yaml.MappingNode):
+        found = out.field_of(parent, loc[-1])
+        if found is None:
+            return None
+        child = next(2 * i + 1 for i, (key, _) in enumerate(parent.value) if key is found[0])
+    else:
+        return None
+    depth, inside, seen = 0, -1, 0
+    for event in yaml.parse(out.text, Loader=_Loader):
+        if depth == inside and isinstance(event, yaml.NodeEvent):
+            if seen == child:
+                if not isinstance(event, yaml.AliasEvent):
+                    return None
+                return Mark(event.start_mark.line, event.start_mark.column), event.anchor
+            seen += 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if inside < 0 and event.start_mark.index == parent.start_mark.index:
+                inside = depth
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -182,9 +315,20 @@ def _convert(node: yaml.Node, loc: Loc, out: Marked) -> Any:
     if len(loc) >= MAX_DEPTH:
         out.problems.append((_mark(node), loc, f"nested more than {MAX_DEPTH} levels deep", ""))
         return None
+    # met before: an alias, whose values are made again (nested ones count at every level)
+    alias = id(node) in out.seen_nodes
+    if alias:
+        out.expanded += len(node.value)
+        if out.expanded > MAX_ALIAS_VALUES:
+            raise _AliasBomb(loc, node)
+    out.seen_nodes.add(id(node))
     out.open_nodes.add(id(node))
     try:
         return _sequence(node, loc, out) if kind is yaml.SequenceNode else _mapping(node, loc, out)
+    except _AliasBomb as bomb:
+        if alias:  # the outermost alias is the one to point at
+            bomb.loc, bomb.node = loc, node
+        raise
     finally:
         out.open_nodes.discard(id(node))
 

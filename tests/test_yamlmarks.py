@@ -35,3 +35,142 @@ def test_values_and_positions() -> None:
     }
     assert marked.value_mark(("steps", 0, "due")) == yamlmarks.Mark(3, 9)
     assert marked.key_mark(("steps", 0, "due")) == yamlmarks.Mark(3, 4)
+
+
+# --- aliases that would not end -----------------------------------------------------------
+
+HUNDRED = "[" + ", ".join(["x"] * 100) + "]"
+
+
+def test_aliases_may_repeat_up_to_the_bound() -> None:
+    text = f"a: &a {HUNDRED}\nb: [{', '.join(['*a'] * 100)}]\n"  # 100 x 100 values
+
+    marked = yamlmarks.parse(text)
+
+    assert marked.data["b"] == [["x"] * 100] * 100
+    assert marked.expanded == yamlmarks.MAX_ALIAS_VALUES
+
+
+def test_one_value_past_the_bound_is_refused_at_the_alias() -> None:
+    text = f"a: &a {HUNDRED}\none: &one [y]\nb: [{', '.join(['*a'] * 100)}, *one]\n"
+
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse(text)
+
+    assert raised.value.problems == [
+        (
+            yamlmarks.Mark(2, 404),
+            ("b", 100),
+            "aliases expand to more than 10,000 values here (*one repeats what &one marks)",
+            "nested aliases multiply; write the values out instead",
+        )
+    ]
+    assert raised.value.problem_mark.line == 2
+    assert raised.value.problem_mark.column == 404
+
+
+def test_a_repeated_scalar_costs_nothing() -> None:
+    # `owner: *sam` is the common use: one value each time, however many
+    text = "sam: &sam Sam Ortiz\nowners: [" + ", ".join(["*sam"] * 20_000) + "]\n"
+
+    assert yamlmarks.parse(text).data["owners"] == ["Sam Ortiz"] * 20_000
+
+
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_the_outermost_alias_is_named_not_the_innermost() -> None:
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse(BILLION_LAUGHS)
+
+    # e's first *d is where the count passes the bound, deep inside d's own aliases
+    ((mark, loc, message, _),) = raised.value.problems
+    assert (mark, loc) == (yamlmarks.Mark(4, 7), ("e", 0))
+    assert message.endswith("(*d repeats what &d marks)")
+
+
+def test_an_alias_as_a_field_value_in_a_block() -> None:
+    text = BILLION_LAUGHS.replace("e: &e [*d,", "e: &e\n  first: *d\n  rest: [")
+
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse(text)
+
+    ((mark, loc, _, _),) = raised.value.problems
+    assert (mark, loc) == (yamlmarks.Mark(5, 9), ("e", "first"))
+
+
+def test_an_alias_to_a_mapping_in_a_nested_list() -> None:
+    text = (
+        "base: &m {" + ", ".join(f"k{i}: v" for i in range(200)) + "}\n"
+        "plans:\n  - [x, y]\n  - [x, [" + ", ".join(["*m"] * 60) + "]]\n"
+    )
+
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse(text)
+
+    ((mark, loc, message, _),) = raised.value.problems
+    # 50 aliases of 200 fields reach the bound: the 51st passes it
+    assert loc == ("plans", 1, 1, 50)
+    assert mark == yamlmarks.Mark(3, 9 + 4 * 50)
+    assert "(*m repeats what &m marks)" in message
+
+
+def test_problems_before_the_alias_are_kept() -> None:
+    text = "title: a\ntitle: b\n" + BILLION_LAUGHS
+
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse(text, first_line=1)
+
+    messages = [message for _, _, message, _ in raised.value.problems]
+    assert messages[0] == "duplicate field 'title' (already set on line 2)"
+    assert len(messages) == 2
+
+
+# --- characters YAML does not allow ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("char", "described"),
+    [
+        ("\0", "character U+0000 (NUL)"),
+        ("\x07", "character U+0007 (BEL)"),
+        ("\x0c", "character U+000C (FF)"),
+        ("\x1b", "character U+001B (ESC)"),
+        ("\x1f", "character U+001F (US)"),
+        ("\x7f", "character U+007F (DEL)"),
+        ("\x80", "character U+0080 (a control character)"),
+        ("\x9f", "character U+009F (a control character)"),
+        ("\ud800", "character U+D800 (half of a UTF-16 pair)"),
+        ("\udfff", "character U+DFFF (half of a UTF-16 pair)"),
+        ("\ufffe", "character U+FFFE (a noncharacter)"),
+        ("\uffff", "character U+FFFF (a noncharacter)"),
+    ],
+)
+def test_forbidden_characters_are_named(char: str, described: str) -> None:
+    with pytest.raises(yamlmarks.ForbiddenCharacter) as raised:
+        yamlmarks.parse(f"title: ok\r\nnotes: [a, b{char}]\n")
+
+    assert raised.value.problem == f"{described} is not allowed"
+    assert (raised.value.problem_mark.line, raised.value.problem_mark.column) == (1, 12)
+    assert isinstance(raised.value, yaml.MarkedYAMLError)  # callers that catch those
+
+
+@pytest.mark.parametrize("char", ["\t", "\xa0", "\ud7ff", "\ue000", "\ufeff", "\ufffd", "😀"])
+def test_characters_yaml_allows_pass(char: str) -> None:
+    assert yamlmarks.parse(f"notes: 'a{char}b'\n").data == {"notes": f"a{char}b"}
+
+
+def test_a_forbidden_character_after_other_line_breaks() -> None:
+    # YAML counts NEL and LS as line breaks: the line agrees with PyYAML's marks
+    with pytest.raises(yamlmarks.ForbiddenCharacter) as raised:
+        yamlmarks.parse("a: 'x\x85y\u2028z'\rb: c\0\n")
+
+    assert (raised.value.problem_mark.line, raised.value.problem_mark.column) == (3, 4)
+
+
+def test_a_name_for_a_character_unicode_names() -> None:
+    assert yamlmarks.describe_character("é") == "character U+00E9 (LATIN SMALL LETTER E WITH ACUTE)"
+    assert yamlmarks.describe_character("\U000e0001") == "character U+E0001 (LANGUAGE TAG)"
+    assert yamlmarks.describe_character("\U0010fffd") == "character U+10FFFD"
