@@ -24,8 +24,11 @@ from pydantic import BaseModel, ValidationError
 from . import schedule, yamlmarks
 from .dates import DATE_HINT as OFFSET_HINT
 from .dates import GO_LIVE, Calendar, supported_countries
-from .errors import Problem, format_path
+from .errors import Invalid, Problem, format_path
 from .model import Plan
+from .reader import decode as decode  # re-exported: share.py and edit.py read through load
+from .reader import read_bytes as read_bytes
+from .reader import read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -73,14 +76,6 @@ class Document:
     calendar: Calendar = field(repr=False)
 
 
-class Invalid(Exception):
-    """Every problem found in one file."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
     cwd = os.getcwd()
@@ -103,40 +98,6 @@ def _real_dir(folder: str) -> Path:
 
 def slug_for(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "plan"
-
-
-def read_text(path: Path, shown: str) -> str:
-    """Decode UTF-8 (with or without BOM), or raise ``Invalid`` pointing at the first bad byte."""
-    return decode(read_bytes(path, shown), shown)
-
-
-def read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise Invalid([Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
-
-
-def decode(data: bytes, shown: str) -> str:
-    """A file's bytes as text: UTF-8, a leading BOM dropped; else ``Invalid`` at the bad byte."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        raise Invalid(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    "",
-                    f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                    "save it as UTF-8 in your editor",
-                )
-            ]
-        ) from None
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
