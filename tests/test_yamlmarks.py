@@ -19,7 +19,8 @@ SCALARS = [
 
 
 @pytest.mark.parametrize("text", SCALARS)
-def test_tags_match_pyyaml(text: str) -> None:
+def test_tags_match_pyyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlmarks._Composer, "_known", {})  # resolved now, not remembered
     document = f"value: {text}\nquoted: '{text}'\nlist: [{text or 'x'}]\n"
     ours = yaml.compose(document, Loader=yamlmarks._Composer)
     theirs = yaml.compose(document, Loader=yamlmarks._Loader)
@@ -174,3 +175,100 @@ def test_a_name_for_a_character_unicode_names() -> None:
     assert yamlmarks.describe_character("é") == "character U+00E9 (LATIN SMALL LETTER E WITH ACUTE)"
     assert yamlmarks.describe_character("\U000e0001") == "character U+E0001 (LANGUAGE TAG)"
     assert yamlmarks.describe_character("\U0010fffd") == "character U+10FFFD"
+
+
+# --- positions and values, one path at a time --------------------------------------------
+
+NESTED = "a:\n  b: 1\nlist:\n  - x\n  - {k: v}\n"
+
+
+@pytest.mark.parametrize(
+    ("loc", "key", "value"),
+    [
+        (("a", "b"), (1, 2), (1, 5)),
+        (("a", "missing"), (1, 2), (1, 2)),  # the nearest value that exists: a's
+        (("a", "b", "c"), (1, 5), (1, 5)),  # through a scalar: the scalar
+        (("a", 0), (1, 2), (1, 2)),  # an index into a mapping
+        (("list", 1), (4, 4), (4, 4)),  # a list item has no key: its value
+        (("list", 1, "k"), (4, 5), (4, 8)),
+        (("list", 5), (3, 2), (3, 2)),  # past the end
+        (("list", "k"), (3, 2), (3, 2)),  # a name in a list
+        ((), (0, 0), (0, 0)),
+    ],
+)
+def test_marks_of_paths(loc, key, value) -> None:
+    marked = yamlmarks.parse(NESTED)
+
+    assert marked.key_mark(loc) == yamlmarks.Mark(*key)
+    assert marked.value_mark(loc) == yamlmarks.Mark(*value)
+
+
+def test_marks_in_an_empty_document() -> None:
+    marked = yamlmarks.parse("# nothing\n")
+
+    assert marked.data is None
+    assert marked.key_mark(("title",)) == yamlmarks.Mark(0, 0)
+    assert marked.value_mark(("title",)) == yamlmarks.Mark(0, 0)
+
+
+def test_values_of_every_kind_in_lists_and_mappings() -> None:
+    text = (
+        "list: [12, yes, 2027-03-31, x, '7', [a], {k: v}, ~]\nmap: {n: 12, b: no, s: x, q: '7'}\n"
+    )
+
+    assert yamlmarks.parse(text).data == {
+        "list": [12, True, datetime.date(2027, 3, 31), "x", "7", ["a"], {"k": "v"}, None],
+        "map": {"n": 12, "b": False, "s": "x", "q": "7"},
+    }
+
+
+def test_problems_carry_their_paths() -> None:
+    text = "a: {b: !x c}\nlist: [a, !custom b, {d: !!python/none e}]\n? [k]\n: v\nn: 1\nn: 2\n"
+
+    assert yamlmarks.parse(text, first_line=1).problems == [
+        (yamlmarks.Mark(0, 7), ("a", "b"), "unsupported YAML tag '!x'", "remove the tag"),
+        (yamlmarks.Mark(1, 10), ("list", 1), "unsupported YAML tag '!custom'", "remove the tag"),
+        (
+            yamlmarks.Mark(1, 25),
+            ("list", 2, "d"),
+            "unsupported YAML tag '!!python/none'",
+            "remove the tag",
+        ),
+        (yamlmarks.Mark(2, 2), (), "field names must be plain text", ""),
+        (
+            yamlmarks.Mark(5, 0),
+            ("n",),
+            "duplicate field 'n' (already set on line 6)",
+            "keep one of them",
+        ),
+    ]
+
+
+def test_duplicates_count_lines_from_the_document_by_default() -> None:
+    (problem,) = yamlmarks.parse("a: 1\na: 2\n").problems
+
+    assert problem[2] == "duplicate field 'a' (already set on line 1)"
+
+
+def test_errors_print_like_pyyaml_ones() -> None:
+    with pytest.raises(yamlmarks.ForbiddenCharacter) as raised:
+        yamlmarks.parse("a: b\nc: d\x1b\n")
+    assert raised.value.problem_mark.index == 9
+    assert str(raised.value) == (
+        'character U+001B (ESC) is not allowed\n  in "<unicode string>", line 2, column 5'
+    )
+
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse("title: a\ntitle: b\n" + BILLION_LAUGHS)
+    assert raised.value.problem == raised.value.problems[-1][2]
+    assert str(raised.value) == (
+        "aliases expand to more than 10,000 values here (*d repeats what &d marks)\n"
+        '  in "<unicode string>", line 7, column 8'
+    )
+
+
+def test_characters_next_to_the_forbidden_ones_are_named_by_unicode() -> None:
+    assert yamlmarks.describe_character(" ") == "character U+0020 (SPACE)"
+    assert yamlmarks.describe_character("\xa0") == "character U+00A0 (NO-BREAK SPACE)"
+    assert yamlmarks.describe_character("\ue000") == "character U+E000"
+    assert yamlmarks.describe_character("\ufffd") == "character U+FFFD (REPLACEMENT CHARACTER)"
