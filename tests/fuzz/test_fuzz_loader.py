@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 
 from mapsite import yamlmarks
 from mapsite.config import load_config
-from mapsite.errors import Invalid, MapsiteError
-from mapsite.load import Document, load_plan
+from mapsite.errors import MapsiteError
+from mapsite.load import Document, Invalid, load_plan
 
 
 @pytest.fixture(scope="module")
