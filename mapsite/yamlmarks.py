@@ -381,10 +381,12 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, out: Marked) -> Any:
             pass  # `2026-13-45`: the constructor below keeps the text
     try:
         return _constructor.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError, TypeError, OverflowError):
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, LookupError, AttributeError):
         # `due: 2026-13-45` matches YAML's timestamp pattern but is no date: keep the
-        # text and let the schema say what it should be. Other tags (`!!python/object`,
-        # `!custom`) are refused outright.
+        # text and let the schema say what it should be. PyYAML's constructors trust a
+        # value to fit its tag, so an explicit tag on one that does not (`!!timestamp
+        # soon`, `!!bool maybe`, `!!int ''`) fails in all these ways. Other tags
+        # (`!!python/object`, `!custom`) are refused outright.
         if node.tag not in _PLAIN_TAGS:
             out.problems.append(
                 (

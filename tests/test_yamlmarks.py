@@ -272,3 +272,14 @@ def test_characters_next_to_the_forbidden_ones_are_named_by_unicode() -> None:
     assert yamlmarks.describe_character("\xa0") == "character U+00A0 (NO-BREAK SPACE)"
     assert yamlmarks.describe_character("\ue000") == "character U+E000"
     assert yamlmarks.describe_character("\ufffd") == "character U+FFFD (REPLACEMENT CHARACTER)"
+
+
+@pytest.mark.parametrize(
+    "value", ["!!timestamp soon", "!!bool maybe", "!!int ''", "!!float ''", "!!int 0x"]
+)
+def test_an_explicit_tag_on_a_value_that_does_not_fit_keeps_the_text(value: str) -> None:
+    # found by the fuzz suite: an AttributeError, KeyError or IndexError traceback
+    marked = yamlmarks.parse(f"v: {value}\n")
+
+    assert marked.data == {"v": value.split(" ", 1)[1].strip("'")}
+    assert marked.problems == []

@@ -77,6 +77,10 @@ YAML_VALUES = st.recursive(
 )
 
 
+EXPLICIT_TAGS = ["!!timestamp ", "!!bool ", "!!int ", "!!float ", "!!null ", "!!str ", "!!binary ",
+                 "!!seq ", "!!map ", "!!set ", "!!omap ", "!custom "]  # fmt: skip
+
+
 def dump(value: object) -> str:
     """YAML for ``value``, in block or flow style."""
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=60)
@@ -156,7 +160,8 @@ def replace_value(draw: st.DrawFn, lines: list[str]) -> list[str]:
         indent = len(key) - len(key.lstrip()) + 2
         block = "".join(" " * indent + line for line in value.splitlines(keepends=True))
         return [*lines[:i], f"{key}:\n", block, *lines[i + 1 :]]
-    return [*lines[:i], f"{key}: {written}\n", *lines[i + 1 :]]
+    tag = draw(st.sampled_from(["", "", "", *EXPLICIT_TAGS]))  # the value may not fit it
+    return [*lines[:i], f"{key}: {tag}{written}\n", *lines[i + 1 :]]
 
 
 def add_alias(draw: st.DrawFn, lines: list[str]) -> list[str]:
