@@ -8,8 +8,10 @@ instead of an exception.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -152,7 +154,7 @@ def parse(text: str, first_line: int = 0) -> Marked:
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
         raise ForbiddenCharacter(text, forbidden.start())
-    node = yaml.compose(text, Loader=_Composer)
+    node = _compose(text)
     out = Marked(data=None, root=node, first_line=first_line, text=text)
     try:
         if node is not None:
@@ -165,10 +167,53 @@ def parse(text: str, first_line: int = 0) -> Marked:
     return out
 
 
+# YAML 1.1 breaks lines at NEL, LS and PS too; editors and our messages do not
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_FILE_LINE_BREAK = re.compile("\r\n|[\r\n]")
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree, with every mark's line and column as an editor counts them."""
+    if not _YAML_ONLY_BREAK.search(text):
+        return yaml.compose(text, Loader=_Composer)  # the usual case: nothing to recount
+    move = _recount(text)
+    try:
+        node = yaml.compose(text, Loader=_Composer)
+    except yaml.MarkedYAMLError as exc:
+        exc.problem_mark, exc.context_mark = move(exc.problem_mark), move(exc.context_mark)
+        raise
+    seen: set[int] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.start_mark, current.end_mark = move(current.start_mark), move(current.end_mark)
+        if isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            todo.extend(part for pair in current.value for part in pair)
+    return node
+
+
+def _recount(text: str) -> Callable[[Any], Any]:
+    """A function giving a mark with line and column counted from its index in file lines
+    (libyaml's marks cannot be changed: new ones)."""
+    starts = [0] + [m.end() for m in _FILE_LINE_BREAK.finditer(text)]
+
+    def move(mark: Any) -> Any:
+        if mark is None:
+            return None
+        line = bisect.bisect_right(starts, mark.index) - 1
+        return yaml.Mark(mark.name, mark.index, line, mark.index - starts[line], None, None)
+
+    return move
+
+
 # What YAML's reader refuses anywhere in a document (PyYAML's ``Reader.NON_PRINTABLE``):
 # control characters other than tab and line breaks, lone surrogates, U+FFFE and U+FFFF.
 _FORBIDDEN = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as YAML's marks count lines
 _C0_NAMES = (
     "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
     "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
@@ -184,7 +229,7 @@ class ForbiddenCharacter(yaml.MarkedYAMLError):
     """
 
     def __init__(self, text: str, index: int) -> None:
-        breaks = list(_LINE_BREAK.finditer(text, 0, index))
+        breaks = list(_FILE_LINE_BREAK.finditer(text, 0, index))
         column = index - (breaks[-1].end() if breaks else 0)
         mark = yaml.Mark("<unicode string>", index, len(breaks), column, None, None)
         super().__init__(
@@ -268,12 +313,14 @@ def _alias_written(out: Marked, loc: Loc, node: yaml.Node) -> tuple[Mark, str] |
     else:
         return None
     depth, inside, seen = 0, -1, 0
+    move = _recount(out.text) if _YAML_ONLY_BREAK.search(out.text) else lambda mark: mark
     for event in yaml.parse(out.text, Loader=_Loader):
         if depth == inside and isinstance(event, yaml.NodeEvent):
             if seen == child:
                 if not isinstance(event, yaml.AliasEvent):
                     return None
-                return Mark(event.start_mark.line, event.start_mark.column), event.anchor
+                at = move(event.start_mark)
+                return Mark(at.line, at.column), event.anchor
             seen += 1
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1

@@ -164,11 +164,42 @@ def test_characters_yaml_allows_pass(char: str) -> None:
 
 
 def test_a_forbidden_character_after_other_line_breaks() -> None:
-    # YAML counts NEL and LS as line breaks: the line agrees with PyYAML's marks
+    # lines as an editor counts them: CR is a line break, NEL and LS are not
     with pytest.raises(yamlmarks.ForbiddenCharacter) as raised:
         yamlmarks.parse("a: 'x\x85y\u2028z'\rb: c\0\n")
 
-    assert (raised.value.problem_mark.line, raised.value.problem_mark.column) == (3, 4)
+    assert (raised.value.problem_mark.line, raised.value.problem_mark.column) == (1, 4)
+
+
+# found by the long fuzz run: YAML 1.1 breaks lines at NEL, LS and PS, editors do not, so
+# every position after one was a line too far (line 11 of a 7-line file)
+YAML_ONLY_BREAKS = "p: 'x\x85y'\nq: [1, '\u2028']\nr: \u2029\ns: 2\n"
+
+
+def test_positions_after_nel_ls_and_ps_count_lines_as_editors_do() -> None:
+    marked = yamlmarks.parse(YAML_ONLY_BREAKS + "s: 3\n")
+
+    assert marked.value_mark(("q", 1)) == yamlmarks.Mark(1, 7)
+    assert marked.key_mark(("s",)) == yamlmarks.Mark(3, 0)
+    assert marked.problems[0][0] == yamlmarks.Mark(4, 0)
+    assert marked.problems[0][2] == "duplicate field 's' (already set on line 4)"
+
+
+def test_syntax_errors_and_aliases_after_them_count_lines_as_editors_do() -> None:
+    with pytest.raises(yaml.MarkedYAMLError) as raised:
+        yamlmarks.parse(YAML_ONLY_BREAKS + "e: [\n")
+    assert raised.value.problem_mark.line == 5
+
+    with pytest.raises(yamlmarks.AliasBomb) as raised:
+        yamlmarks.parse(YAML_ONLY_BREAKS + BILLION_LAUGHS)
+    assert raised.value.problems == [
+        (
+            yamlmarks.Mark(8, 7),
+            ("e", 0),
+            "aliases expand to more than 10,000 values here (*d repeats what &d marks)",
+            "nested aliases multiply; write the values out instead",
+        )
+    ]
 
 
 def test_a_name_for_a_character_unicode_names() -> None:
