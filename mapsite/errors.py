@@ -37,6 +37,14 @@ class Problem:
         return f"{text} ({self.hint})" if self.hint else text
 
 
+class Invalid(Exception):
+    """Every problem found in one file."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
 class MapsiteError(click.ClickException):
     """Raised with every problem found in a run; the CLI prints them all, then a count."""
 

@@ -24,8 +24,11 @@ from pydantic import BaseModel, ValidationError
 from . import schedule, yamlmarks
 from .dates import DATE_HINT as OFFSET_HINT
 from .dates import GO_LIVE, Calendar, supported_countries
-from .errors import Problem, format_path
+from .errors import Invalid, Problem, format_path
 from .model import Plan
+from .reader import decode as decode  # re-exported: share.py and edit.py read through load
+from .reader import read_bytes as read_bytes
+from .reader import read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,8 +59,7 @@ class Source:
     def problem_at(
         self, mark: yamlmarks.Mark, loc: yamlmarks.Loc, message: str, hint: str = ""
     ) -> Problem:
-        line, column = self.first_line + mark.line + 1, mark.column + 1
-        return Problem(self.file, line, column, format_path(loc), message, hint)
+        return _located(self.file, self.first_line, mark, loc, message, hint)
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,6 @@ class Document:
     source: Source = field(repr=False)
     dates: schedule.Dates = field(repr=False)
     calendar: Calendar = field(repr=False)
-
-
-class Invalid(Exception):
-    """Every problem found in one file."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 def display_path(path: Path) -> str:
@@ -104,40 +98,6 @@ def _real_dir(folder: str) -> Path:
 
 def slug_for(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "plan"
-
-
-def read_text(path: Path, shown: str) -> str:
-    """Decode UTF-8 (with or without BOM), or raise ``Invalid`` pointing at the first bad byte."""
-    return decode(read_bytes(path, shown), shown)
-
-
-def read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise Invalid([Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
-
-
-def decode(data: bytes, shown: str) -> str:
-    """A file's bytes as text: UTF-8, a leading BOM dropped; else ``Invalid`` at the bad byte."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        raise Invalid(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    "",
-                    f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})",
-                    "save it as UTF-8 in your editor",
-                )
-            ]
-        ) from None
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
@@ -190,6 +150,8 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
     try:
         marked = yamlmarks.parse(text, first_line)
+    except yamlmarks.AliasBomb as exc:
+        raise Invalid([_located(shown, first_line, *problem) for problem in exc.problems]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line + 1 if mark else 1)
@@ -212,14 +174,21 @@ def parse_yaml(text: str, shown: str, first_line: int) -> yamlmarks.Marked:
                 )
             ]
         ) from None
-    source = Source(shown, marked, first_line)
-    problems = [source.problem_at(mark, loc, msg, hint) for mark, loc, msg, hint in marked.problems]
-    if problems:
-        raise Invalid(problems)
+    if marked.problems:
+        raise Invalid([_located(shown, first_line, *problem) for problem in marked.problems])
     return marked
 
 
+def _located(
+    shown: str, first_line: int, mark: yamlmarks.Mark, loc: yamlmarks.Loc, message: str, hint: str
+) -> Problem:
+    line, column = first_line + mark.line + 1, mark.column + 1
+    return Problem(shown, line, column, format_path(loc), message, hint)
+
+
 def _yaml_hint(problem: str, at: str = "") -> str:
+    if problem.startswith("character U+"):
+        return "remove it; it often comes from copying out of a PDF or a terminal"
     if "mapping values are not allowed" in problem:
         return "quote values that contain ': ', and check the indentation"
     if at == "\t" or "found character '\\t'" in problem:

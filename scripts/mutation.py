@@ -38,6 +38,7 @@ MODULES: dict[str, list[str]] = {
     "edit": ["tests/test_edit.py", "tests/test_update_cli.py"],
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],
+    "reader": ["tests/test_hostile_input.py", "tests/test_errors.py"],
     "matching": ["tests/test_changes.py"],
     "output": ["tests/test_output.py"],
     "routes": ["tests/test_routes.py"],
@@ -48,6 +49,12 @@ MODULES: dict[str, list[str]] = {
     "share": ["tests/test_share.py", "tests/test_rotate.py"],
     "status": ["tests/test_update_cli.py"],
     "update": ["tests/test_update_cli.py"],
+    "yamlmarks": [
+        "tests/test_yamlmarks.py",
+        "tests/test_many_errors.py",
+        "tests/test_hostile_input.py",
+        "tests/test_errors.py",
+    ],
     "yamlwrite": ["tests/test_edit.py"],
 }
 # what the tests read besides the code and the tests themselves

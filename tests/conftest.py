@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 from playwright.sync_api import Browser, sync_playwright
 from support import REPO as REPO
 from support import TODAY as TODAY
@@ -22,6 +23,11 @@ from mapsite.browser import find_chromium
 from mapsite.cli import main
 
 Run = Callable[..., Result]
+
+# `pytest tests/fuzz --hypothesis-profile=long`: the fuzz suite runs 50 times more examples,
+# random ones (registered here, not in tests/fuzz: Hypothesis loads the profile before
+# pytest reads the conftest files of sub-folders)
+settings.register_profile("long", max_examples=5000, deadline=None)
 
 
 @pytest.fixture(scope="module")
