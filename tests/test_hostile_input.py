@@ -88,7 +88,10 @@ def test_rotate_refuses_hostile_plans_and_keeps_them(site: Path, run, name: str)
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)  # a message, not a traceback
     assert result.stderr.startswith(f"plans/{name}.md:")
-    assert result.stderr.endswith("1 error in 1 file\n")
+    assert result.stderr.endswith("\n1 error in 1 file; nothing written\n")
+    # the same located line as check gives (tests/errors/NAME.expected)
+    expected = (ERRORS / f"{name}.expected").read_text(encoding="utf-8").splitlines()[0]
+    assert result.stderr.splitlines()[0] == expected
     assert plan.read_bytes() == (ERRORS / f"{name}.md").read_bytes()
 
 
