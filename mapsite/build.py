@@ -19,7 +19,6 @@ import re
 import shutil
 import tempfile
 import traceback
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from . import brand, output, routes, sandbox, schedule, themes
+from . import brand, names, output, routes, sandbox, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .passwords import password_problems
@@ -127,7 +126,7 @@ class Page:
     def document_name(self) -> str:
         """``northwind-financial-revenue-forecasting-rollout.pdf``: the buyer, then the
         title (alone when it names the buyer already)."""
-        buyer, title = name_slug(self.buyer), name_slug(self.title)
+        buyer, title = names.slug(self.buyer), names.slug(self.title)
         name = title if buyer and title.startswith(buyer) else f"{buyer}-{title}".strip("-")
         if len(name) > NAME_LENGTH:  # cut at a word
             name = name[: NAME_LENGTH + 1].rsplit("-", 1)[0]
@@ -151,12 +150,6 @@ IMAGE_TYPES = {
     ".gif": "image/gif",
 }
 NAME_LENGTH = 80  # characters of a PDF's name before .pdf
-
-
-def name_slug(text: str) -> str:
-    """``Zoë's Café, Inc.`` -> ``zoe-s-cafe-inc``: letters and digits, accents dropped."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
 GONE_REPLACED = "replaced.html"

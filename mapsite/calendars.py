@@ -28,14 +28,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import vCategory, vDate, vDatetime, vDuration, vUri
 
-from . import address, schedule
+from . import address, names, schedule
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step
 from .schedule import Key, Projection
@@ -244,9 +243,8 @@ def person_files(plan: Plan) -> dict[str, str]:
 
 
 def slug(name: str) -> str:
-    """``Zoë O'Brien`` -> ``zoe-o-brien``: letters and digits, accents dropped."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_LENGTH].strip("-")
+    """``Zoë O'Brien`` -> ``zoe-o-brien``, cut to SLUG_LENGTH at most."""
+    return names.slug(name)[:SLUG_LENGTH].strip("-")
 
 
 # --- events -------------------------------------------------------------------------------
