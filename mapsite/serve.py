@@ -17,7 +17,6 @@ import json
 import mimetypes
 import queue
 import shutil
-import signal
 import socket
 import sys
 import tempfile
@@ -615,12 +614,9 @@ def serve(
     httpd: Server | None = None
     builder: threading.Thread | None = None
 
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    # everything after this point is inside the try: Ctrl-C at any moment (even during
-    # the first build) stops cleanly and removes the temporary output
+    # SIGTERM and SIGHUP arrive as Ctrl-C does (stop.py, for every command). Everything
+    # after this point is inside the try: a stop at any moment (even during the first
+    # build) ends cleanly and removes the temporary output
     try:
         names = own_names() if public else frozenset()
         httpd = listen(host, port, make_handler(dev, stop, names, public))
@@ -657,7 +653,6 @@ def serve(
     except KeyboardInterrupt:
         log("stopping")
     finally:
-        signal.signal(signal.SIGTERM, previous)
         stop.set()
         dev.close()
         if observer.is_alive():

@@ -274,9 +274,11 @@ def test_survives_a_deleted_and_a_renamed_plan(server: Server):
     assert server.process.poll() is None
 
 
-def test_ctrl_c_stops_cleanly_and_removes_temporary_files(server: Server):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_ctrl_c_stops_cleanly_and_removes_temporary_files(server: Server, signum: int):
+    """Ctrl-C, a closed terminal (SIGHUP) or a process manager (SIGTERM) alike."""
     assert any(server.tmpdir.iterdir()), "the server keeps its output in a temporary folder"
-    server.process.send_signal(signal.SIGINT)
+    server.process.send_signal(signum)
     assert server.process.wait(timeout=WAIT) == 0
     assert list(server.tmpdir.iterdir()) == []
 
