@@ -68,6 +68,16 @@ class Theme:
         return [d / "templates" for d in self.chain if (d / "templates").is_dir()]
 
     @property
+    def own_templates(self) -> bool:
+        """Whether any template comes from outside mapsite (the site's themes/ folder):
+        only those run in the sandbox (sandbox.py)."""
+        return any(
+            d.parent != BUILTIN_THEMES and any(p.is_file() for p in (d / "templates").rglob("*"))
+            for d in self.chain
+            if (d / "templates").is_dir()
+        )
+
+    @property
     def static_dirs(self) -> list[Path]:
         """Static folders, most specific first: a file found earlier wins."""
         return [d / "static" for d in self.chain if (d / "static").is_dir()]

@@ -534,3 +534,54 @@ def test_a_build_of_many_plans_refuses_in_its_workers_too(example_site: Path, ru
     )
     assert not (example_site / PWNED).exists()
     assert not os.path.exists(example_site / "public")
+
+
+# --- which templates run in the sandbox ---------------------------------------------------
+
+
+def site_theme(site: Path, files: dict[str, str]) -> None:
+    """Site theme 'own' extending the default theme, with ``files`` (paths under its folder)."""
+    folder = site / "themes" / "own"
+    for name, text in {"theme.yml": "extends: default\n", **files}.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "sandboxed"),
+    [
+        ({}, False),  # mapsite's own templates only
+        ({"static/own.css": "body{}"}, False),  # a theme of stylesheets and tokens
+        ({"templates/.keep": ""}, True),  # whatever sits in templates/ is the theme's
+        ({"templates/partials/why.html": "<p>{{ plan.why }}</p>"}, True),
+        ({"templates/plan.html": '{% extends "default:plan.html" %}'}, True),
+    ],
+)
+def test_only_the_sites_own_templates_run_in_the_sandbox(
+    tmp_path: Path, files: dict[str, str], sandboxed: bool
+) -> None:
+    from mapsite.render import BuiltinEnvironment, environment_class
+    from mapsite.themes import resolve
+
+    site_theme(tmp_path, files)
+    theme = resolve(tmp_path, "own")
+
+    assert environment_class(theme) is (ThemeSandbox if sandboxed else BuiltinEnvironment)
+    assert environment_class(resolve(tmp_path, "default")) is BuiltinEnvironment
+
+
+def test_a_template_added_after_a_build_runs_in_the_sandbox(example_site: Path, run) -> None:
+    """The first build renders and caches mapsite's own templates outside the sandbox;
+    once the theme brings a template of its own, the next build is sandboxed again."""
+    site_theme(example_site, {"static/own.css": "body{}"})
+    config = example_site / "mapsite.yml"
+    text = re.sub(r"^theme: .*\n", "", config.read_text(encoding="utf-8"), flags=re.M)
+    config.write_text(f"{text}theme: own\n", encoding="utf-8")
+    assert run("build", "--today", TODAY).exit_code == 0
+    site_theme(example_site, {"templates/partials/why.html": "<p>\n\n{{ 'x' * 2000000 }}\n"})
+
+    result = run("build", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("themes/own/templates/partials/why.html:3:")
+    assert result.stderr.endswith("(make the template do less)\n1 error in 1 file\n")
