@@ -24,12 +24,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from . import brand, names, output, routes, sandbox, schedule, themes
+from . import brand, incremental, names, output, routes, sandbox, schedule, themes
 from .errors import MapsiteError, Problem
 from .load import Document, display_path
 from .passwords import password_problems
@@ -61,6 +61,8 @@ class BuildResult:
     pages: int
     warnings: list[Problem] = dataclasses.field(default_factory=list)
     """Not errors: the build published anyway (brand colours with low contrast)."""
+    rendered: int | None = None
+    """Plans rendered (the others were carried over unchanged); None: all of them."""
 
 
 def build(
@@ -71,26 +73,90 @@ def build(
     pdf: bool = True,
     chromium: str | None = None,
     replace: bool = False,
+    full: bool = False,
 ) -> BuildResult:
     """Build every plan of the site at ``root`` into ``out`` (default ``root/public``),
     with a PDF beside each page unless ``pdf`` is false. ``replace`` lets the build
-    replace a folder with files that mapsite did not write (``--replace-output``)."""
+    replace a folder with files that mapsite did not write (``--replace-output``).
+
+    Plans whose inputs did not change since the last build are carried over from it
+    (incremental.py) unless ``full``."""
     site, paths, problems = load_settings(root)
-    if site.config.whats_new_days:  # before the workers start: read once, not in each
-        preload(site, paths, since_days(site.config.whats_new_days, today))
     out = Path(os.path.abspath(out or root / "public"))  # abspath also folds '..'
     real = output.check(root, out, replace=replace)
-    with output.replacing(real) as tmp:
+    previous = None if full else incremental.read(real)
+    site_part = incremental.site_key(site, today, pdf=pdf, chromium=chromium)
+    if previous is not None and previous.site != site_part:
+        previous = None  # the theme, the settings, the date or mapsite changed: all anew
+    keys = {path: _plan_key(site, site_part, path, previous) for path in paths}
+    record: list[incremental.Record] = []  # what the new output is made from, once made
+    with output.replacing(real, lambda: record[0].build) as tmp:
+        carried = incremental.unchanged(site, previous, keys, real) if not problems else {}
+        todo = [path for path in paths if path not in carried]
+        if site.config.whats_new_days:  # before the workers start: read once, not in each
+            preload(site, todo, since_days(site.config.whats_new_days, today))
         writer = SiteWriter(site, tmp, today, pdf=pdf, seal=True, keep_clear=pdf)
-        pages = write_plans(writer, paths, problems)
+        # the file as shown from here (the last build may have run from another folder)
+        kept = [Page.from_json({**entry.page, "file": display_path(path)})
+                for path, entry in carried.items()]  # fmt: skip
+        pages = write_plans(writer, todo, problems, kept)
+        # linked in only now, after every page was written: nothing the build writes
+        # can go through a link into the old site
+        lost = [path for path, entry in carried.items()
+                if not incremental.carry(real, tmp, entry.files)]  # fmt: skip
+        if lost:  # changed by hand meanwhile: rendered after all
+            gone = {display_path(path) for path in lost}
+            for path in lost:
+                del carried[path]
+            todo += lost
+            pages = write_plans(writer, lost, [], [p for p in pages if p.file not in gone])
         writer.write_common(pages)
         if pdf:
             from .pdf import print_pdfs  # Playwright and asyncio: only when printing
 
-            live = [page for page in pages if not page.expired]
+            fresh = {entry.page["token"] for entry in carried.values()}
+            live = [page for page in pages if not page.expired and page.token not in fresh]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
             print_pdfs(jobs, site.config.page_size, chromium)
-    return BuildResult(out, len(pages), brand_warnings(site))
+        entries = {
+            incremental.relative(site, path): carried.get(path)
+            or _entry(site, site_part, path, page, tmp)
+            for path, page in zip(paths, _in_order(pages, paths), strict=True)
+        }
+        record.append(incremental.Record(site_part, entries))
+    incremental.write(real, record[0])
+    return BuildResult(out, len(pages), brand_warnings(site), len(todo))
+
+
+def _plan_key(
+    site: Site, site_part: str, path: Path, previous: incremental.Record | None
+) -> str | None:
+    """The plan's key, when the last build recorded it (else it is rendered anyway)."""
+    entry = previous.plans.get(incremental.relative(site, path)) if previous else None
+    if entry is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return incremental.plan_key(
+        site_part, site, path, data, incremental.asset_hashes(site, entry.assets)
+    )
+
+
+def _entry(site: Site, site_part: str, path: Path, page: Page, out: Path) -> incremental.Entry:
+    """The record of a plan just rendered into ``out`` (its key from the file as read
+    now: should it have changed during the build, the next build finds it changed)."""
+    assets = incremental.asset_hashes(site, page.logos)
+    key = incremental.plan_key(site_part, site, path, path.read_bytes(), assets)
+    files = incremental.files_of(out, [page.token, *page.previous])
+    return incremental.Entry(key, page.to_json(), files, assets)
+
+
+def _in_order(pages: list[Page], paths: list[Path]) -> list[Page]:
+    """``pages`` in the order of ``paths`` (a page knows its file as displayed)."""
+    by_file = {page.file: page for page in pages}
+    return [by_file[display_path(path)] for path in paths]
 
 
 @dataclass(frozen=True)
@@ -108,13 +174,24 @@ class Page:
     expired: bool = False
     """Past share.expires: the link shows the 'expired' page, and nothing of the plan."""
     password_env: str | None = None
+    logos: tuple[str, ...] = ()
+    """The files of assets/ the plan names (the brand's logo is the site's)."""
 
     @classmethod
     def of(cls, doc: Document, today: date) -> Page:
         plan, share = doc.plan, doc.plan.share
         expired = share.expires is not None and share.expires < today
+        logos = tuple(name for name in (plan.buyer.logo, plan.seller.logo) if name)
         return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name,
-                   share.token, tuple(share.previous), expired, share.password_env)  # fmt: skip
+                   share.token, tuple(share.previous), expired, share.password_env,
+                   logos)  # fmt: skip
+
+    def to_json(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Page:
+        return cls(**{**data, "previous": tuple(data["previous"]), "logos": tuple(data["logos"])})
 
     @property
     def pdf_name(self) -> str:
@@ -161,10 +238,14 @@ CHUNK = 25  # plans a worker takes at a time (about 0.1 s of work)
 
 
 def write_plans(
-    writer: SiteWriter, paths: list[Path], problems: list[Problem] | None = None
+    writer: SiteWriter,
+    paths: list[Path],
+    problems: list[Problem] | None = None,
+    carried: Sequence[Page] = (),
 ) -> list[Page]:
     """Load, check and render every plan file; raise MapsiteError with all problems
-    (``problems`` found before, in the settings, included).
+    (``problems`` found before, in the settings, included). ``carried``: the pages of
+    plans carried over from the last build, which share the site's links.
 
     Plans are independent, so large sites are split across one process per core.
     """
@@ -183,7 +264,7 @@ def write_plans(
                 problems += chunk_problems
                 pages += chunk_pages
                 writer.clear |= clear
-        pages.sort(key=lambda page: page.file)
+    pages = sorted([*pages, *carried], key=lambda page: page.file)
     problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
     if problems:
         raise MapsiteError(problems)

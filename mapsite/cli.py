@@ -163,6 +163,11 @@ def new(
     help="Replace the output folder even when it holds files that mapsite did not "
     "write (they are deleted). Never the site, a git folder or your home folder.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Render every plan again, even those that did not change since the last build.",
+)
 @chromium_option
 @today_option
 def build_command(
@@ -170,6 +175,7 @@ def build_command(
     out: Path | None,
     pdf: bool,
     replace_output: bool,
+    full: bool,
     chromium: str | None,
     today: datetime | None,
 ) -> None:
@@ -177,19 +183,23 @@ def build_command(
 
     The new site replaces the old one, all at once, only when the whole build
     succeeded; only an empty folder or one that mapsite built is replaced.
-    Exits with status 1 and lists every error when a plan is invalid.
+    Plans that did not change since the last build are carried over as they
+    were (--full renders them all). Exits with status 1 and lists every error
+    when a plan is invalid.
     """
     start = time.perf_counter()
     one_shot()
-    result = build(
-        site, out, today=_today(today), pdf=pdf, chromium=chromium, replace=replace_output
-    )
+    result = build(site, out, today=_today(today), pdf=pdf, chromium=chromium,
+                   replace=replace_output, full=full)  # fmt: skip
     for warning in result.warnings:
         where, _, rest = str(warning).partition(": ")
         click.echo(f"{where}: warning: {rest}", err=True)
     took = time.perf_counter() - start
     plural = "s" if result.pages != 1 else ""
-    click.echo(f"built {result.pages} plan{plural} into {display_path(result.out)} in {took:.2f} s")
+    same = result.pages - (result.rendered if result.rendered is not None else result.pages)
+    unchanged = f" ({same} unchanged)" if same else ""
+    where = display_path(result.out)
+    click.echo(f"built {result.pages} plan{plural} into {where}{unchanged} in {took:.2f} s")
 
 
 @main.command()

@@ -109,6 +109,14 @@ class Log:
         except ValueError:
             return None
 
+    def fingerprint(self, path: Path) -> str:
+        """Everything this history says of the plan file at ``path`` (its commits, dates
+        and versions, through renames): what its page's dates and news are made from."""
+        rel = self.relative(path)
+        parts = [(c.sha, c.day.isoformat(), c.boundary, e.status, e.old_blob, e.new_blob)
+                 for c, e in (self._walk(rel) if rel is not None else ())]  # fmt: skip
+        return repr(parts)
+
     def versions(self, path: Path, since: date) -> Versions:
         """The versions of the plan file at ``path`` since ``since``, following renames."""
         rel = self.relative(path)

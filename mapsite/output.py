@@ -28,7 +28,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -127,11 +127,27 @@ def replaceable(folder: Path) -> bool:
 # --- the swap ---------------------------------------------------------------------------
 
 
+STAMP = "build: "
+
+
+def stamp_of(folder: Path) -> str | None:
+    """The build id a finished build wrote into the marker of ``folder`` (incremental.py
+    checks that its record describes this very output)."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = [line[len(STAMP) :] for line in text.splitlines() if line.startswith(STAMP)]
+    return lines[0] if lines else None
+
+
 @contextmanager
-def replacing(out: Path) -> Iterator[Path]:
+def replacing(out: Path, stamp: Callable[[], str] | None = None) -> Iterator[Path]:
     """Yield an empty folder beside ``out`` (a real path, checked); when the block
-    succeeds, mark it and swap it in for ``out``. Whatever happens, no temporary
-    folder is left, and ``out`` holds the old site or the new one, whole.
+    succeeds, mark it (with ``stamp()``, what the build was made from) and swap it in
+    for ``out``.
+    Whatever happens, no temporary folder is left, and ``out`` holds the old site or
+    the new one, whole.
 
     A file system error about the output (full disk, read-only, immutable folder) is
     raised as one line naming the output folder and the cause.
@@ -147,7 +163,8 @@ def replacing(out: Path) -> Iterator[Path]:
         try:
             yield tmp
             # last: a folder with the marker is complete (repair() relies on it)
-            (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            marker = MARKER_TEXT + (f"{STAMP}{stamp()}\n" if stamp else "")
+            (tmp / MARKER).write_text(marker, encoding="utf-8")
             os.chmod(tmp, 0o755)  # mkdtemp makes it private; a web server must read it
             swap(tmp, out)
         except OSError as exc:

@@ -156,12 +156,12 @@ def test_an_interrupted_build_leaves_the_last_site_untouched(
     real_write_plans = mapsite.build.write_plans
     half_built: list[Path] = []
 
-    def interrupted(writer, paths, problems):  # type: ignore[no-untyped-def]
-        real_write_plans(writer, paths, problems)  # every page in the temporary folder ...
+    def interrupted(writer, paths, problems, carried):  # type: ignore[no-untyped-def]
+        real_write_plans(writer, paths, problems, carried)  # every page in the temporary folder ...
         half_built.extend(writer.dest.rglob("*"))
-        (writer.dest / page_of(built, "northwind").parent.name / "index.html").write_text(
-            "half a page"
-        )
+        page = writer.dest / page_of(built, "northwind").parent.name / "index.html"
+        page.parent.mkdir(exist_ok=True)
+        page.write_text("half a page")
         raise KeyboardInterrupt  # ... then Ctrl-C before it replaces the old one
 
     monkeypatch.setattr(mapsite.build, "write_plans", interrupted)

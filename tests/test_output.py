@@ -8,6 +8,7 @@ import errno
 import fcntl
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -42,8 +43,11 @@ def files(folder: Path) -> list[str]:
 
 
 def test_every_build_marks_its_output(built: Path) -> None:
-    assert (built / MARKER).read_text(encoding="utf-8") == (
+    text = (built / MARKER).read_text(encoding="utf-8")
+    assert re.fullmatch(
         "This folder was written by 'mapsite build', which replaces all of it on every build.\n"
+        "build: [0-9a-f]{32}\n",  # what it was made from (incremental.py)
+        text,
     )
     assert (built / MARKER).stat().st_mode & 0o777 == 0o644
 
@@ -240,10 +244,10 @@ def test_a_symlinked_output_is_built_where_it_points(write_plan, run, site: Path
     (site / "www").mkdir()
     (site / "public").symlink_to("www")
 
-    for _ in range(2):
+    for unchanged in ("", " (1 unchanged)"):
         result = run("build", "--today", TODAY)
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.startswith("built 1 plan into public in ")
+        assert result.stdout.startswith(f"built 1 plan into public{unchanged} in ")
 
     assert (site / "public").is_symlink()
     assert (site / "www" / MARKER).is_file()
@@ -773,7 +777,7 @@ def output_build(built: Path) -> None:
 
     from mapsite.build import build
 
-    build(built.parent, today=date.fromisoformat(TODAY), pdf=False)
+    build(built.parent, today=date.fromisoformat(TODAY), pdf=False, full=True)
 
 
 @pytest.mark.parametrize(
@@ -847,7 +851,8 @@ def test_a_full_disk_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:
     hog = os.statvfs(tmpfs).f_bavail * os.statvfs(tmpfs).f_frsize - size // 2
     (tmpfs / "hog").write_bytes(b"\0" * hog)  # room for half a site
 
-    result = run("build", "-o", str(tmpfs / "public"), "--today", TODAY)
+    # --full: an incremental build would only link the files of the last one
+    result = run("build", "-o", str(tmpfs / "public"), "--today", TODAY, "--full")
 
     assert result.exit_code == 1
     assert result.stderr == (
@@ -855,7 +860,9 @@ def test_a_full_disk_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:
         "(the previous output is unchanged; fix that and build again)\n"
     )
     assert tree_hash(tmpfs / "public") == before
-    assert sorted(p.name for p in tmpfs.iterdir()) == ["hog", "public"]
+    # and the last build's record, which still describes it
+    record = ".public.mapsite-record.json"
+    assert sorted(p.name for p in tmpfs.iterdir()) == [record, "hog", "public"]
 
 
 def test_a_read_only_file_system_for_real(write_plan, run, site: Path, tmpfs: Path) -> None:

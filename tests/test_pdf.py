@@ -356,3 +356,23 @@ def test_a_chromium_without_page_margin_boxes_prints_header_and_footer_as_templa
     monkeypatch.setattr(mapsite.pdf, "MARGIN_BOXES_SINCE", 10_000)
     pdf = pdf_of(build(copy_example(tmp_path / "site")), "northwind")
     assert_header_and_footer_on_every_page(pdf)
+
+
+def test_a_build_prints_only_the_pdfs_of_changed_plans(tmp_path: Path) -> None:
+    """Incremental builds (incremental.py): the other PDFs are carried over as they
+    were, the changed plan's is printed again, and each is what a clean build prints."""
+    site = copy_example(tmp_path / "site")
+    public = build(site)
+    before = {slug: pdf_of(public, slug).stat().st_ino for slug in PLANS}
+    plan = site / "plans" / "tailspin.md"
+    plan.write_text(plan.read_text().replace("status: done", "status: in progress", 1))
+
+    build(site)
+
+    after = {slug: pdf_of(public, slug).stat().st_ino for slug in PLANS}
+    assert [slug for slug in PLANS if after[slug] == before[slug]] == [
+        "northwind", "fabrikam-renewal"
+    ]  # fmt: skip
+    clean = build(site, "-o", str(tmp_path / "clean"), "--full")
+    for slug in PLANS:
+        assert pdf_of(public, slug).read_bytes() == pdf_of(clean, slug).read_bytes(), slug

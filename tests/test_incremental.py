@@ -1,0 +1,299 @@
+"""Incremental builds: a build re-renders only the plans whose inputs changed, and
+its output is byte for byte what a clean build of the same inputs writes.
+
+Each test changes one kind of input, builds incrementally over the last build and
+compares with a ``--full`` build into another folder. Protected plans are encrypted
+afresh in every build, so they are compared decrypted."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support import TODAY, commit, git, page_of, sealed_of
+
+from mapsite import seal
+from mapsite.incremental import record_path
+
+PASSWORD = "correct horse battery staple"
+NEXT_DAY = "2026-11-24"
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every file of a built site, protected pages decrypted, without the marker (its
+    build id is new every time)."""
+    found = {}
+    for path in sorted(out.rglob("*")):
+        name = path.relative_to(out).as_posix()
+        if not path.is_file() or name == ".mapsite-output":
+            continue
+        data = path.read_bytes()
+        if b'<div id="sealed"' in data:
+            data = seal.unseal(sealed_of(data.decode()), PASSWORD).encode()
+        found[name] = data
+    return found
+
+
+@pytest.fixture
+def build(example_site: Path, run) -> Callable[..., str]:
+    """``build()`` builds the example site incrementally into public/ and returns what
+    it printed; ``build(full=True)`` builds it from scratch into clean/."""
+
+    def go(*, full: bool = False, today: str = TODAY) -> str:
+        out = "clean" if full else "public"
+        if full:
+            shutil.rmtree(example_site / out, ignore_errors=True)
+        args = ["build", "-o", out, "--no-pdf", "--today", today, *(["--full"] if full else [])]
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    return go
+
+
+def assert_same_as_clean(site: Path, build: Callable[..., str], today: str = TODAY) -> None:
+    build(full=True, today=today)
+    incremental, clean = files(site / "public"), files(site / "clean")
+    assert sorted(incremental) == sorted(clean)
+    different = [name for name in clean if incremental[name] != clean[name]]
+    assert different == []
+
+
+def unchanged(output: str) -> int:
+    """The plans a build carried over, from its last line."""
+    found = re.search(r"\((\d+) unchanged\)", output)
+    return int(found.group(1)) if found else 0
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_second_build_carries_every_plan_over(example_site: Path, build) -> None:
+    assert unchanged(build()) == 0
+    before = {p: p.stat().st_ino for p in (example_site / "public").rglob("*.html")}
+
+    assert unchanged(build()) == 3
+    assert_same_as_clean(example_site, build)
+    # carried as hard links to the files of the last build, not written again
+    page = page_of(example_site / "public", "northwind")
+    assert page.stat().st_nlink == 1  # the old site is gone after the swap: one link left
+    assert page.stat().st_ino in before.values()
+
+
+# Each kind of input in turn: (what it changes, how many plans it re-renders).
+CHANGES: dict[str, tuple[Callable[[Path], None], int]] = {
+    "a plan": (
+        lambda site: edit(site / "plans/tailspin.md", "status: done", "status: in progress"),
+        1,
+    ),
+    "a theme template": (
+        lambda site: edit(
+            next((site / "themes/contoso/templates").rglob("*.html")), "</", "<!-- new --></"
+        ),
+        3,
+    ),
+    "a theme stylesheet": (
+        lambda site: (site / "themes/contoso/static/contoso.css").write_text(
+            (site / "themes/contoso/static/contoso.css").read_text() + "\n.new { color: red }\n"
+        ),
+        3,
+    ),
+    "a brand token": (
+        lambda site: (site / "mapsite.yml").write_text(
+            (site / "mapsite.yml").read_text() + "brand:\n  accent: '#0b7a75'\n"
+        ),
+        3,
+    ),
+    "mapsite.yml": (
+        lambda site: edit(site / "mapsite.yml", "title: Contoso", "title: Contoso Ltd"),
+        3,
+    ),
+    "a logo": (
+        lambda site: (site / "assets/logos/tailspin.svg").write_text(
+            (site / "assets/logos/tailspin.svg").read_text().replace("</svg>", "<g/></svg>")
+        ),
+        1,
+    ),
+    "the holidays": (
+        lambda site: edit(site / "mapsite.yml", "holidays: US", "holidays: GB"),
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_re_renders_what_it_reaches_and_matches_a_clean_build(
+    example_site: Path, build, change: str
+) -> None:
+    how, rendered = CHANGES[change]
+    build()
+    how(example_site)
+
+    output = build()
+
+    assert unchanged(output) == 3 - rendered
+    assert_same_as_clean(example_site, build)
+
+
+def test_the_date_re_renders_everything(example_site: Path, build) -> None:
+    build()
+    assert unchanged(build(today=NEXT_DAY)) == 0
+    assert_same_as_clean(example_site, build, today=NEXT_DAY)
+
+
+def test_a_logo_a_plan_starts_to_name(example_site: Path, build) -> None:
+    build()
+    shutil.copy(example_site / "assets/logos/contoso.svg", example_site / "assets/logos/new.svg")
+    edit(example_site / "plans/tailspin.md", "logo: logos/tailspin.svg", "logo: logos/new.svg")
+    build()
+    (example_site / "assets/logos/new.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    assert unchanged(build()) == 2
+    assert_same_as_clean(example_site, build)
+
+
+def test_git_history_reaches_the_page(example_site: Path, build) -> None:
+    """The page's 'updated' date and What's new come from git: a commit of a plan
+    re-renders it even when its text is the one built before."""
+    git(example_site, "init", "-q", "-b", "main")
+    commit(example_site, "2026-11-02", "Start")
+    build()
+    edit(example_site / "plans/northwind.md", "status: done", "status: in progress")
+    build()
+    commit(example_site, "2026-11-20", "Northwind: step reopened")
+
+    assert unchanged(build()) == 2
+    assert_same_as_clean(example_site, build)
+
+
+def test_a_protected_plan_is_encrypted_afresh_every_time(
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NORTHWIND_PASSWORD", PASSWORD)
+    protect = "share:\n  password_env: NORTHWIND_PASSWORD\n"
+    edit(example_site / "plans/northwind.md", "share:\n", protect)
+    build()
+    first = page_of(example_site / "public", "northwind").read_text()
+
+    assert unchanged(build()) == 2
+    second = page_of(example_site / "public", "northwind").read_text()
+    assert sealed_of(first).ciphertext != sealed_of(second).ciphertext
+    assert_same_as_clean(example_site, build)
+
+
+def test_a_rotated_link_moves_the_plan(example_site: Path, build, run) -> None:
+    build()
+    old = page_of(example_site / "public", "northwind").parent.name
+    assert run("rotate", "plans/northwind.md").exit_code == 0
+
+    assert unchanged(build()) == 2
+    assert (example_site / "public" / old / "index.html").read_text().count("replaced") > 0
+    assert_same_as_clean(example_site, build)
+
+
+def test_a_removed_plan_leaves_with_its_files(example_site: Path, build) -> None:
+    build()
+    gone = page_of(example_site / "public", "tailspin").parent
+    (example_site / "plans/tailspin.md").unlink()
+
+    assert unchanged(build()) == 2
+    assert not gone.exists()
+    assert_same_as_clean(example_site, build)
+
+
+# --- when the record cannot be trusted: a full build, silently correct ----------------------
+
+
+def test_full_renders_every_plan(example_site: Path, build, run) -> None:
+    build()
+    result = run("build", "-o", "public", "--no-pdf", "--today", TODAY, "--full")
+    assert result.exit_code == 0
+    assert unchanged(result.stdout) == 0
+
+
+def test_a_file_deleted_from_the_output_is_written_again(example_site: Path, build) -> None:
+    build()
+    page_of(example_site / "public", "northwind").unlink()
+
+    assert unchanged(build()) == 2
+    assert_same_as_clean(example_site, build)
+
+
+def test_an_output_replaced_since_is_built_whole(example_site: Path, build, run) -> None:
+    """A record left from a build whose output was replaced since (by a build killed
+    before it wrote its record, another tool, a restore) is not trusted."""
+    build()
+    stale = record_path(example_site / "public").read_bytes()
+    edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
+    build()
+    record_path(example_site / "public").write_bytes(stale)  # as if killed before writing
+    edit(example_site / "plans/tailspin.md", "status: in progress", "status: done")
+
+    assert unchanged(build()) == 0
+    assert_same_as_clean(example_site, build)
+
+
+@pytest.mark.parametrize("damage", ["", "{", '{"format": 99}', '{"format": 1, "build": 3}'])
+def test_a_damaged_record_means_a_full_build(example_site: Path, build, damage: str) -> None:
+    build()
+    record_path(example_site / "public").write_text(damage)
+
+    assert unchanged(build()) == 0
+    assert_same_as_clean(example_site, build)
+
+
+def test_the_record_stays_out_of_the_published_site(example_site: Path, build) -> None:
+    build()
+    record = record_path(example_site / "public")
+    assert record.parent == example_site
+    data = json.loads(record.read_text())
+    assert sorted(data["plans"]) == [
+        "plans/fabrikam-renewal.md", "plans/northwind.md", "plans/tailspin.md"
+    ]  # fmt: skip
+    assert not [p for p in (example_site / "public").rglob("*record*")]
+    assert os.stat(record).st_mode & 0o077 == 0  # it lists every private link
+
+
+def test_a_plan_taking_a_carried_plans_link_changes_nothing(example_site: Path, build, run) -> None:
+    """The carried plan's files are links to the old site's: the plan that takes its
+    link (a copy-paste mistake) must fail the build without writing through them."""
+    build()
+    before = files(example_site / "public")
+    token = page_of(example_site / "public", "northwind").parent.name
+    tailspin = example_site / "plans/tailspin.md"
+    old = re.search(r"token: (\S+)", tailspin.read_text()).group(1)  # type: ignore[union-attr]
+    edit(tailspin, f"token: {old}", f"token: {token}")
+
+    result = run("build", "-o", "public", "--no-pdf", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert "plans/tailspin.md" in result.stderr and token in result.stderr
+    assert files(example_site / "public") == before
+
+
+def test_a_record_that_cannot_be_written_means_a_full_build_next(
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import tempfile
+
+    build()
+
+    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tempfile, "mkstemp", full_disk)
+        edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
+        assert unchanged(build()) == 2  # the site is built and published all the same
+    assert not record_path(example_site / "public").exists()  # the old one is dropped
+    assert unchanged(build()) == 0
+    assert_same_as_clean(example_site, build)
