@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -191,9 +192,9 @@ def relative(site: Site, path: Path) -> str:
 def unchanged(
     site: Site, previous: Record | None, keys: dict[Path, str | None], out: Path
 ) -> dict[Path, Entry]:
-    """The plans (path -> their entry in ``previous``) whose key is the one recorded
-    and whose files are all in the output ``out``: they can be carried over. Never a
-    protected plan: it is encrypted afresh in every build."""
+    """The plans (path -> their entry in ``previous``) whose key is the one recorded:
+    they can be carried over (``carry`` then finds whether their files are all still
+    in the output). Never a protected plan: it is encrypted afresh in every build."""
     if previous is None:
         return {}
     found = {}
@@ -201,31 +202,39 @@ def unchanged(
         entry = previous.plans.get(relative(site, path))
         if entry is None or key is None or entry.key != key or entry.page.get("password_env"):
             continue
-        if all(_plain(out / name) for name in entry.files):
-            found[path] = entry
+        found[path] = entry
     return found
 
 
 def carry(old: Path, new: Path, files: Iterable[str]) -> bool:
     """Hard-link ``files`` of the output ``old`` into ``new`` (copy where the file
-    system has no hard links), all or none. False when one went missing meanwhile:
-    the plan is rendered instead, and what was linked of it is taken out again, so
-    that the render cannot write through a link into the old site."""
-    done: list[Path] = []
-    for name in files:
-        source, target = old / name, new / name
-        if not _plain(source) or target.exists():
-            for path in done:
-                path.unlink()
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link(source, target)
-        done.append(target)
+    system has no hard links), all or none. False when one is missing or is not a
+    plain file (the output was changed by hand), or is in ``new`` already: the plan
+    is rendered instead, and what was linked of it is taken out again, so that the
+    render cannot write through a link into the old site.
+
+    Plain ``os`` calls on strings: a thousand plans carry ten thousand files, and
+    pathlib's objects cost more than the links themselves."""
+    source_root, target_root = os.fspath(old), os.fspath(new)
+    done: list[str] = []
+    made: set[str] = set()
+    try:
+        for name in files:
+            source = f"{source_root}/{name}"
+            target = f"{target_root}/{name}"
+            folder = target.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            if os.path.islink(source):
+                raise FileNotFoundError(source)
+            _link(source, target)
+            done.append(target)
+    except OSError:
+        for target in done:
+            os.unlink(target)
+        return False
     return True
-
-
-def _plain(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
 
 
 def files_of(out: Path, folders: Iterable[str]) -> list[str]:
@@ -238,11 +247,14 @@ def files_of(out: Path, folders: Iterable[str]) -> list[str]:
     return found
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     try:
-        os.link(source, target)
-    except OSError:
-        target.write_bytes(source.read_bytes())
+        os.link(source, target, follow_symlinks=False)
+    except (FileNotFoundError, FileExistsError):
+        raise
+    except OSError:  # no hard links here (or across): a copy, never over a file
+        with open(source, "rb") as old, open(target, "xb") as new:
+            shutil.copyfileobj(old, new)
 
 
 # --- fingerprints -------------------------------------------------------------------------

@@ -505,14 +505,20 @@ def _unwrap(tp: Any) -> Any:
 
 
 def find_plans(plans_dir: Path) -> list[Path]:
-    """Every ``*.md`` plan in ``plans_dir`` and below, sorted.
+    """Every ``*.md`` plan in ``plans_dir`` and below, sorted (see ``is_plan``)."""
+    return sorted(p for p in plans_dir.rglob("*.md") if p.is_file() and is_plan(plans_dir, p))
 
-    Files and folders starting with '.' or '_' and README.md are not plans.
-    """
-    return sorted(
-        p
-        for p in plans_dir.rglob("*.md")
-        if p.is_file()
-        and p.name.lower() != "readme.md"
-        and not any(part.startswith((".", "_")) for part in p.relative_to(plans_dir).parts)
+
+def is_plan(plans_dir: Path, path: Path) -> bool:
+    """Whether the file ``path`` in ``plans_dir`` is a plan: a ``*.md`` file, not README.md,
+    and no file or folder on its way starting with '.' or '_' (drafts kept aside, an
+    editor's hidden files)."""
+    try:
+        parts = path.relative_to(plans_dir).parts
+    except ValueError:
+        return False
+    return (
+        path.suffix == ".md"
+        and path.name.lower() != "readme.md"
+        and not any(part.startswith((".", "_")) for part in parts)
     )

@@ -15,6 +15,7 @@ import errno
 import html
 import json
 import mimetypes
+import os
 import queue
 import shutil
 import socket
@@ -37,7 +38,7 @@ from watchdog.observers import Observer
 from .build import Page, SiteWriter
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
-from .load import Document, display_path
+from .load import Document, display_path, find_plans, is_plan
 from .passwords import password_problems
 from .routes import Answer, host_allowed, is_loopback, route
 from .site import (
@@ -82,6 +83,11 @@ class DevSite:
         self.out: Path | None = None
         self.site: Site | None = None
         self.writer: SiteWriter | None = None
+        self.docs: dict[Path, Document] = {}
+        """The plans served, by resolved path: each one's latest good version."""
+        self.owners: dict[str, Path] = {}
+        """Every link of a served plan (current and previous) -> that plan: a save checks
+        its plan's links against these, not against every plan (a 1000-plan site)."""
         self.gone: dict[str, str] = {}
         """Replaced and expired links -> the page they answer 410 with (as _redirects)."""
         self.config_errors: list[Problem] = []
@@ -105,7 +111,7 @@ class DevSite:
     @property
     def stale(self) -> list[str]:
         """Links whose page shows the last good version of a plan that now has errors."""
-        docs = {d.path.resolve(): d for d in self.site.documents} if self.site else {}
+        docs = self.docs
         return sorted(docs[path].plan.share.token for path in self.plan_errors if path in docs)
 
     def full_build(self) -> bool:
@@ -117,8 +123,7 @@ class DevSite:
         if problems:
             self.config_errors, self.plan_errors = problems, {}
             return False
-        previous = {d.path.resolve(): d for d in self.site.documents} if self.site else {}
-        docs, plan_errors = self._load_plans(site, paths, previous)
+        docs, plan_errors = self._load_plans(site, paths, self.docs)
         site = dataclasses.replace(site, documents=sorted(docs.values(), key=lambda d: d.path))
         out = Path(tempfile.mkdtemp(prefix="mapsite-serve-"))
         try:
@@ -136,8 +141,10 @@ class DevSite:
             raise
         with self.lock:
             old, self.out, self.site, self.writer = self.out, out, site, writer
+            self.docs = {path: docs[path] for path in sorted(docs)}
+            self.owners = {token: path for path, d in self.docs.items() for token in plan_tokens(d)}
             self.config_errors, self.plan_errors = [], plan_errors
-            self.gone = gone_links(site, writer.today)
+            self.gone = gone_links(site.documents, writer.today)
             self.version += 1
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
@@ -181,44 +188,44 @@ class DevSite:
 
     def plan_changed(self, paths: Iterable[Path]) -> bool:
         """Reload and re-render only these plan files (created, edited or deleted);
-        returns whether a page changed."""
+        returns whether a page changed. Nothing here goes over every plan of the site:
+        a save costs the same on a site of three plans and of a thousand."""
         if self.site is None or self.writer is None:
             return self.full_build()
         start = time.perf_counter()
-        docs = {d.path.resolve(): d for d in self.site.documents}
+        docs, owners = dict(self.docs), dict(self.owners)
         changed: list[Path] = []
-        removed = False
+        dropped: set[str] = set()
+        """Links of the plans changed or removed, as they were: their folders may go."""
         # deletions first: a renamed plan arrives as its old and new path, and the new one
         # must not clash with the old one's token
         for path in sorted((p.resolve() for p in paths), key=lambda p: p.is_file()):
             self.plan_errors.pop(path, None)
             if not path.is_file():
-                removed |= docs.pop(path, None) is not None
+                if (old := docs.pop(path, None)) is not None:
+                    dropped |= _release(owners, path, old)
                 continue
             doc, problems = self._load(self.site, path)
             if doc is not None:
-                others = [(plan_tokens(d), d.source.file) for p, d in docs.items() if p != path]
-                problems = token_clashes([*others, (plan_tokens(doc), doc.source.file)])
+                problems = _clashes(docs, owners, path, doc)
             if doc is None or problems:
                 self.plan_errors[path] = problems  # its last good version stays
                 continue
+            if (old := docs.get(path)) is not None:
+                dropped |= _release(owners, path, old)
             docs[path] = doc
+            owners.update(dict.fromkeys(plan_tokens(doc), path))
             changed.append(path)
-        if not changed and not removed:
+        if not changed and not dropped:
             return False
-        site = dataclasses.replace(self.site, documents=sorted(docs.values(), key=lambda d: d.path))
+        site = dataclasses.replace(self.site, documents=list(docs.values()))
         with self.lock:
             assert self.out is not None
-            live = {token for d in site.documents for token in plan_tokens(d)}
-            for folder in self.out.iterdir():  # pages of deleted or renamed plans
-                if (
-                    folder.is_dir()
-                    and (folder / "index.html").is_file()
-                    and folder.name not in live
-                ):
-                    shutil.rmtree(folder)
+            for token in dropped - owners.keys():  # pages of deleted or renamed plans
+                shutil.rmtree(self.out / token, ignore_errors=True)
             self.site = self.writer.site = site
-            self.gone = gone_links(site, self.writer.today)
+            self.docs, self.owners = docs, owners
+            self.gone = gone_links(site.documents, self.writer.today)
             try:
                 for path in changed:
                     self.writer.write_plan(docs[path])
@@ -231,14 +238,28 @@ class DevSite:
         self.log(f"rebuilt {names} in {took:.0f} ms")
         return True
 
+    def plans_under(self, folder: Path) -> set[Path]:
+        """The plans a change to a folder in plans/ reaches (moved, made or deleted with
+        its plans): those served from it, and those in it now. Nothing for a file that
+        is not a plan (an editor's or sed's temporary file, saved by rename)."""
+        prefix = f"{folder}{os.sep}"
+        found = {path for path in [*self.docs, *self.plan_errors] if str(path).startswith(prefix)}
+        if folder.is_dir() and not folder.is_symlink():
+            plans = (self.root / PLANS_DIR).resolve()
+            found |= {p.resolve() for p in find_plans(folder) if is_plan(plans, p)}
+        return found
+
     def rebuild(self, paths: set[Path]) -> None:
         """Decide what a batch of changed files needs, rebuild it and tell the browsers.
 
         Nothing stops the builder: an unexpected exception is shown like an error, and
         the next change rebuilds everything."""
         plans = (self.root / PLANS_DIR).resolve()
-        plan_files = {p for p in paths if p.suffix == ".md" and p.is_relative_to(plans)}
-        others = paths - plan_files
+        inside = {p for p in paths if p.is_relative_to(plans) and p != plans}
+        plan_files = {p for p in inside if p.suffix == ".md" and is_plan(plans, p)}
+        for path in inside - plan_files:  # a folder of plans, or a file that is no plan
+            plan_files |= self.plans_under(path)
+        others = paths - inside
         css_only = bool(others) and not plan_files and all(p.suffix == ".css" for p in others)
         full = bool(others or self.config_errors)
         try:
@@ -309,8 +330,35 @@ class DevSite:
                 self.out = None
 
 
-def gone_links(site: Site, today: date) -> dict[str, str]:
-    return {t: name for d in site.documents for t, name in Page.of(d, today).gone.items()}
+def gone_links(documents: Iterable[Document], today: date) -> dict[str, str]:
+    """Replaced and expired links of the plans -> the page they answer 410 with."""
+    gone: dict[str, str] = {}
+    for doc in documents:
+        share = doc.plan.share
+        if share.previous or (share.expires is not None and share.expires < today):
+            gone |= Page.of(doc, today).gone
+    return gone
+
+
+def _release(owners: dict[str, Path], path: Path, doc: Document) -> set[str]:
+    """Forget the links of ``doc`` (the plan at ``path``, as it was); returns them."""
+    tokens = set(plan_tokens(doc))
+    for token in tokens:
+        if owners.get(token) == path:
+            del owners[token]
+    return tokens
+
+
+def _clashes(
+    docs: dict[Path, Document], owners: dict[str, Path], path: Path, doc: Document
+) -> list[Problem]:
+    """The plan at ``path`` sharing a link with another served plan: the check of the
+    whole site (``token_clashes``), on just the plans involved."""
+    others = {owners[t] for t in plan_tokens(doc) if owners.get(t, path) != path}
+    if not others:
+        return []
+    involved = [(plan_tokens(docs[o]), docs[o].source.file) for o in sorted(others)]
+    return token_clashes([*involved, (plan_tokens(doc), doc.source.file)])
 
 
 def summary(exc: BaseException) -> str:
@@ -342,8 +390,10 @@ class Watcher(FileSystemEventHandler):
             with self.cond:
                 self.pending |= relevant
                 self.last_event = time.monotonic()
-                # an editor closing the file it wrote is the end of a save
-                self.quiet_after = SETTLE if event.event_type == "closed" else DEBOUNCE
+                # an editor closing the file it wrote, or renaming it into place (a save
+                # by rename: sed -i, "safe write"), is the end of a save
+                done = event.event_type in ("closed", "moved")
+                self.quiet_after = SETTLE if done else DEBOUNCE
                 self.cond.notify_all()
 
     def relevant(self, path: Path) -> bool:
@@ -509,7 +559,7 @@ def inject(page: str, tag: str) -> str:
 def dev_index(dev: DevSite) -> str:
     """The rep's own list of plans (only on the dev server: the published site lists none)."""
     with dev.lock:
-        docs = list(dev.site.documents) if dev.site else []
+        docs = sorted(dev.docs.values(), key=lambda d: d.path)
         tag = dev.tag
     items = "".join(
         f'<li><a href="/{html.escape(d.plan.share.token)}/">{html.escape(d.plan.buyer.name)}</a>'

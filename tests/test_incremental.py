@@ -297,3 +297,35 @@ def test_a_record_that_cannot_be_written_means_a_full_build_next(
     assert not record_path(example_site / "public").exists()  # the old one is dropped
     assert unchanged(build()) == 0
     assert_same_as_clean(example_site, build)
+
+
+def test_a_file_of_the_output_replaced_by_a_link_is_written_again(
+    example_site: Path, build
+) -> None:
+    """Whatever is put into the output by hand is not carried into the next one."""
+    build()
+    page = page_of(example_site / "public", "northwind")
+    page.unlink()
+    page.symlink_to("/etc/hostname")
+
+    assert unchanged(build()) == 2
+    assert not page_of(example_site / "public", "northwind").is_symlink()
+    assert_same_as_clean(example_site, build)
+
+
+def test_without_hard_links_the_files_are_copied(
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File systems without hard links (FAT, some network shares) get copies."""
+    import errno
+
+    build()
+
+    def no_links(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert unchanged(build()) == 3
+    page = page_of(example_site / "public", "northwind")
+    assert page.stat().st_nlink == 1
+    assert_same_as_clean(example_site, build)
