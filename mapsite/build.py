@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -210,6 +211,11 @@ class Page:
         return f"{name or 'plan'}.pdf"
 
     @property
+    def links(self) -> tuple[str, ...]:
+        """Its private link, and the ones it replaced."""
+        return (self.token, *self.previous)
+
+    @property
     def gone(self) -> dict[str, str]:
         """Links that answer 410 Gone, with the page they show."""
         links = dict.fromkeys(self.previous, GONE_REPLACED)
@@ -278,7 +284,9 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
     """Forked workers inherit the writer with its templates already compiled; where
     processes are spawned (macOS, Windows) each worker makes its own."""
     global _worker_writer
-    if "fork" in multiprocessing.get_all_start_methods():
+    # forking a process that runs other threads (the dev server's, when it builds all
+    # again) can copy a lock some thread holds: then workers are started afresh
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         with template_errors():  # compile once, before forking
             # not the 'default:...' names too: those are the same files again, compiled
             # again, and only a theme's {% extends %} asks for them
@@ -310,37 +318,72 @@ def _init_worker(
 
 
 def _write_chunk_in_worker(
-    paths: list[Path],
+    paths: list[Path], each: bool = False
 ) -> tuple[list[Problem], list[Page], dict[str, str]]:
     """A chunk's problems and pages, and the clear pages of its protected plans (in
     memory only: the main process prints them)."""
     assert _worker_writer is not None
-    problems, pages = _write_chunk(_worker_writer, paths)
+    problems, pages = _write_chunk(_worker_writer, paths, each=each)
     clear, _worker_writer.clear = _worker_writer.clear, {}
     return problems, pages, clear
 
 
 def _write_chunk(
-    writer: SiteWriter, paths: list[Path], stop: bool = False
+    writer: SiteWriter, paths: list[Path], stop: bool = False, each: bool = False
 ) -> tuple[list[Problem], list[Page]]:
-    """Load and render ``paths``; with ``stop`` (the build already failed), only check."""
+    """Load and render ``paths``; with ``stop`` (the build already failed), only check.
+
+    ``each`` (the dev server): render every plan that has no problem of its own, and
+    return only the pages rendered; a plan that makes mapsite fail is a problem of
+    that plan, not the end of the build."""
     problems: list[Problem] = []
     pages: list[Page] = []
     for path in paths:
-        doc, found = load_checked(writer.site, path)
+        try:
+            doc, found = load_checked(writer.site, path)
+            if doc is not None and writer.seal:
+                found += password_problems(doc)
+        except Exception as exc:
+            if not each:
+                raise
+            first = str(exc).strip().splitlines()[:1]
+            found = [Problem.about(display_path(path), f"cannot be loaded: {type(exc).__name__}"
+                                   + (f": {first[0]}" if first else ""))]  # fmt: skip
+            doc = None
         problems += found
-        if doc is None:
+        if doc is None or (each and found):
             continue
-        pages.append(Page.of(doc, writer.today))
-        if writer.seal:
-            problems += password_problems(doc)
-        if problems or stop:
+        if not each:
+            pages.append(Page.of(doc, writer.today))
+        if (problems or stop) and not each:
             continue  # the build fails anyway: keep checking, stop rendering
         try:
             writer.write_plan(doc)
         except MapsiteError as exc:  # a template error: the same for every plan
             return problems + exc.problems, pages
+        if each:
+            pages.append(Page.of(doc, writer.today))
     return problems, pages
+
+
+def render_each(writer: SiteWriter, paths: list[Path]) -> tuple[list[Page], list[Problem]]:
+    """The dev server's full build: every plan without problems rendered (on every
+    core for a large site, as ``write_plans``); the pages, and the problems of the
+    others, or of a template (not about a plan: the same for every plan). Links shared
+    by two plans are not checked here."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        problems, pages = _write_chunk(writer, paths, each=True)
+        return pages, problems
+    count = max(workers * 4, len(paths) // CHUNK)
+    chunks = [paths[i::count] for i in range(count)]
+    pages, problems = [], []
+    with _worker_pool(writer, workers) as pool:
+        for found, done, clear in pool.map(_write_chunk_in_worker, chunks, [True] * count):
+            problems += found
+            pages += done
+            writer.clear |= clear
+    return pages, problems
 
 
 def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int:

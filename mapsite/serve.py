@@ -10,7 +10,6 @@ Live reload is Server-Sent Events, injected into served pages only.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import html
 import json
@@ -35,7 +34,8 @@ import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import Page, SiteWriter
+from . import incremental
+from .build import Page, SiteWriter, render_each
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem
 from .load import Document, display_path, find_plans, is_plan
@@ -47,7 +47,6 @@ from .site import (
     Site,
     load_checked,
     load_settings,
-    plan_tokens,
     token_clashes,
 )
 
@@ -83,7 +82,7 @@ class DevSite:
         self.out: Path | None = None
         self.site: Site | None = None
         self.writer: SiteWriter | None = None
-        self.docs: dict[Path, Document] = {}
+        self.pages: dict[Path, Page] = {}
         """The plans served, by resolved path: each one's latest good version."""
         self.owners: dict[str, Path] = {}
         """Every link of a served plan (current and previous) -> that plan: a save checks
@@ -111,27 +110,25 @@ class DevSite:
     @property
     def stale(self) -> list[str]:
         """Links whose page shows the last good version of a plan that now has errors."""
-        docs = self.docs
-        return sorted(docs[path].plan.share.token for path in self.plan_errors if path in docs)
+        pages = self.pages
+        return sorted(pages[path].token for path in self.plan_errors if path in pages)
 
     def full_build(self) -> bool:
-        """Load and render everything into a fresh folder: every plan without errors,
-        and the last good version of those with errors. Settings with errors keep the
-        old folder (or none). Returns whether there is something new to show."""
+        """Load and render everything into a fresh folder (on every core, as ``mapsite
+        build``): every plan without errors, and the last good version of those with
+        errors. Settings with errors keep the old folder (or none). Returns whether
+        there is something new to show."""
         start = time.perf_counter()
         site, paths, problems = load_settings(self.root)
         if problems:
             self.config_errors, self.plan_errors = problems, {}
             return False
-        docs, plan_errors = self._load_plans(site, paths, self.docs)
-        site = dataclasses.replace(site, documents=sorted(docs.values(), key=lambda d: d.path))
         out = Path(tempfile.mkdtemp(prefix="mapsite-serve-"))
         try:
             # on the network, protected plans are sealed in memory, as the build does
             writer = SiteWriter(site, out, self.today(), seal=self.locked)
-            for doc in site.documents:
-                writer.write_plan(doc)
-            writer.write_common([Page.of(d, writer.today) for d in site.documents])
+            pages, plan_errors = self._render_all(writer, [p.resolve() for p in paths])
+            writer.write_common(list(pages.values()))
         except MapsiteError as exc:  # a theme's template: the same for every plan
             shutil.rmtree(out, ignore_errors=True)
             self.config_errors, self.plan_errors = exc.problems, {}
@@ -141,40 +138,58 @@ class DevSite:
             raise
         with self.lock:
             old, self.out, self.site, self.writer = self.out, out, site, writer
-            self.docs = {path: docs[path] for path in sorted(docs)}
-            self.owners = {token: path for path, d in self.docs.items() for token in plan_tokens(d)}
+            self.pages = {path: pages[path] for path in sorted(pages)}
+            self.owners = {t: path for path, page in self.pages.items() for t in page.links}
             self.config_errors, self.plan_errors = [], plan_errors
-            self.gone = gone_links(site.documents, writer.today)
+            self.gone = gone_links(self.pages.values())
             self.version += 1
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         took = (time.perf_counter() - start) * 1000
-        self.log(f"built {len(site.documents)} plans in {took:.0f} ms")
+        self.log(f"built {len(pages)} plans in {took:.0f} ms")
         return True
 
-    def _load_plans(
-        self, site: Site, paths: list[Path], previous: dict[Path, Document]
-    ) -> tuple[dict[Path, Document], dict[Path, list[Problem]]]:
-        """The plans to serve, by resolved path, and the problems of the others."""
-        docs: dict[Path, Document] = {}
+    def _render_all(
+        self, writer: SiteWriter, paths: list[Path]
+    ) -> tuple[dict[Path, Page], dict[Path, list[Problem]]]:
+        """Every plan rendered into the writer's folder: the pages served, by resolved
+        path, and the problems of the others (which keep their last good version)."""
+        rendered, problems = render_each(writer, paths)
+        by_file = {display_path(path): path for path in paths}
+        if theirs := [p for p in problems if p.file not in by_file]:
+            raise MapsiteError(theirs)  # a template's: the same for every plan
+        pages = {by_file[page.file]: page for page in rendered}
         errors: dict[Path, list[Problem]] = {}
-        for path in paths:
-            doc, problems = self._load(site, path.resolve())
-            if doc is None:
-                errors[path.resolve()] = problems
-            else:
-                docs[path.resolve()] = doc
-        files = {doc.source.file: path for path, doc in docs.items()}
-        for problem in token_clashes([(plan_tokens(d), d.source.file) for d in docs.values()]):
-            path = files[problem.file]
-            docs.pop(path, None)
+        for problem in problems:
+            errors.setdefault(by_file[problem.file], []).append(problem)
+        # two plans with one link were rendered into one folder: the second is not served
+        # (as the build would refuse it), and the first is rendered again, alone
+        shared: set[str] = set()
+        for problem in token_clashes([(page.links, page.file) for page in pages.values()]):
+            path = by_file[problem.file]
             errors.setdefault(path, []).append(problem)
-        for path in errors:  # the last good version, while its link is still its own
-            old = previous.get(path)
-            taken = {token for doc in docs.values() for token in plan_tokens(doc)}
-            if old is not None and not taken.intersection(plan_tokens(old)):
-                docs[path] = old
-        return docs, errors
+            if (page := pages.pop(path, None)) is not None:
+                shared.update(page.links)
+        for token in shared:
+            shutil.rmtree(writer.dest / token, ignore_errors=True)
+        for path, page in pages.items():
+            if shared.intersection(page.links) and (doc := self._load(writer.site, path)[0]):
+                writer.write_plan(doc)
+        self._keep_last_good(pages, errors, writer.dest)
+        return pages, errors
+
+    def _keep_last_good(
+        self, pages: dict[Path, Page], errors: dict[Path, list[Problem]], dest: Path
+    ) -> None:
+        """Plans with errors keep the page they had, while their link is still theirs."""
+        taken = {token for page in pages.values() for token in page.links}
+        for path in errors:
+            old = self.pages.get(path)
+            if old is None or self.out is None or taken.intersection(old.links):
+                continue
+            if incremental.carry(self.out, dest, incremental.files_of(self.out, old.links)):
+                pages[path] = old
+                taken.update(old.links)
 
     def _load(self, site: Site, path: Path) -> tuple[Document | None, list[Problem]]:
         """One plan file, or its problems; never an exception (the server keeps running)."""
@@ -193,8 +208,8 @@ class DevSite:
         if self.site is None or self.writer is None:
             return self.full_build()
         start = time.perf_counter()
-        docs, owners = dict(self.docs), dict(self.owners)
-        changed: list[Path] = []
+        pages, owners = dict(self.pages), dict(self.owners)
+        changed: dict[Path, Document] = {}
         dropped: set[str] = set()
         """Links of the plans changed or removed, as they were: their folders may go."""
         # deletions first: a renamed plan arrives as its old and new path, and the new one
@@ -202,33 +217,32 @@ class DevSite:
         for path in sorted((p.resolve() for p in paths), key=lambda p: p.is_file()):
             self.plan_errors.pop(path, None)
             if not path.is_file():
-                if (old := docs.pop(path, None)) is not None:
+                if (old := pages.pop(path, None)) is not None:
                     dropped |= _release(owners, path, old)
                 continue
             doc, problems = self._load(self.site, path)
-            if doc is not None:
-                problems = _clashes(docs, owners, path, doc)
-            if doc is None or problems:
+            page = Page.of(doc, self.writer.today) if doc is not None else None
+            if page is not None:
+                problems = _clashes(pages, owners, path, page)
+            if doc is None or page is None or problems:
                 self.plan_errors[path] = problems  # its last good version stays
                 continue
-            if (old := docs.get(path)) is not None:
+            if (old := pages.get(path)) is not None:
                 dropped |= _release(owners, path, old)
-            docs[path] = doc
-            owners.update(dict.fromkeys(plan_tokens(doc), path))
-            changed.append(path)
+            pages[path] = page
+            owners.update(dict.fromkeys(page.links, path))
+            changed[path] = doc
         if not changed and not dropped:
             return False
-        site = dataclasses.replace(self.site, documents=list(docs.values()))
         with self.lock:
             assert self.out is not None
             for token in dropped - owners.keys():  # pages of deleted or renamed plans
                 shutil.rmtree(self.out / token, ignore_errors=True)
-            self.site = self.writer.site = site
-            self.docs, self.owners = docs, owners
-            self.gone = gone_links(site.documents, self.writer.today)
+            self.pages, self.owners = pages, owners
+            self.gone = gone_links(pages.values())
             try:
-                for path in changed:
-                    self.writer.write_plan(docs[path])
+                for doc in changed.values():
+                    self.writer.write_plan(doc)
             except MapsiteError as exc:  # a template error: the next change rebuilds all
                 self.config_errors = exc.problems
                 return False
@@ -243,7 +257,7 @@ class DevSite:
         its plans): those served from it, and those in it now. Nothing for a file that
         is not a plan (an editor's or sed's temporary file, saved by rename)."""
         prefix = f"{folder}{os.sep}"
-        found = {path for path in [*self.docs, *self.plan_errors] if str(path).startswith(prefix)}
+        found = {path for path in [*self.pages, *self.plan_errors] if str(path).startswith(prefix)}
         if folder.is_dir() and not folder.is_symlink():
             plans = (self.root / PLANS_DIR).resolve()
             found |= {p.resolve() for p in find_plans(folder) if is_plan(plans, p)}
@@ -330,35 +344,33 @@ class DevSite:
                 self.out = None
 
 
-def gone_links(documents: Iterable[Document], today: date) -> dict[str, str]:
+def gone_links(pages: Iterable[Page]) -> dict[str, str]:
     """Replaced and expired links of the plans -> the page they answer 410 with."""
     gone: dict[str, str] = {}
-    for doc in documents:
-        share = doc.plan.share
-        if share.previous or (share.expires is not None and share.expires < today):
-            gone |= Page.of(doc, today).gone
+    for page in pages:
+        if page.previous or page.expired:
+            gone |= page.gone
     return gone
 
 
-def _release(owners: dict[str, Path], path: Path, doc: Document) -> set[str]:
-    """Forget the links of ``doc`` (the plan at ``path``, as it was); returns them."""
-    tokens = set(plan_tokens(doc))
-    for token in tokens:
+def _release(owners: dict[str, Path], path: Path, page: Page) -> set[str]:
+    """Forget the links of ``page`` (the plan at ``path``, as it was); returns them."""
+    for token in page.links:
         if owners.get(token) == path:
             del owners[token]
-    return tokens
+    return set(page.links)
 
 
 def _clashes(
-    docs: dict[Path, Document], owners: dict[str, Path], path: Path, doc: Document
+    pages: dict[Path, Page], owners: dict[str, Path], path: Path, page: Page
 ) -> list[Problem]:
     """The plan at ``path`` sharing a link with another served plan: the check of the
     whole site (``token_clashes``), on just the plans involved."""
-    others = {owners[t] for t in plan_tokens(doc) if owners.get(t, path) != path}
+    others = {owners[t] for t in page.links if owners.get(t, path) != path}
     if not others:
         return []
-    involved = [(plan_tokens(docs[o]), docs[o].source.file) for o in sorted(others)]
-    return token_clashes([*involved, (plan_tokens(doc), doc.source.file)])
+    involved = [(pages[o].links, pages[o].file) for o in sorted(others)]
+    return token_clashes([*involved, (page.links, page.file)])
 
 
 def summary(exc: BaseException) -> str:
@@ -559,12 +571,12 @@ def inject(page: str, tag: str) -> str:
 def dev_index(dev: DevSite) -> str:
     """The rep's own list of plans (only on the dev server: the published site lists none)."""
     with dev.lock:
-        docs = sorted(dev.docs.values(), key=lambda d: d.path)
+        pages = [dev.pages[path] for path in sorted(dev.pages)]
         tag = dev.tag
     items = "".join(
-        f'<li><a href="/{html.escape(d.plan.share.token)}/">{html.escape(d.plan.buyer.name)}</a>'
-        f" <span>{html.escape(d.plan.title)} · {html.escape(d.source.file)}</span></li>"
-        for d in docs
+        f'<li><a href="/{html.escape(p.token)}/">{html.escape(p.buyer)}</a>'
+        f" <span>{html.escape(p.title)} · {html.escape(p.file)}</span></li>"
+        for p in pages
     )
     body = f"<ul>{items}</ul>" if items else "<p>No plans built yet.</p>"
     return inject(DEV_PAGE.format(title="Plans", body=body), tag)

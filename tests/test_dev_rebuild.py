@@ -169,3 +169,41 @@ def test_a_save_checks_its_links_against_the_plans_it_meets_only(
     dev.rebuild({plan})
 
     assert checked == [2]  # no clash: no check at all; then the two plans involved
+
+
+def test_a_large_site_builds_on_every_core_with_its_broken_plans_aside(
+    site: Path, write_plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_FROM plans on the dev server's full build runs in worker processes,
+    as ``mapsite build`` does (forked before the server's threads start, started afresh
+    after): a broken plan and a plan taking another's link are left out, the rest served."""
+    import threading
+
+    from mapsite import build
+
+    monkeypatch.setattr(build, "PARALLEL_FROM", 8)
+    for n in range(12):
+        write_plan(f"plan{n:03}", VALID_PLAN.replace("Northwind Financial", f"Buyer {n}"))
+    (site / "plans" / "plan004.md").write_text("---\ntitle: [unclosed\n---\n")
+    clash = site / "plans" / "plan009.md"
+    clash.write_text(clash.read_text().replace(token_for("plan009"), token_for("plan001")))
+    dev = serve.DevSite(site, lambda: date(2026, 11, 26), lambda line: None)
+    try:
+        dev.first_build()
+        assert sorted(p.file for p in dev.errors) == ["plans/plan004.md", "plans/plan009.md"]
+        assert "Buyer 1<" in page(dev, "plan001").read_text()  # its own page, alone
+        assert len(dev.pages) == 10
+
+        held = threading.Event()  # the server's threads, running while it builds again
+        other = threading.Thread(target=held.wait)
+        other.start()
+        try:
+            dev.rebuild({site / "mapsite.yml"})
+        finally:
+            held.set()
+            other.join()
+        assert sorted(p.file for p in dev.errors) == ["plans/plan004.md", "plans/plan009.md"]
+        assert "Buyer 1<" in page(dev, "plan001").read_text()
+        assert len(dev.pages) == 10
+    finally:
+        dev.close()
