@@ -121,6 +121,11 @@ def _seller_from_other_plans(site: Path) -> str | None:
     return None
 
 
+NETLIFY_PLUGIN = "netlify/plugins/mapsite-cache"
+"""Netlify's build plugin that keeps the last site between deploys (mapsite init
+writes it beside netlify.toml)."""
+
+
 def init_site(directory: Path, today: date) -> list[Path]:
     """Create mapsite.yml, plans/ with an example, assets/ and themes/; refuse an existing site."""
     config = directory / CONFIG_FILE
@@ -144,12 +149,20 @@ def init_site(directory: Path, today: date) -> list[Path]:
     themes_dir = directory / "themes"
     themes_dir.mkdir(exist_ok=True)
     (themes_dir / "README.md").write_text(THEMES_README, encoding="utf-8")
-    (directory / ".gitignore").write_text("/public/\n", encoding="utf-8") if not (
+    # the site, and the record of what it was made from (incremental.py)
+    ignored = "/public/\n/.public.mapsite-record.json\n"
+    (directory / ".gitignore").write_text(ignored, encoding="utf-8") if not (
         directory / ".gitignore"
     ).exists() else None
     written = [config, plan, directory / "assets", themes_dir / "README.md"]
     netlify = directory / "netlify.toml"
-    if not netlify.exists():  # build settings and the private-site headers
+    if not netlify.exists():  # build settings, the private-site headers, the build cache
         netlify.write_text((TEMPLATES / "netlify.toml").read_text(encoding="utf-8"), "utf-8")
         written.append(netlify)
+        plugin = directory / NETLIFY_PLUGIN
+        plugin.mkdir(parents=True, exist_ok=True)
+        for name in ("manifest.yml", "index.js"):
+            text = (TEMPLATES / "netlify-plugin" / name).read_text(encoding="utf-8")
+            (plugin / name).write_text(text, encoding="utf-8")
+            written.append(plugin / name)
     return written

@@ -78,6 +78,8 @@ def test_init_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, r
         "created assets\n"
         "created themes/README.md\n"
         "created netlify.toml\n"
+        "created netlify/plugins/mapsite-cache/manifest.yml\n"
+        "created netlify/plugins/mapsite-cache/index.js\n"
         "\n"
         "Next: edit plans/example.md, then run 'mapsite build .'.\n"
     )
@@ -85,7 +87,7 @@ def test_init_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, r
     assert (tmp_path / "plans" / "example.md").is_file()
     assert (tmp_path / "assets").is_dir()
     assert (tmp_path / "themes").is_dir()
-    assert (tmp_path / ".gitignore").read_text() == "/public/\n"
+    assert (tmp_path / ".gitignore").read_text() == "/public/\n/.public.mapsite-record.json\n"
     assert run("check", "--today", TODAY).stdout == "1 plan checked, no problems\n"
     assert run("build", "--today", TODAY).exit_code == 0
     assert page_of(tmp_path / "public", "example").is_file()

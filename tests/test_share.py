@@ -540,3 +540,22 @@ def test_netlify_serves_calendars_as_calendars() -> None:
     # only the type: the security headers of "/*" apply to .ics files too (Netlify
     # merges every rule that matches), so this rule must not set any of them again
     assert netlify_headers(rule="/*.ics") == {"Content-Type": "text/calendar; charset=utf-8"}
+
+
+def test_netlify_keeps_the_last_site_for_the_next_build(tmp_path: Path, run) -> None:
+    """The build plugin init writes (and this repository uses) caches what an
+    incremental build reads: the output and its record, by the names mapsite gives them."""
+    import json
+
+    from mapsite.incremental import record_path
+
+    assert run("init", str(tmp_path / "deals"), "--today", TODAY).exit_code == 0
+    plugin = tmp_path / "deals" / "netlify" / "plugins" / "mapsite-cache"
+    ours = REPO / "netlify" / "plugins" / "mapsite-cache"
+    for name in ("manifest.yml", "index.js"):
+        assert (plugin / name).read_text() == (ours / name).read_text(), name
+    paths = re.search(r"const PATHS = (\[.*?\]);", (plugin / "index.js").read_text())
+    assert paths and json.loads(paths.group(1)) == ["public", record_path(Path("public")).name]
+    toml = tomllib.loads((tmp_path / "deals" / "netlify.toml").read_text())
+    assert toml["build"]["publish"] == "public"
+    assert toml["plugins"] == [{"package": "/netlify/plugins/mapsite-cache"}]
