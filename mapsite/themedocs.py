@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 
-from . import calendars, render, view
+from . import calendars, render, timeline, view
 from .brand import Brand
 from .build import BRAND_CSS, PLAN_CSS
 from .model import Milestone, Party, Plan, Share, Stakeholder, Step
@@ -115,6 +115,11 @@ def reference() -> str:
         ("`view.calendar.plan` and `.people[name]`: CalendarLink", calendars.CalendarLink),
         ("`view.whats_new`: NewsView", view.NewsView),
         ("`view.whats_new.changes[]`: ChangeView", view.ChangeView),
+        ("`view.timeline`: Timeline", timeline.Timeline),
+        ("`view.timeline.bars[]`: Bar", timeline.Bar),
+        ("`view.timeline.ticks[]`: Tick", timeline.Tick),
+        ("`view.timeline.years[]`: Year", timeline.Year),
+        ("`view.timeline.today`, `.target`, `.projected`: Marker", timeline.Marker),
         ("`plan`: Plan", Plan),
         ("`plan.buyer`, `plan.seller`: Party", Party),
         ("`plan.share`: Share", Share),

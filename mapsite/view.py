@@ -21,6 +21,7 @@ from .address import address, anchor, step_keys
 from .config import SiteConfig
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step
+from .timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:
     from .calendars import CalendarLinks
@@ -237,6 +238,9 @@ class PlanView:
     "Download .ics"; None when it publishes none (a protected plan)."""
     whats_new: NewsView = field(default_factory=NewsView)
     """What changed lately, from the plan's git history (the "What's new" panel)."""
+    timeline: Timeline | None = None
+    """The overview timeline: milestones as bars along the calendar (None when nothing
+    in the plan has a date)."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -337,4 +341,5 @@ def build_view(
         plan_css=plan_css,
         calendar=calendar,
         whats_new=news_view(*news) if news else NewsView(),
+        timeline=build_timeline(plan, dates, projection, today),
     )

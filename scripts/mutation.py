@@ -48,6 +48,7 @@ MODULES: dict[str, list[str]] = {
     "seal": ["tests/test_share.py"],
     "share": ["tests/test_share.py", "tests/test_rotate.py"],
     "status": ["tests/test_update_cli.py"],
+    "timeline": ["tests/test_timeline.py"],
     "update": ["tests/test_update_cli.py"],
     "yamlmarks": [
         "tests/test_yamlmarks.py",

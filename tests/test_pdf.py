@@ -97,12 +97,31 @@ def test_header_and_footer_on_every_page(public: Path) -> None:
 
 def test_the_first_page_is_the_summary(public: Path) -> None:
     pdf = pdf_of(public, "northwind")
-    first = re.sub(r"\s+", " ", PdfReader(pdf).pages[0].extract_text())
-    summary = ["Health", "Go-live", "Wed 31 Mar 2027", "6 of 23", "Why we are doing this"]
-    summary += ["Success looks like", "People", "Priya Raman", "Champion", "Economic Buyer"]
+    pages = PdfReader(pdf).pages
+    first = re.sub(r"\s+", " ", pages[0].extract_text())
+    summary = ["Health", "Go-live", "Wed 31 Mar 2027", "6 of 23", "Timeline"]
+    summary += ["Why we are doing this", "Success looks like"]
     for part in summary:
         assert part.lower() in first.lower(), part
+    # with the timeline on the first page, a plan of 15 people lists them on the next
+    second = re.sub(r"\s+", " ", pages[1].extract_text())
+    for part in ["People", "Priya Raman", "Champion", "Economic Buyer"]:
+        assert part.lower() in (first + second).lower(), part
+    assert "next up" not in (first + second).lower(), "the plan itself starts on a new page"
     assert "Download" not in first, "nothing interactive is printed"
+
+
+def test_the_summary_page_shows_the_timeline(public: Path) -> None:
+    config, _ = load_config(REPO)
+    doc = load_plan(REPO / "plans" / "northwind.md", config.holidays)
+    first = squash(PdfReader(pdf_of(public, "northwind")).pages[0].extract_text())
+    assert squash("Timeline Wed 28 Oct to Wed 26 May 2027.") in first
+    for milestone in doc.plan.milestones:  # a row each, with its state in words
+        assert squash(milestone.name) in first, milestone.name
+    for part in ("Done · Fri 13 Nov", "In progress · 1 of 4 done", "Target · Wed 31 Mar 2027"):
+        assert squash(part) in first, part
+    assert squash("Today, Mon 23 Nov") in first  # the legend
+    assert "Nov" in first and "2027" in first  # the axis: month and year names
 
 
 def links(pdf: Path) -> set[str]:

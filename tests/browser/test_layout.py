@@ -47,7 +47,7 @@ def test_status_and_next_step_fit_the_first_phone_screen(
     first_next = page.locator(".next").first
     for element in (
         page.get_by_role("heading", level=1),
-        page.get_by_text("Go-live", exact=True),
+        page.locator(".hero").get_by_text("Go-live", exact=True),  # the timeline has one too
         page.get_by_text("steps done"),
         page.get_by_role("heading", name="Next up"),
         first_next.locator(".next__task"),
