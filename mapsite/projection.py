@@ -5,7 +5,8 @@ graph. A forward date (``security + 5bd``) comes at least that long after what i
 counts from. A back-counted date (``go_live - 6w``, ``contract - 5bd``) is a lead
 time, both ways: the item is due that long before what it counts from, and what it
 counts from comes at least that long after the item. A milestone is reached when its
-steps are; go-live when everything due by it is. So an open step that is late
+steps are; go-live when everything due by it is, and what is counted on from go-live
+moves with it. So an open step that is late
 (overdue: done today at best; or ``expected:`` later than due) moves every date that
 must follow it, by the lead times, up to the projected go-live.
 
@@ -88,7 +89,7 @@ def project(plan: Plan, dates: Dates, calendar: Calendar, today: date) -> Projec
     slack = graph.slack(values, latest)
     go_live = values[GO] if plan.go_live is not None else None
     late = go_live is not None and plan.go_live is not None and go_live > plan.go_live
-    cause, lead = graph.cause(why) if late else (None, ())
+    cause, lead = graph.cause(values) if late else (None, ())
     return Projection(
         projected,
         {k: _item(why.get(k)) for k in projected},
@@ -158,6 +159,8 @@ class Graph:
             if spec.ref == GO_LIVE:
                 if go_live is not None and spec.amount < 0:
                     yield Edge(key, GO, -spec.amount, spec.unit, lead=True)
+                elif go_live is not None:  # on or after go-live: it moves with it
+                    yield Edge(GO, key if si is not None else (mi, OWN), spec.amount, spec.unit)
                 continue
             ref = ids.get(spec.ref)
             if ref is None:
@@ -292,20 +295,48 @@ class Graph:
 
     # --- why: from go-live back to what moved it ---------------------------------------
 
-    def cause(self, why: dict[Node, Node | None]) -> tuple[Key | None, Lead]:
-        """The item a late go-live comes from, and the lead times on the way."""
+    def cause(self, values: dict[Node, date | None]) -> tuple[Key | None, Lead]:
+        """The item a late go-live comes from, and the lead times on the way: from
+        go-live, follow whatever holds each date where it is, until a date held by its
+        own reason (overdue, expected, planned so)."""
+        into: dict[Node, list[Edge]] = {n: [] for n in self.order}
+        out: dict[Node, list[Edge]] = {n: [] for n in self.order}
+        for e in self.edges:
+            into[e.dst].append(e)
+            out[e.src].append(e)
+        after, todo = {GO}, [GO]  # what moves with go-live cannot have moved it
+        while todo:
+            for e in out[todo.pop()]:
+                if e.dst not in after:
+                    after.add(e.dst)
+                    todo.append(e.dst)
         lead: list[tuple[int, Unit]] = []
-        node, seen = GO, {GO}
-        while (before := why.get(node)) is not None and before not in seen:
-            edge = max(
-                (e for e in self.edges if e.src == before and e.dst == node),
-                key=lambda e: (e.lead, e.amount),
-            )
+        node = GO
+        while node == GO or self._own(node) != values[node]:
+            held = [
+                e
+                for e in into[node]
+                if e.src not in after
+                and values[e.src] is not None
+                and self._add(values[e.src], e.amount, e.unit) == values[node]  # type: ignore[arg-type]
+            ]
+            if not held:
+                break
+            edge = max(held, key=lambda e: e.lead)  # a lead time says more than a roll-up
             if edge.amount:
                 lead.append((edge.amount, edge.unit))
-            node = before
-            seen.add(node)
+            after.add(node)
+            node = edge.src
         return _item(node), tuple(reversed(lead))
+
+    def _own(self, node: Node) -> date | None:
+        """A point's date for reasons of its own: planned, expected, or today at best."""
+        if node in self.fixed:
+            return self.fixed[node]
+        value = self.base.get(node)
+        if node[1] is not None and node[1] != OWN and value is not None and value < self.today:
+            return self.today
+        return value
 
 
 def _finished(steps: list[Step]) -> bool:

@@ -154,7 +154,8 @@ def health(
     today: date,
     last_update: date | None,
 ) -> Health:
-    """On track; at risk (1-6 days overdue, blocked, go-live slipping); stalled (7+, stale)."""
+    """On track; at risk (1-6 days overdue, expected late, blocked, go-live slipping);
+    stalled (7+ days overdue, stale)."""
     stalled: list[str] = []
     at_risk: list[str] = []
     overdue = [
@@ -170,6 +171,26 @@ def health(
         )
     elif overdue:
         at_risk.append(_count(len(overdue), "step") + " overdue")
+    # open steps not overdue yet whose owner expects them after their due date
+    expected_late = sum(
+        1
+        for mi, m in enumerate(plan.milestones)
+        for si, step in enumerate(m.steps)
+        if step.status is not Status.DONE
+        and (due := dates.due((mi, si))) is not None
+        and due >= today
+        and step.expected is not None
+        and step.expected > due
+    )
+    if expected_late:
+        at_risk.append(
+            _count(expected_late, "step")
+            + (
+                " expected after its due date"
+                if expected_late == 1
+                else " expected after their due dates"
+            )
+        )
     if last_update is not None and (today - last_update).days >= STALE_DAYS:
         stalled.append(f"no update for {(today - last_update).days} days")
     blocked = sum(s.status is Status.BLOCKED for _, s in plan.steps())

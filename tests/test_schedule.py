@@ -649,7 +649,9 @@ def test_the_page_shows_the_slip(pages: dict[str, Page]) -> None:
     shown = pages["slipped"]
 
     assert shown.one("fact--golive") == (
-        "Go-live Mon 30 Nov in 7 days Projected Wed 2 Dec, 2 days late"
+        "Go-live Mon 30 Nov in 7 days Projected Wed 2 Dec, 2 days late "
+        "'Send the order form' (Sam Ortiz) is 5 days overdue and must be done "
+        "1 week and 2 days before go-live"
     )
     sign = shown.step("Sign the order form")
     assert "Fri 27 Nov" in sign  # its own date, and beside it where it is pushed to
@@ -664,7 +666,9 @@ def test_the_page_says_how_many_weeks_late(pages: dict[str, Page]) -> None:
     shown = pages["slipped-weeks"]
 
     assert shown.one("fact--golive") == (
-        "Go-live Mon 30 Nov in 7 days Projected Mon 21 Dec, 3 weeks late"
+        "Go-live Mon 30 Nov in 7 days Projected Mon 21 Dec, 3 weeks late "
+        "'Send the order form' (Sam Ortiz) is 21 days overdue and must be done "
+        "4 weeks before go-live"
     )
     assert "Pushed to Mon 21 Dec" in shown.step("Sign the order form")
 
