@@ -5,7 +5,7 @@ graph. A forward date (``security + 5bd``) comes at least that long after what i
 counts from. A back-counted date (``go_live - 6w``, ``contract - 5bd``) is a lead
 time, both ways: the item is due that long before what it counts from, and what it
 counts from comes at least that long after the item. A milestone is reached when its
-steps are; go-live when everything due by it is, and what is counted on from go-live
+steps are; go-live when everything due by it is, and what is counted on after go-live
 moves with it. So an open step that is late
 (overdue: done today at best; or ``expected:`` later than due) moves every date that
 must follow it, by the lead times, up to the projected go-live.
@@ -80,10 +80,9 @@ class Projection:
 
 def project(plan: Plan, dates: Dates, calendar: Calendar, today: date) -> Projection:
     graph = Graph(plan, dates, calendar, today)
-    values, why = graph.forward(graph.edges)
-    if values is None:  # a plan that contradicts itself: its lead times between items go
-        values, why = graph.forward([e for e in graph.edges if not e.lead or e.dst == GO])
-        assert values is not None
+    values, why, settled = graph.forward(graph.edges)
+    if not settled:  # a plan that contradicts itself: its lead times between items go
+        values, why, _ = graph.forward([e for e in graph.edges if not e.lead or e.dst == GO])
     latest = graph.backward(values)
     projected = {k: values[k] for k in keys(plan)}
     slack = graph.slack(values, latest)
@@ -141,7 +140,11 @@ class Graph:
                 self.fixed[key] = target
         # roll-ups after the steps they wait for, go-live last
         self.order += [(mi, None) for mi in range(len(plan.milestones))] + [GO]
-        self.edges = list(self._edges())
+        edges = list(self._edges())
+        # what moves with go-live (a review 8 weeks after it, the milestone holding it)
+        # cannot hold go-live back: that would be go-live waiting for itself
+        after = _reachable(GO, edges)
+        self.edges = [e for e in edges if not (e.dst == GO and e.src in after)]
 
     def _edges(self) -> Iterable[Edge]:
         plan, go_live = self.plan, self.plan.go_live
@@ -159,7 +162,7 @@ class Graph:
             if spec.ref == GO_LIVE:
                 if go_live is not None and spec.amount < 0:
                     yield Edge(key, GO, -spec.amount, spec.unit, lead=True)
-                elif go_live is not None:  # on or after go-live: it moves with it
+                elif go_live is not None and spec.amount > 0:  # after go-live: moves with it
                     yield Edge(GO, key if si is not None else (mi, OWN), spec.amount, spec.unit)
                 continue
             ref = ids.get(spec.ref)
@@ -176,9 +179,10 @@ class Graph:
 
     def forward(
         self, edges: list[Edge]
-    ) -> tuple[dict[Node, date | None], dict[Node, Node | None]] | tuple[None, None]:
-        """Each point's projected date and the point that set it; (None, None) when the
-        dates keep moving (a loop that only a self-contradicting plan has)."""
+    ) -> tuple[dict[Node, date | None], dict[Node, Node | None], bool]:
+        """Each point's projected date, the point that set it, and False when the dates
+        kept moving (a loop that only a plan contradicting itself has): then they are
+        where they were when it stopped."""
         into: dict[Node, list[Edge]] = {n: [] for n in self.order}
         out: dict[Node, list[Edge]] = {n: [] for n in self.order}
         for e in sorted(edges, key=lambda e: e.lead):  # lead times last (``_earliest``)
@@ -193,7 +197,7 @@ class Graph:
             queued.discard(node)
             effort -= 1
             if effort < 0:
-                return None, None
+                return values, why, False
             value, why[node] = self._earliest(node, into[node], values)
             if value != values[node]:
                 values[node] = value
@@ -201,7 +205,7 @@ class Graph:
                     if e.dst not in queued:
                         queue.append(e.dst)
                         queued.add(e.dst)
-        return values, why
+        return values, why, True
 
     def _earliest(
         self, node: Node, edges: list[Edge], values: dict[Node, date | None]
@@ -300,16 +304,9 @@ class Graph:
         go-live, follow whatever holds each date where it is, until a date held by its
         own reason (overdue, expected, planned so)."""
         into: dict[Node, list[Edge]] = {n: [] for n in self.order}
-        out: dict[Node, list[Edge]] = {n: [] for n in self.order}
         for e in self.edges:
             into[e.dst].append(e)
-            out[e.src].append(e)
-        after, todo = {GO}, [GO]  # what moves with go-live cannot have moved it
-        while todo:
-            for e in out[todo.pop()]:
-                if e.dst not in after:
-                    after.add(e.dst)
-                    todo.append(e.dst)
+        after = _reachable(GO, self.edges)  # what moves with go-live cannot have moved it
         lead: list[tuple[int, Unit]] = []
         node = GO
         while node == GO or self._own(node) != values[node]:
@@ -337,6 +334,20 @@ class Graph:
         if node[1] is not None and node[1] != OWN and value is not None and value < self.today:
             return self.today
         return value
+
+
+def _reachable(start: Node, edges: list[Edge]) -> set[Node]:
+    """``start`` and every point that moves when it does."""
+    out: dict[Node, list[Node]] = {}
+    for e in edges:
+        out.setdefault(e.src, []).append(e.dst)
+    seen, todo = {start}, [start]
+    while todo:
+        for node in out.get(todo.pop(), []):
+            if node not in seen:
+                seen.add(node)
+                todo.append(node)
+    return seen
 
 
 def _finished(steps: list[Step]) -> bool:

@@ -533,3 +533,56 @@ def test_an_expected_that_is_not_a_date_is_located(write_plan, run) -> None:
         "plans/northwind.md:27:19: milestones[0].steps[1].expected: 'soon' is not a date "
         "(use YYYY-MM-DD)"
     )
+
+
+def test_two_milestones_counted_from_each_other_still_get_dates(load) -> None:
+    # each step counts from the other milestone, which its own date rolls up into: a
+    # loop no date can satisfy; the projection stops instead of running on
+    _, projection = load(
+        """\
+go_live: 2027-03-31
+milestones:
+  - name: Pilot live
+    id: pilot
+    due: 2026-12-01
+    steps:
+      - task: Switch the pilot on
+        owner: Sam Ortiz
+        due: training + 1d
+  - name: Training done
+    id: training
+    due: 2026-12-01
+    steps:
+      - task: Train the analysts
+        owner: Sam Ortiz
+        due: pilot + 1d
+"""
+    )
+
+    assert all(d is not None and d < date(2100, 1, 1) for d in projection.projected.values())
+
+
+def test_a_milestone_holding_a_step_after_go_live_does_not_hold_go_live(load) -> None:
+    doc, projection = load(
+        """\
+go_live: 2027-03-31
+milestones:
+  - name: Live
+    due: go_live
+    steps:
+      - task: Switch on
+        owner: Sam Ortiz
+        due: go_live
+      - task: Hypercare review
+        owner: Sam Ortiz
+        due: go_live + 3d
+"""
+    )
+
+    assert projection.go_live == date(2027, 3, 31)
+    assert names(doc, projection.projected) == {
+        "Live": date(2027, 4, 3),  # its steps, the review among them
+        "Switch on": date(2027, 3, 31),
+        "Hypercare review": date(2027, 4, 3),
+    }
+    assert projection.cause is None
