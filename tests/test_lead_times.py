@@ -586,3 +586,32 @@ milestones:
         "Hypercare review": date(2027, 4, 3),
     }
     assert projection.cause is None
+
+
+def test_the_sentence_in_days_when_lead_times_run_both_ways(load) -> None:
+    # 'Draft' counts 2 days back from 'Review' (expected 5 weeks late), and is due with
+    # its milestone 4 weeks before go-live: 4 weeks less 2 days, said as a distance
+    doc, projection = load(
+        """\
+go_live: 2027-01-29
+milestones:
+  - name: Security review passed
+    due: go_live - 4w
+    steps:
+      - task: Draft the answers
+        owner: Aisha Bello
+        due: review - 2d
+  - name: Architecture agreed
+    steps:
+      - task: Review the architecture
+        id: review
+        owner: Sam Ortiz
+        due: 2026-12-03
+        expected: 2027-01-10
+"""
+    )
+
+    assert explain.why_late(doc.plan, doc.dates, projection, TODAY_DATE) == (
+        "projected Fri 5 Feb 2027, 7 days late: 'Review the architecture' (Sam Ortiz) is "
+        "expected Sun 10 Jan 2027 (due Thu 3 Dec) and must be done 4 weeks before go-live"
+    )
