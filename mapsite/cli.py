@@ -353,6 +353,11 @@ def done(args: tuple[str, ...], dry_run: bool, today: datetime | None) -> None:
     help="A date (YYYY-MM-DD) or an offset such as 'go_live - 6w'.",
 )
 @click.option(
+    "--expected",
+    callback=_checked(update.parse_expected),
+    help="The owner's new estimate (YYYY-MM-DD), kept beside the due date they agreed.",
+)
+@click.option(
     "--owner",
     multiple=True,
     callback=_checked(update.parse_text),
@@ -369,6 +374,7 @@ def set_command(
     args: tuple[str, ...],
     status: Status | None,
     due: DateSpec | None,
+    expected: date | None,
     owner: tuple[str, ...] | None,
     note: str | None,
     dry_run: bool,
@@ -379,9 +385,9 @@ def set_command(
     STEP as for 'mapsite done'. Only the values given change in the file, and
     updated: becomes today; a plan that would become invalid is not written.
     """
-    values = update.Values(status, due, owner, note)
+    values = update.Values(status, due, owner, note, expected)
     if not values.given():
-        raise click.UsageError("say what to change: --status, --due, --owner or --note")
+        raise click.UsageError("say what to change: --status, --due, --expected, --owner or --note")
     _update(args, values, today, dry_run)
 
 

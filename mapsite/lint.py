@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
-from . import brand, mailto, schedule
+from . import brand, explain, mailto, schedule
 from .errors import MapsiteError, Problem
 from .load import Document, Source
+from .model import Step
 from .site import Site, brand_warnings
 
 Severity = Literal["error", "warning"]
@@ -355,6 +356,25 @@ def link_expired(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
             "publishes nothing of the plan",
             "set a later date to share it again, or archive the plan",
         )
+
+
+@rule("MAP023", "go-live-late", "warning", "nothing moves the go-live")
+def go_live_late(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    doc = ctx.doc
+    projection = schedule.project(doc.plan, doc.dates, doc.calendar, ctx.today)
+    sentence = explain.why_late(doc.plan, doc.dates, projection, ctx.today)
+    if sentence is None:
+        return
+    where: Loc = ("go_live",)
+    if (key := projection.cause) is not None:  # the date that moves it: due, or expected
+        this, due = schedule.item(doc.plan, key), doc.dates.due(key)
+        later = isinstance(this, Step) and schedule.expected(this, due) != due
+        where = (*schedule.due_loc(key)[:-1], "expected" if later else "due")
+    yield (
+        where,
+        f"go-live {sentence}",
+        "agree a new date with its owner, or move go-live with the buyer",
+    )
 
 
 # --- running them ---------------------------------------------------------------------------

@@ -193,6 +193,10 @@ class Step(Model):
     due: DateSpec | None = None
     """A date, or an offset from go_live or another id: 'contract - 3d'."""
     status: StepStatus = Status.TODO
+    expected: date | None = None
+    """The owner's new estimate, when it is later than due: the page shows both
+    ("due Wed 9 Dec, expected Tue 15 Dec") and projections count from the later one.
+    The commitment (due) stays as agreed."""
     notes: Text | None = None
     """Markdown."""
 

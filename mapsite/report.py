@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from . import schedule, whatsnew
+from . import explain, schedule, whatsnew
 from .load import Document
 from .site import Site
 
@@ -28,6 +28,8 @@ class Row:
     go_live: date | None
     projected_go_live: date | None
     days_late: int
+    why_late: str | None
+    """Why go-live is projected late, the sentence the page and check say (None: on time)."""
     days_since_update: int | None
     changes_7d: int
     """Changes in the plan's history over the last 7 days, today included."""
@@ -79,6 +81,7 @@ def row(doc: Document, today: date, last_update: date | None, changes: int = 0) 
         go_live=plan.go_live,
         projected_go_live=projection.go_live,
         days_late=projection.late_by(plan),
+        why_late=explain.why_late(plan, dates, projection, today),
         days_since_update=(today - last_update).days if last_update else None,
         changes_7d=changes,
         next_step=next_step,
@@ -147,6 +150,9 @@ def text_table(table: list[Row]) -> str:
            for line in lines]  # fmt: skip
     out.insert(1, "  ".join("-" * w for w in widths))
     counts = {h: sum(r.health == h for r in table) for h in HEALTH_MARK}
+    late = [f"{r.buyer}: go-live {r.why_late}" for r in table if r.why_late]
+    if late:
+        out += ["", *late]
     out.append("")
     out.append(
         f"{len(table)} plan{'s' if len(table) != 1 else ''}: {counts['stalled']} stalled, "

@@ -40,10 +40,11 @@ class Values:
     due: DateSpec | None = None
     owner: tuple[str, ...] | None = None
     notes: str | None = None
+    expected: date | None = None
 
     def given(self) -> list[tuple[str, Any]]:
-        """(field, value) of each value to set: status, due, owner, notes."""
-        names = ("status", "due", "owner", "notes")
+        """(field, value) of each value to set: status, due, expected, owner, notes."""
+        names = ("status", "due", "expected", "owner", "notes")
         return [(n, getattr(self, n)) for n in names if getattr(self, n) is not None]
 
 
@@ -64,6 +65,18 @@ def parse_due(text: str) -> DateSpec:
         return parse_date_spec(text)  # type: ignore[no-any-return]
     except PydanticCustomError as exc:
         raise ValueError(f"{exc.message()} ({DATE_HINT})") from None
+
+
+def parse_expected(text: str) -> date:
+    """The owner's new estimate: a date, never an offset (it is a day someone named)."""
+    hint = "use YYYY-MM-DD: the day the owner now expects"
+    try:
+        spec = parse_date_spec(text)
+    except PydanticCustomError as exc:
+        raise ValueError(f"{exc.message()} ({hint})") from None
+    if not isinstance(spec, date):
+        raise ValueError(f"'{text}' is not a date ({hint})")
+    return spec
 
 
 def parse_text(text: str) -> str:

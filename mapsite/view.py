@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import mailto, schedule
+from . import explain, mailto, schedule
 from .address import address, anchor, step_keys
 from .config import SiteConfig
 from .load import Document
@@ -59,6 +59,9 @@ class StepView:
     owns (None when off, or when the plan names no seller email)."""
     question_mail: str | None = None
     """'Question about this step': a mailto: link to the seller, on every step."""
+    expected: date | None = None
+    """The owner's new estimate, when it is later than the due date (None otherwise):
+    "due Wed 9 Dec, expected Tue 15 Dec"."""
 
     @property
     def overdue(self) -> bool:
@@ -241,6 +244,9 @@ class PlanView:
     timeline: Timeline | None = None
     """The overview timeline: milestones as bars along the calendar (None when nothing
     in the plan has a date)."""
+    late_reason: str | None = None
+    """Why go-live is projected late, in words: "'Security questionnaire' (Aisha Bello)
+    is 10 days overdue and must be done 6 weeks before go-live" (None when on time)."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -297,6 +303,7 @@ def build_view(
             anchor=anchor(plan, key),
             done_mail=done.url if done else None,
             question_mail=question.url if question else None,
+            expected=step.expected if due and step.expected and step.expected > due else None,
         )
 
     step_views = {key: step_view(key) for key in step_keys(plan)}  # next_up shows some again
@@ -342,4 +349,5 @@ def build_view(
         calendar=calendar,
         whats_new=news_view(*news) if news else NewsView(),
         timeline=build_timeline(plan, dates, projection, today),
+        late_reason=explain.reason(plan, dates, projection, today),
     )

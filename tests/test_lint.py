@@ -320,6 +320,14 @@ FIRING = [
         "again, or archive the plan) [MAP021 link-expired]",
         id="MAP021",
     ),
+    pytest.param(  # the owner expects it a week late: go-live moves by its lead time
+        [("due: go_live - 2w\n", "due: go_live - 2w\n        expected: 2027-03-24\n")],
+        f"{FILE}:43:19: warning: milestones[2].steps[0].expected: go-live projected Wed 7 Apr "
+        "2027, 7 days late: 'Train the sales managers' (Sam Ortiz, Priya Raman) is expected "
+        "Wed 24 Mar 2027 (due Wed 17 Mar 2027) and must be done 2 weeks before go-live (agree "
+        "a new date with its owner, or move go-live with the buyer) [MAP023 go-live-late]",
+        id="MAP023",
+    ),
 ]
 
 
@@ -553,6 +561,10 @@ NEAR_MISSES = [
     pytest.param(  # a link works until the end of its last day
         ("updated: 2026-11-20\n", "updated: 2026-11-20\n" + SHARE + "  expires: 2026-11-23\n"),
         id="MAP021-on-the-day-it-expires",
+    ),
+    pytest.param(  # expected later, but still a week before the contract it leads to
+        ("due: 2027-01-08", "due: 2027-01-08\n        expected: 2027-01-12"),
+        id="MAP023-expected-late-with-slack",
     ),
 ]
 
@@ -990,7 +1002,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 22)]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 22)] + ["MAP023"]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )

@@ -159,7 +159,13 @@ def test_table_worst_first(three_plans, run) -> None:
             "Daniel Okafor",
         ],
     ]
-    assert lines[5:] == ["", "3 plans: 1 stalled, 1 at risk, 1 on track"]
+    assert lines[5:] == [
+        "",
+        "Tailspin Toys: go-live projected Mon 5 Apr 2027, 5 days late: 'Approve the budget' "
+        "(Daniel Okafor) is 10 days overdue and must be done 19 weeks before go-live",
+        "",
+        "3 plans: 1 stalled, 1 at risk, 1 on track",
+    ]
 
 
 def test_table_columns_line_up(three_plans, run) -> None:
@@ -192,6 +198,7 @@ def test_csv(three_plans, run) -> None:
         "go_live",
         "projected_go_live",
         "days_late",
+        "why_late",
         "days_since_update",
         "changes_7d",
         "next_step",
@@ -214,6 +221,8 @@ def test_csv(three_plans, run) -> None:
         "go_live": "2027-03-31",
         "projected_go_live": "2027-04-05",
         "days_late": "5",
+        "why_late": "projected Mon 5 Apr 2027, 5 days late: 'Approve the budget' (Daniel Okafor) "
+        "is 10 days overdue and must be done 19 weeks before go-live",
         "days_since_update": "7",
         "changes_7d": "0",
         "next_step": "Approve the budget",
@@ -246,6 +255,7 @@ def test_json(three_plans, run) -> None:
         "go_live": "2027-03-31",
         "projected_go_live": "2027-03-31",
         "days_late": 0,
+        "why_late": None,
         "days_since_update": 3,
         "changes_7d": 0,
         "next_step": "Share a pipeline export",

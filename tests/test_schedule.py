@@ -649,7 +649,9 @@ def test_the_page_shows_the_slip(pages: dict[str, Page]) -> None:
     shown = pages["slipped"]
 
     assert shown.one("fact--golive") == (
-        "Go-live Mon 30 Nov in 7 days Projected Wed 2 Dec, 2 days late"
+        "Go-live Mon 30 Nov in 7 days Projected Wed 2 Dec, 2 days late "
+        "'Send the order form' (Sam Ortiz) is 5 days overdue and must be done "
+        "1 week and 2 days before go-live"
     )
     sign = shown.step("Sign the order form")
     assert "Fri 27 Nov" in sign  # its own date, and beside it where it is pushed to
@@ -664,7 +666,9 @@ def test_the_page_says_how_many_weeks_late(pages: dict[str, Page]) -> None:
     shown = pages["slipped-weeks"]
 
     assert shown.one("fact--golive") == (
-        "Go-live Mon 30 Nov in 7 days Projected Mon 21 Dec, 3 weeks late"
+        "Go-live Mon 30 Nov in 7 days Projected Mon 21 Dec, 3 weeks late "
+        "'Send the order form' (Sam Ortiz) is 21 days overdue and must be done "
+        "4 weeks before go-live"
     )
     assert "Pushed to Mon 21 Dec" in shown.step("Sign the order form")
 
@@ -684,7 +688,9 @@ def test_the_page_shows_no_slip_for_a_done_step_past_its_date(pages: dict[str, P
 def test_the_chain_that_sets_go_live_is_the_critical_path(load) -> None:
     doc, projection = load(SLIPPED)
 
+    # and the milestone they belong to: it is reached when they are
     assert {name_of(doc.plan, k) for k in projection.critical} == {
+        "Order signed",
         "Send the order form",
         "Review the order form",
         "Sign the order form",
@@ -713,8 +719,9 @@ def test_a_step_due_today_keeps_its_place_on_the_critical_path(load) -> None:
     doc, projection = load(slip_plan(send_status="done", review_after="5d"))
 
     assert projection.projected[key_of(doc.plan, "Review the order form")] == TODAY_DATE
+    # 'Send', done, can slip no more: the path runs from today
     assert {name_of(doc.plan, k) for k in projection.critical} == {
-        "Send the order form",
+        "Order signed",
         "Review the order form",
         "Sign the order form",
     }
@@ -725,22 +732,37 @@ def test_a_milestone_due_on_go_live_is_critical_with_its_last_step(
 ) -> None:
     doc, projection = load(go_live_plan("due: go_live"))
 
-    assert {name_of(doc.plan, k) for k in projection.critical} == {"Live", "Switch on"}
+    # 'Train the analysts' (go_live - 1w) too: a day late and go-live is a day later
+    assert {name_of(doc.plan, k) for k in projection.critical} == {
+        "Live",
+        "Train the analysts",
+        "Switch on",
+    }
     assert "Critical path" in pages["go-live-milestone-dated"].head("Live")
     assert "Critical path" not in pages["go-live-milestone-dated"].head("Contract signed")
 
 
 @pytest.mark.parametrize("dated", [True, False], ids=["milestone-dated", "milestone-undated"])
-def test_the_step_due_on_go_live_day_is_critical(load, pages: dict[str, Page], dated: bool) -> None:
-    # 'Switch on' sets the go-live, whether or not its milestone repeats the date
+def test_the_steps_due_by_go_live_day_are_critical(
+    load, pages: dict[str, Page], dated: bool
+) -> None:
+    # 'Switch on' (go-live day) and 'Train the analysts' (a week before: its lead time)
+    # set the go-live, whether or not their milestone repeats the date; 'Sign' has weeks
     doc, projection = load(go_live_plan("due: go_live" if dated else ""))
     shown = pages[f"go-live-milestone-{'dated' if dated else 'undated'}"]
 
+    assert by_name(doc, projection.slack) == {  # type: ignore[arg-type]
+        "Contract signed": 75,
+        "Sign the order form": 75,  # 15 Jan to 31 Mar
+        "Live": 0,
+        "Train the analysts": 0,
+        "Switch on": 0,
+    }
     assert key_of(doc.plan, "Switch on") in projection.critical
-    assert key_of(doc.plan, "Train the analysts") not in projection.critical
+    assert key_of(doc.plan, "Train the analysts") in projection.critical
     assert key_of(doc.plan, "Sign the order form") not in projection.critical
     assert "Critical path" in shown.step("Switch on")
-    assert "Critical path" not in shown.step("Train the analysts")
+    assert "Critical path" in shown.step("Train the analysts")
     assert "Critical path" not in shown.step("Sign the order form")
 
 

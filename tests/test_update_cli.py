@@ -157,7 +157,7 @@ def test_refused_edits_write_nothing(two_plans: Path, run, args: list[str], stde
                                   "(use YYYY-MM-DD or an offset like 'go_live - 6w')"),
         (["--owner", "Sam", "--owner", " "], "Invalid value for '--owner': must not be empty"),
         (["--note", ""], "Invalid value for '--note': must not be empty"),
-        ([], "say what to change: --status, --due, --owner or --note"),
+        ([], "say what to change: --status, --due, --expected, --owner or --note"),
     ],
 )  # fmt: skip
 def test_values_are_checked_before_any_file_is_read(
