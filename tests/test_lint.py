@@ -320,6 +320,13 @@ FIRING = [
         "again, or archive the plan) [MAP021 link-expired]",
         id="MAP021",
     ),
+    pytest.param(
+        [("due: 2026-12-04", "due: 2026-12-04\n        status: Blocked")],
+        f"{FILE}:27:17: warning: milestones[0].steps[0].status: step is blocked, and no note "
+        "says what blocks it (add 'notes:' saying what it waits for and who can unblock it) "
+        "[MAP022 blocked-without-note]",
+        id="MAP022",
+    ),
 ]
 
 
@@ -553,6 +560,18 @@ NEAR_MISSES = [
     pytest.param(  # a link works until the end of its last day
         ("updated: 2026-11-20\n", "updated: 2026-11-20\n" + SHARE + "  expires: 2026-11-23\n"),
         id="MAP021-on-the-day-it-expires",
+    ),
+    pytest.param(
+        (
+            "due: 2026-12-04",
+            "due: 2026-12-04\n        status: blocked\n"
+            "        notes: Waits for IT to approve the export (Priya asked on Monday)",
+        ),
+        id="MAP022-the-note-says-what-blocks-it",
+    ),
+    pytest.param(
+        ("due: 2026-12-04", "due: 2026-12-04\n        status: in progress"),
+        id="MAP022-open-but-not-blocked",
     ),
 ]
 
@@ -990,7 +1009,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 22)]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 23)]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )
