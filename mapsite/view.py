@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import mailto, schedule
+from . import audience, mailto, schedule
 from .address import address, anchor, step_keys
 from .config import SiteConfig
 from .load import Document
@@ -188,7 +188,8 @@ class PlanView:
     """Everything a plan template shows, computed once."""
 
     plan: Plan
-    """The plan as written (also passed as ``plan``)."""
+    """The plan as its buyer sees it (also passed as ``plan``): as written, without the
+    roles of the buyer's people unless ``show_buyer_roles`` is on (audience.py)."""
     slug: str
     """The plan file's name without .md."""
     today: date
@@ -259,7 +260,7 @@ def build_view(
 ) -> PlanView:
     """``news``: the first day of the "What's new" panel and the changes since then;
     ``projection``: the plan's projection on ``today``, when the caller has it."""
-    plan, dates = doc.plan, doc.dates
+    plan, dates = audience.for_buyer(doc.plan, config.show_buyer_roles), doc.dates
     if projection is None:
         projection = schedule.project(plan, dates, doc.calendar, today)
     people = schedule.people_by_name(plan)
