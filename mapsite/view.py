@@ -101,6 +101,40 @@ class MilestoneView:
         return bool(self.due and self.projected and self.projected > self.due)
 
 
+@dataclass(frozen=True)
+class ShareView:
+    """One line of the progress split: the steps one side owns, done of total."""
+
+    label: str
+    """The company's name, "Both sides" or "Others"."""
+    side: schedule.Side
+    """seller, buyer, joint (both sides own the steps) or unassigned."""
+    progress: schedule.Progress
+    """Its steps: done of total."""
+
+
+def progress_split(plan: Plan, sides: dict[schedule.Key, schedule.Side]) -> list[ShareView]:
+    """Steps done by who owns them, each step counted once (a step both sides own under
+    "Both sides"), so that the lines add up to the plan's progress. Seller first, as
+    the header names the parties; sides that own no step are left out."""
+    labels: dict[schedule.Side, str] = {
+        "seller": plan.seller.name,
+        "buyer": plan.buyer.name,
+        "joint": "Both sides",
+        "unassigned": "Others",
+    }
+    lines = []
+    for side, label in labels.items():
+        steps = [
+            plan.milestones[mi].steps[si]
+            for (mi, si), owner in sides.items()
+            if owner == side and si is not None
+        ]
+        if steps:
+            lines.append(ShareView(label, side, schedule.progress(steps)))
+    return lines
+
+
 NEWS_SHOWN = 3
 """Changes the "What's new" panel shows before its "N more" disclosure."""
 
@@ -202,6 +236,9 @@ class PlanView:
     """Steps the buyer owns or co-owns."""
     seller_progress: schedule.Progress
     """Steps the seller owns or co-owns."""
+    progress_split: list[ShareView]
+    """``progress`` by who owns the steps, each step counted once: seller, buyer, both
+    sides, others. The lines add up to ``progress``."""
     milestones: list[MilestoneView]
     """Every milestone, in order."""
     next_up: list[StepView]
@@ -321,6 +358,7 @@ def build_view(
         progress=schedule.progress([s for _, s in plan.steps()]),
         buyer_progress=schedule.side_progress(plan, "buyer", sides),
         seller_progress=schedule.side_progress(plan, "seller", sides),
+        progress_split=progress_split(plan, sides),
         milestones=milestones,
         next_up=[step_views[k] for k in schedule.next_up(plan, dates, projection, config.next_up)],
         current=milestones[current] if current is not None else None,
