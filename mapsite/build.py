@@ -538,7 +538,7 @@ class SiteWriter:
         )
         with template_errors():
             template = self.env.get_template("plan.html")
-            return template.render(self.common, view=view, plan=doc.plan, root="../")
+            return template.render(self.common, view=view, plan=view.plan, root="../")
 
     def write_plan(self, doc: Document) -> Path:
         """The plan's page in its private folder (or the 'expired' page there), its logos

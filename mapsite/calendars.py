@@ -180,8 +180,9 @@ def calendars(
 
 
 def plan_title(plan: Plan) -> str:
-    """``Northwind Financial × Contoso: Revenue forecasting rollout``."""  # noqa: RUF002
-    return f"{plan.buyer.name} × {plan.seller.name}: {plan.title}"
+    """``Contoso × Northwind Financial: Revenue forecasting rollout``: the parties in
+    the page's order."""  # noqa: RUF002
+    return f"{plan.seller.name} × {plan.buyer.name}: {plan.title}"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,10 @@ class SiteConfig(Model):
     email_actions: bool = True
     """Buttons on each step that open the buyer's mail app with a prefilled message to
     the seller ('Done? Tell us', 'Question about this step'); a plan may override it."""
+    show_buyer_roles: bool = False
+    """Show the roles the plans give the buyer's people (Champion, Economic Buyer ...)
+    on their pages and PDFs. Off by default: buyers see their people's job titles, and
+    the roles stay for 'mapsite check' and 'report'. Seller-side roles always show."""
     holidays: Country | None = None
     """Country whose public holidays business days skip (e.g. US); a plan may override it."""
     lint: LintSettings = Field(default_factory=LintSettings)

@@ -17,7 +17,7 @@ from typing import Literal
 from . import brand, explain, mailto, schedule
 from .errors import MapsiteError, Problem
 from .load import Document, Source
-from .model import Step
+from .model import Status, Step
 from .site import Site, brand_warnings
 
 Severity = Literal["error", "warning"]
@@ -356,6 +356,18 @@ def link_expired(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
             "publishes nothing of the plan",
             "set a later date to share it again, or archive the plan",
         )
+
+
+@rule("MAP022", "blocked-without-note", "warning", "a blocked step says what blocks it")
+def blocked_without_note(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    for mi, si, loc in _steps(ctx):
+        step = ctx.doc.plan.milestones[mi].steps[si]
+        if step.status is Status.BLOCKED and not step.notes:
+            yield (
+                (*loc, "status"),
+                "step is blocked, and no note says what blocks it",
+                "add 'notes:' saying what it waits for and who can unblock it",
+            )
 
 
 @rule("MAP023", "go-live-late", "warning", "nothing moves the go-live")

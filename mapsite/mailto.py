@@ -95,7 +95,7 @@ class Mailer:
             "",
             "",
             "--",
-            f"{plan.title} · {plan.buyer.name} × {plan.seller.name}",
+            f"{plan.title} · {plan.seller.name} × {plan.buyer.name}",
         ]
 
     def recipients(self, step: Step) -> list[Stakeholder]:

@@ -176,7 +176,9 @@ class Stakeholder(Model):
     title: Text | None = None
     """Job title."""
     role: Text | None = None
-    """Role in the deal (Champion, Economic Buyer, Decision Maker ...); shown as a badge."""
+    """Role in the deal (Champion, Economic Buyer, Decision Maker ...), for check and
+    report; pages and PDFs show it as a badge on seller-side people only, unless
+    show_buyer_roles is on in mapsite.yml."""
     email: Email | None = None
     """Tap to email: a plain address (no ?subject= or other parameters)."""
     phone: Text | None = None

@@ -247,10 +247,14 @@ class Printer:
         html = job.content if job.content is not None else job.html.read_text(encoding="utf-8")
         style = HIDDEN + (bands(job, self.font) if self.margin_boxes else "")
         await self.page.evaluate(SWAP_BODY, [html, job.html.as_uri(), style])
+        # Tagged: the PDF carries the page's structure (headings, lists, tables, links,
+        # the logos' alt text) for screen readers. Chromium builds the outline (a
+        # bookmark per heading: each milestone) from those tags: without them, none.
         if self.margin_boxes:
             return await self.page.pdf(
-                format=self.page_size, print_background=True, margin=PAGE_MARGIN, outline=True
-            )
+                format=self.page_size, print_background=True, margin=PAGE_MARGIN,
+                tagged=True, outline=True,
+            )  # fmt: skip
         return await self.page.pdf(
             format=self.page_size,
             print_background=True,
@@ -258,6 +262,7 @@ class Printer:
             header_template=header(job, self.font),
             footer_template=footer(job, self.font),
             margin=PAGE_MARGIN,
+            tagged=True,
             outline=True,
         )
 

@@ -103,14 +103,15 @@ def reference() -> str:
         "Every page: `site` (the settings of mapsite.yml), `theme` (its name), `brand` (the "
         f"merged brand tokens), `stylesheets` (the theme chain's stylesheets, then "
         f"`{BRAND_CSS}`), `root` (the relative path to the site root, e.g. `../`). A plan "
-        f"page also gets `plan` (the plan as written) and `view` (computed for display); a "
-        f"plan with a buyer colour links its own `{PLAN_CSS}`.",
+        f"page also gets `plan` (the plan as the buyer sees it: `view.plan`) and `view` "
+        f"(computed for display); a plan with a buyer colour links its own `{PLAN_CSS}`.",
         "",
     ]
     for title, cls in [
         ("`view`: PlanView", view.PlanView),
         ("`view.milestones[]`: MilestoneView", view.MilestoneView),
         ("`view.next_up[]` and `mv.steps[]`: StepView", view.StepView),
+        ("`view.progress_split[]`: ShareView", view.ShareView),
         ("`view.calendar`: CalendarLinks", calendars.CalendarLinks),
         ("`view.calendar.plan` and `.people[name]`: CalendarLink", calendars.CalendarLink),
         ("`view.whats_new`: NewsView", view.NewsView),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import explain, mailto, schedule
+from . import audience, explain, mailto, schedule
 from .address import address, anchor, step_keys
 from .config import SiteConfig
 from .load import Document
@@ -103,6 +103,40 @@ class MilestoneView:
     def slipped(self) -> bool:
         """Projected later than its due date."""
         return bool(self.due and self.projected and self.projected > self.due)
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """One line of the progress split: the steps one side owns, done of total."""
+
+    label: str
+    """The company's name, "Both sides" or "Others"."""
+    side: schedule.Side
+    """seller, buyer, joint (both sides own the steps) or unassigned."""
+    progress: schedule.Progress
+    """Its steps: done of total."""
+
+
+def progress_split(plan: Plan, sides: dict[schedule.Key, schedule.Side]) -> list[ShareView]:
+    """Steps done by who owns them, each step counted once (a step both sides own under
+    "Both sides"), so that the lines add up to the plan's progress. Seller first, as
+    the header names the parties; sides that own no step are left out."""
+    labels: dict[schedule.Side, str] = {
+        "seller": plan.seller.name,
+        "buyer": plan.buyer.name,
+        "joint": "Both sides",
+        "unassigned": "Others",
+    }
+    lines = []
+    for side, label in labels.items():
+        steps = [
+            plan.milestones[mi].steps[si]
+            for (mi, si), owner in sides.items()
+            if owner == side and si is not None
+        ]
+        if steps:
+            lines.append(ShareView(label, side, schedule.progress(steps)))
+    return lines
 
 
 NEWS_SHOWN = 3
@@ -192,7 +226,8 @@ class PlanView:
     """Everything a plan template shows, computed once."""
 
     plan: Plan
-    """The plan as written (also passed as ``plan``)."""
+    """The plan as its buyer sees it (also passed as ``plan``): as written, without the
+    roles of the buyer's people unless ``show_buyer_roles`` is on (audience.py)."""
     slug: str
     """The plan file's name without .md."""
     today: date
@@ -205,6 +240,9 @@ class PlanView:
     """Steps the buyer owns or co-owns."""
     seller_progress: schedule.Progress
     """Steps the seller owns or co-owns."""
+    progress_split: list[ShareView]
+    """``progress`` by who owns the steps, each step counted once: seller, buyer, both
+    sides, others. The lines add up to ``progress``."""
     milestones: list[MilestoneView]
     """Every milestone, in order."""
     next_up: list[StepView]
@@ -269,7 +307,7 @@ def build_view(
 ) -> PlanView:
     """``news``: the first day of the "What's new" panel and the changes since then;
     ``projection``: the plan's projection on ``today``, when the caller has it."""
-    plan, dates = doc.plan, doc.dates
+    plan, dates = audience.for_buyer(doc.plan, config.show_buyer_roles), doc.dates
     if projection is None:
         projection = schedule.project(plan, dates, doc.calendar, today)
     people = schedule.people_by_name(plan)
@@ -331,6 +369,7 @@ def build_view(
         progress=schedule.progress([s for _, s in plan.steps()]),
         buyer_progress=schedule.side_progress(plan, "buyer", sides),
         seller_progress=schedule.side_progress(plan, "seller", sides),
+        progress_split=progress_split(plan, sides),
         milestones=milestones,
         next_up=[step_views[k] for k in schedule.next_up(plan, dates, projection, config.next_up)],
         current=milestones[current] if current is not None else None,

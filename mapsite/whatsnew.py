@@ -11,6 +11,7 @@ nothing is said.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -19,7 +20,7 @@ import pickle
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import pydantic
 
-from . import cache, history, schedule
+from . import audience, cache, history, schedule
 from .changes import Change, Version, timeline
 from .config import SiteConfig
 from .errors import MapsiteError, Problem
@@ -87,8 +88,15 @@ def parse_since(text: str, today: date) -> date:
         ) from None
 
 
-def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
-    """What changed in ``doc``'s plan from ``since`` to today."""
+def plan_news(
+    site: Site,
+    doc: Document,
+    since: date,
+    today: date,
+    seen: Callable[[Plan], Plan] | None = None,
+) -> News:
+    """What changed in ``doc``'s plan from ``since`` to today; ``seen``: what of each
+    version its reader sees (the buyer's page: no roles of their people)."""
     log = site.history
     if log is None:
         return News(doc, since, in_git=False)
@@ -122,6 +130,8 @@ def plan_news(site: Site, doc: Document, since: date, today: date) -> News:
         loaded = _load(log, blob, doc.path, site.config.holidays)
         if loaded is not None:
             versions.append(Version(*loaded, when))
+    if seen is not None:
+        versions = [dataclasses.replace(v, plan=seen(v.plan)) for v in versions]
     return News(doc, since, timeline(versions, today), cut_short=found.cut_short)
 
 
@@ -215,11 +225,13 @@ def prune() -> None:
 
 
 def page_news(site: Site, doc: Document, today: date) -> News | None:
-    """The page's panel: the plan's window, or None when it is switched off."""
+    """The page's panel: the plan's window, or None when it is switched off. It tells
+    the buyer nothing of the roles the page does not show them."""
     days = window(site.config, doc)
     if days == 0:
         return None
-    return plan_news(site, doc, since_days(days, today), today)
+    seen = functools.partial(audience.for_buyer, show_buyer_roles=site.config.show_buyer_roles)
+    return plan_news(site, doc, since_days(days, today), today, seen)
 
 
 # --- mapsite changes -------------------------------------------------------------------

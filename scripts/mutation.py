@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 # module -> the tests that exercise it (the faster the better: each mutant runs them)
 MODULES: dict[str, list[str]] = {
     "address": ["tests/test_address.py"],
+    "audience": ["tests/test_audience.py"],
     "brand": ["tests/test_brand.py"],
     "calendars": ["tests/test_calendars.py"],
     "changes": ["tests/test_changes.py", "tests/test_history.py"],

@@ -346,7 +346,7 @@ def test_the_calendar_names_itself_and_asks_to_be_fetched_again(public: Path) ->
     import mapsite
 
     cal = read(folder(public) / "plan.ics")
-    name = "Northwind Financial × Contoso: Revenue forecasting rollout"
+    name = "Contoso × Northwind Financial: Revenue forecasting rollout"
     assert cal["name"] == cal["x-wr-calname"] == name
     assert cal["description"] == cal["x-wr-caldesc"]
     assert cal["description"] == (
@@ -404,7 +404,7 @@ def test_each_person_gets_exactly_their_own_steps(public: Path) -> None:
         priya["description"]
         == priya["x-wr-caldesc"]
         == (
-            "The open steps of Priya Raman in Northwind Financial × Contoso: Revenue forecasting "
+            "The open steps of Priya Raman in Contoso × Northwind Financial: Revenue forecasting "
             "rollout, each on the date it is now expected. Subscribe to keep it up to date as "
             "the plan changes."
         )
@@ -823,7 +823,7 @@ def test_hostile_names_come_out_as_the_same_text(
         q = as_text(p)  # the plan's own text fields are trimmed
         step = events[1]["description"]
         assert step.startswith(f"Owners: {q} ({q}), {q} (guest)\nMilestone: {q}\n"), name
-        assert cal["x-wr-calname"] == f"{q} × {q} seller: {q}", name
+        assert cal["x-wr-calname"] == f"{q} seller × {q}: {q}", name
         people = list((public / token / "people").iterdir())
         assert len(people) == 1 and re.fullmatch(r"[a-z0-9-]+\.ics", people[0].name), name
         assert [e["summary"] for e in read(people[0])["events"]] == [as_text(p)], name

@@ -320,6 +320,13 @@ FIRING = [
         "again, or archive the plan) [MAP021 link-expired]",
         id="MAP021",
     ),
+    pytest.param(
+        [("due: 2026-12-04", "due: 2026-12-04\n        status: Blocked")],
+        f"{FILE}:27:17: warning: milestones[0].steps[0].status: step is blocked, and no note "
+        "says what blocks it (add 'notes:' saying what it waits for and who can unblock it) "
+        "[MAP022 blocked-without-note]",
+        id="MAP022",
+    ),
     pytest.param(  # the owner expects it a week late: go-live moves by its lead time
         [("due: go_live - 2w\n", "due: go_live - 2w\n        expected: 2027-03-24\n")],
         f"{FILE}:43:19: warning: milestones[2].steps[0].expected: go-live projected Wed 7 Apr "
@@ -561,6 +568,18 @@ NEAR_MISSES = [
     pytest.param(  # a link works until the end of its last day
         ("updated: 2026-11-20\n", "updated: 2026-11-20\n" + SHARE + "  expires: 2026-11-23\n"),
         id="MAP021-on-the-day-it-expires",
+    ),
+    pytest.param(
+        (
+            "due: 2026-12-04",
+            "due: 2026-12-04\n        status: blocked\n"
+            "        notes: Waits for IT to approve the export (Priya asked on Monday)",
+        ),
+        id="MAP022-the-note-says-what-blocks-it",
+    ),
+    pytest.param(
+        ("due: 2026-12-04", "due: 2026-12-04\n        status: in progress"),
+        id="MAP022-open-but-not-blocked",
     ),
     pytest.param(  # expected later, but still a week before the contract it leads to
         ("due: 2027-01-08", "due: 2027-01-08\n        expected: 2027-01-12"),
@@ -1002,7 +1021,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 22)] + ["MAP023"]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 24)]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )

@@ -89,8 +89,8 @@ def test_the_whole_link() -> None:
         "&body=Hi%20Nina%20and%20Sam%2C%0D%0A%0D%0AI%20have%20a%20question%20about%20this%20"
         "step%20of%20our%20plan%3A%0D%0A%0D%0APresent%20the%20readout%0D%0AMilestone%3A%20"
         "Technical%20validation%0D%0AOwner%3A%20Nina%20Patel%2C%20Sam%20Ortiz%0D%0A%0D%0A%0D%0A"
-        "%0D%0A--%0D%0ARevenue%20forecasting%20rollout%20%C2%B7%20Northwind%20Financial%20%C3%97"
-        "%20Contoso%0D%0APlan%20northwind%2C%20step%201.3"
+        "%0D%0A--%0D%0ARevenue%20forecasting%20rollout%20%C2%B7%20Contoso%20%C3%97%20Northwind"
+        "%20Financial%0D%0APlan%20northwind%2C%20step%201.3"
     )
 
 
@@ -129,7 +129,7 @@ def test_done_mail_names_the_plan_the_step_and_its_address() -> None:
                 "",
                 "",
                 "--",
-                "Revenue forecasting rollout · Northwind Financial × Contoso",
+                "Revenue forecasting rollout · Contoso × Northwind Financial",
                 "Plan northwind, step 1.2",
             ]
         ),

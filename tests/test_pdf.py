@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,19 +100,89 @@ def test_the_first_page_is_the_summary(public: Path) -> None:
     pdf = pdf_of(public, "northwind")
     pages = PdfReader(pdf).pages
     first = re.sub(r"\s+", " ", pages[0].extract_text())
-    summary = ["Health", "Go-live", "Wed 31 Mar 2027", "6 of 23", "Timeline"]
+    summary = ["Health", "Go-live", "Wed 31 Mar 2027", "6 of 23", "Timeline", "Working on"]
     summary += ["Why we are doing this", "Success looks like"]
     for part in summary:
         assert part.lower() in first.lower(), part
     # with the timeline on the first page, a plan of 15 people lists them on the next
     second = re.sub(r"\s+", " ", pages[1].extract_text())
-    for part in ["People", "Priya Raman", "Champion", "Economic Buyer"]:
+    for part in ["People", "Priya Raman", "Director of Revenue Operations", "Account Executive"]:
         assert part.lower() in (first + second).lower(), part
     # then Next up and the plan, flowing on (no half-empty page before them)
     text = " ".join(re.sub(r"\s+", " ", page.extract_text()) for page in pages)
     assert "next up" not in first.lower()
-    assert text.index("Economic Buyer") < text.index("Next up") < text.index("The plan")
+    assert text.index("Account Executive") < text.index("Next up") < text.index("The plan")
     assert "Download" not in first, "nothing interactive is printed"
+    # the buyer's people by their titles: how the rep labels them is not printed
+    for role in ("Champion", "Economic Buyer", "Decision Maker", "Technical Evaluator"):
+        assert role not in text_of(pdf), role
+
+
+def test_the_pdf_does_not_ask_to_keep_a_link_it_has_not(public: Path) -> None:
+    text = text_of(pdf_of(public, "northwind"))
+
+    assert "Shared privately by Contoso with Northwind Financial." in text
+    assert "forward" not in text
+    page = page_of(public, "northwind").read_text(encoding="utf-8")
+    assert "Please do not forward this link." in page, "the page still asks"
+
+
+def structure(node: object, depth: int = 0) -> Iterator[tuple[int, dict]]:
+    """Every element of a PDF's structure tree, depth first, with its depth."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        for kid in node:
+            yield from structure(kid, depth)
+        return
+    if isinstance(node, dict) and node.get("/Type") != "/MCR" and "/S" in node:
+        yield depth, node
+        if "/K" in node:
+            yield from structure(node["/K"], depth + 1)
+
+
+def test_the_pdf_is_tagged_for_screen_readers(public: Path) -> None:
+    root = PdfReader(pdf_of(public, "northwind")).trailer["/Root"]
+
+    assert bool(root["/MarkInfo"]["/Marked"]), "a tagged PDF"
+    assert root["/Lang"] == "en"
+    elements = list(structure(root["/StructTreeRoot"]["/K"]))
+    assert elements[0] == (0, elements[0][1]) and elements[0][1]["/S"] == "/Document"
+    tags = Counter(str(e["/S"]) for _, e in elements)
+    doc = load_plan(REPO / "plans" / "northwind.md")
+    assert tags["/H1"] == 1, "the plan's title"
+    assert tags["/H3"] >= len(doc.plan.milestones), "a heading per milestone"
+    assert tags["/L"] and tags["/LI"] >= sum(len(m.steps) for m in doc.plan.milestones)
+    assert tags["/Link"] >= len(links(pdf_of(public, "northwind")))
+    logos = {str(e.get("/Alt")) for _, e in elements if e["/S"] == "/Figure"}
+    assert {"Contoso", "Northwind Financial"} <= logos, "the logos by their names"
+
+
+def outline(reader: PdfReader, items: list | None = None) -> list[tuple[str, int, list]]:
+    """The bookmarks: (title, 0-based page, the bookmarks under it)."""
+    found: list[tuple[str, int, list]] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            title, page, _ = found[-1]
+            found[-1] = (title, page, outline(reader, item))
+        else:
+            found.append((item.title, reader.get_destination_page_number(item), []))
+    return found
+
+
+@pytest.mark.parametrize("slug", PLANS)
+def test_the_pdf_has_a_bookmark_per_milestone_on_its_page(public: Path, slug: str) -> None:
+    reader = PdfReader(pdf_of(public, slug))
+    doc = load_plan(REPO / "plans" / f"{slug}.md")
+
+    [(title, first, sections)] = outline(reader)
+    assert (title, first) == (doc.plan.title, 0)
+    names = [title for title, _, _ in sections]
+    assert names[:3] == ["Next up", "Why we are doing this", "The plan"]
+    assert "People" in names
+    [plan] = [under for title, _, under in sections if title == "The plan"]
+    assert [title for title, _, _ in plan] == [m.name for m in doc.plan.milestones]
+    for title, page, _ in plan:  # a bookmark opens the page its milestone starts on
+        assert squash(title) in squash(reader.pages[page].extract_text()), title
 
 
 def test_the_summary_page_shows_the_timeline(public: Path) -> None:

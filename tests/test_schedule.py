@@ -859,9 +859,12 @@ def test_the_page_shows_progress(pages: dict[str, Page]) -> None:
     assert shown.one("fact--progress").startswith("Progress 5 of 9 steps done ")
     # what a screen reader says for the bar: 5 of 9 is 55.6%, read as 56%
     assert 'aria-label="56% of steps done">56%</progress>' in shown.html
-    assert shown.all("split__name") == ["Northwind Financial", "Contoso"]
-    assert shown.all("split__count") == ["3 of 5", "4 of 5"]
-    assert shown.one("fact--stage") == "Where we are Contract signed Milestone 1 of 4"
+    # each step counted once, so the lines add up to 5 of 9: a step both sides own
+    # under "Both sides", 'Pat Legal' (on neither side) under "Others"; seller first,
+    # as the header names the parties
+    assert shown.all("split__name") == ["Contoso", "Northwind Financial", "Both sides", "Others"]
+    assert shown.all("split__count") == ["2 of 3", "1 of 3", "2 of 2", "0 of 1"]
+    assert shown.one("fact--stage") == "Working on Contract signed Milestone 1 of 4"
     expected = {
         "Contract signed": ("In progress", "3 of 5 done"),
         "Security review passed": ("Blocked", "1 of 2 done"),
@@ -881,10 +884,10 @@ def test_when_every_milestone_is_done(load, pages: dict[str, Page]) -> None:
     assert [schedule.milestone_state(m) for m in doc.plan.milestones] == ["done"] * 4
     assert schedule.current_milestone(doc.plan) is None
     shown = pages["all-done"]
-    assert shown.one("fact--stage") == "Where we are All milestones done"
+    assert shown.one("fact--stage") == "Milestones All done"
     assert shown.one("fact--progress").startswith("Progress 9 of 9 steps done ")
     assert 'aria-label="100% of steps done">100%</progress>' in shown.html
-    assert shown.all("split__count") == ["5 of 5", "5 of 5"]
+    assert shown.all("split__count") == ["3 of 3", "3 of 3", "2 of 2", "1 of 1"]
 
 
 # --- next up ---------------------------------------------------------------------------
