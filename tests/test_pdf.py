@@ -101,12 +101,13 @@ def test_the_first_page_is_the_summary(public: Path) -> None:
     pages = PdfReader(pdf).pages
     first = re.sub(r"\s+", " ", pages[0].extract_text())
     summary = ["Health", "Go-live", "Wed 31 Mar 2027", "6 of 23", "Timeline", "Working on"]
-    summary += ["Why we are doing this", "Success looks like"]
+    summary += ["Why we are doing this"]
     for part in summary:
         assert part.lower() in first.lower(), part
     # with the timeline on the first page, a plan of 15 people lists them on the next
     second = re.sub(r"\s+", " ", pages[1].extract_text())
-    for part in ["People", "Priya Raman", "Director of Revenue Operations", "Account Executive"]:
+    rest = ["Success looks like", "People", "Priya Raman", "Director of Revenue Operations"]
+    for part in [*rest, "Account Executive"]:
         assert part.lower() in (first + second).lower(), part
     # then Next up and the plan, flowing on (no half-empty page before them)
     text = " ".join(re.sub(r"\s+", " ", page.extract_text()) for page in pages)
@@ -177,8 +178,7 @@ def test_the_pdf_has_a_bookmark_per_milestone_on_its_page(public: Path, slug: st
     [(title, first, sections)] = outline(reader)
     assert (title, first) == (doc.plan.title, 0)
     names = [title for title, _, _ in sections]
-    assert names[:3] == ["Next up", "Why we are doing this", "The plan"]
-    assert "People" in names
+    assert {"Timeline", "Next up", "Why we are doing this", "People", "The plan"} <= set(names)
     [plan] = [under for title, _, under in sections if title == "The plan"]
     assert [title for title, _, _ in plan] == [m.name for m in doc.plan.milestones]
     for title, page, _ in plan:  # a bookmark opens the page its milestone starts on
@@ -246,8 +246,12 @@ def test_same_plan_and_today_give_the_same_bytes(
 
 
 def test_typical_plan_pdf_is_small(public: Path) -> None:
-    for slug in PLANS:
-        assert pdf_of(public, slug).stat().st_size < 300_000, slug
+    """Typical plans stay under 300 KB; the largest example (23 steps, 15 people, seven
+    pages) under 400 KB: its structure tree for screen readers and the timeline cost
+    about 145 KB over an untagged PDF without it (benchmarks/README.md)."""
+    sizes = {slug: pdf_of(public, slug).stat().st_size for slug in PLANS}
+    assert sizes["tailspin"] < 300_000 and sizes["fabrikam-renewal"] < 300_000, sizes
+    assert sizes["northwind"] < 400_000, sizes
 
 
 def test_the_page_links_to_its_pdf(public: Path, tmp_path: Path) -> None:
