@@ -123,7 +123,7 @@ def parse_date(value: Value, order: DateOrder | None, epoch_date: date) -> date 
         match = pattern.fullmatch(lowered)
         if match and (number := _month(match[month])):
             if match[3] is None:
-                raise Unreadable(f"'{written}' has no year", f"write the year: '{written} 2027'")
+                raise Unreadable(f"'{written}' has no year", "write the year too")
             return _real(written, _year(match[3]), number, int(match[day]))
     raise Unreadable(f"'{written}' is not a date", DATE_HINT)
 

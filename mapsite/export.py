@@ -198,7 +198,7 @@ def export(name: str, fmt: str | None, out: Path | None, today: date) -> str | P
     if out is None:
         out = Path(f"{doc.slug}.xlsx")
         if out.exists():  # perhaps the spreadsheet the plan came from: not ours to replace
-            hint = "name the file to write with -o (it is replaced)"
+            hint = "name the file to write with -o; that one is replaced"
             raise MapsiteError([Problem.about(display_path(out), "the file exists", hint)])
     if out.exists() and real_path(out) == real_path(path):
         hint = "name another file with -o"

@@ -106,7 +106,9 @@ def read_sheet(table: Table, buyer: str, seller: str, order: DateOrder | None) -
         return cells.parse_date(value, order, table.epoch)
 
     for row in table.rows[start + 1 :]:
-        filled = [c for c in row if cells.text(c.value) and not _skipped(c, columns)]
+        filled = [
+            c for c in row if cells.text(c.value) and (c.span > 1 or not _skipped(c, columns))
+        ]
         if not filled or _blank_template_row(filled, columns):
             continue
         task_cell = _cell(row, columns, "task")
@@ -419,10 +421,11 @@ def import_sheet(
     return its path. Raises ``MapsiteError`` with every problem; then nothing is written."""
     shown = display_path(source)
     outcome = "nothing written"
-    buyer = " ".join((buyer or buyer_from(source.stem)).split()) or "Buyer"
-    if out is None:
+    buyer = " ".join((buyer or buyer_from(source.stem)).split())
+    if out is None:  # named after the buyer, else after the spreadsheet
         assert site is not None
-        out = site / PLANS_DIR / f"{slug(buyer) or 'plan'}.md"
+        out = site / PLANS_DIR / f"{slug(buyer) or slug(source.stem) or 'plan'}.md"
+    buyer = buyer or "Buyer"
     seller = " ".join((seller or _seller_of_site(out) or "Your company").split())
     try:
         table = read_table(source, shown, sheet)

@@ -185,7 +185,8 @@ def read_csv(data: bytes, shown: str, *, tab: bool = False) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if tab else max((",", ";", "\t"), key=first_line.count)
     records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a stray quote is an error at its line, not a value swallowing the rest
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     line = 1
     try:
         for record in reader:
