@@ -141,7 +141,7 @@ def read_sheet(table: Table, buyer: str, seller: str, order: DateOrder | None) -
         step.status = read(row, "status", cells.parse_status) or Status.TODO
         step.notes = cells.text(_value(row, columns, "notes"))
         step.extra = {
-            key: _extra(row[number - 1].value)
+            key: _extra(row[number - 1].value, table)
             for number, key in columns.extra.items()
             if cells.text(row[number - 1].value)
         }
@@ -242,8 +242,20 @@ def _heading(filled: list[Cell], columns: Columns) -> bool:
     return filled[0].span > 1 or (filled[0].column < task and milestone is None)
 
 
-def _extra(value: Value) -> Value:
-    return cells.text(value) if isinstance(value, str) else value
+def _extra(value: Value, table: Table) -> Value:
+    """A cell kept under extra: as it is; from a CSV file, which holds only text,
+    whole numbers and YYYY-MM-DD dates as numbers and dates, as in a workbook."""
+    if not isinstance(value, str):
+        return value
+    written = cells.text(value)
+    if table.sheet is None and re.fullmatch(r"-?(0|[1-9]\d{0,15})", written):
+        return int(written)
+    if table.sheet is None and re.fullmatch(r"\d{4}-\d\d-\d\d", written):
+        try:
+            return date.fromisoformat(written)
+        except ValueError:
+            pass
+    return written
 
 
 def _owners(

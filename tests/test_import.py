@@ -4,6 +4,7 @@ named at its place, and nothing written then."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -98,7 +99,10 @@ def test_the_plan_file_reads_like_one_written_by_hand(site: Path, run) -> None:
 
     assert result.exit_code == 0, result.stderr
     text = (site / "plans" / "northwind-financial.md").read_text(encoding="utf-8")
-    head, token, rest = text.partition("  token: ")
+    head, _, rest = text.partition("  token: ")
+    token, rest = rest.split("\n", 1)
+    assert re.fullmatch(r"[A-Za-z][\w-]{21,}  # the private link is /TOKEN/; 'mapsite rotate' "
+                        r"replaces it", token)  # fmt: skip
     assert head == (
         "---\n"
         "# Imported from map.xlsx (sheet 'Plan') by 'mapsite import' on 2026-11-23.\n"
@@ -106,7 +110,7 @@ def test_the_plan_file_reads_like_one_written_by_hand(site: Path, run) -> None:
         'title: "Northwind Financial x Contoso: Mutual Action Plan"\n'
         "buyer:\n  name: Northwind Financial\nseller:\n  name: Contoso\nshare:\n"
     )
-    assert rest.split("\n", 1)[1] == (
+    assert rest == (
         "go_live: 2027-03-31\n"
         "stakeholders:\n"
         "  - name: Sam Ortiz\n    side: seller\n"
