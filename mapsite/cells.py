@@ -88,7 +88,7 @@ outside it, a number in a date column is more likely a count of days or weeks.""
 ORDER_HINT = "say which with --date-order dmy or --date-order mdy"
 DATE_HINT = "use a date cell, YYYY-MM-DD, or 31/12/2026 with --date-order"
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d\d?:\d\d(?::\d\d(?:\.\d+)?)?)?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d\d?:\d\d(?::\d\d(?:\.\d+)?)?)?")
 _NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
 _WEEKDAY = r"(?:[a-z]+,?\s+)?"  # Tue 15 Dec 2026; Tuesday, December 15, 2026
 _DAY_MONTH = re.compile(
