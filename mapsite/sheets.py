@@ -29,6 +29,9 @@ EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's serial dates (the 1900 date system, which counts a 29 February 1900
 that never was: counted from here, serials from 61, 1 March 1900, on come out right)."""
 MAC_EPOCH = date(1904, 1, 1)
+MAX_ROWS, MAX_COLUMNS = 10_000, 200
+"""The largest table read: a plan has dozens of rows, a few hundred at most. Beyond it,
+the sheet is data of another kind, or holds a stray cell far below or to the right."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,17 @@ def read_xlsx(data: bytes, shown: str, sheet: str | None = None) -> Table:
         hint = "choose a sheet of cells with --sheet: " + _listed(names)
         raise Invalid([Problem.about(shown, f"'{worksheet.title}' is a chart", hint)])
     epoch = MAC_EPOCH if book.epoch.date() == MAC_EPOCH else EXCEL_EPOCH
+    _check_size(shown, worksheet.max_row, worksheet.max_column)
     return Table(shown, worksheet.title, _cells(worksheet), epoch, names)
+
+
+def _check_size(shown: str, rows: int, columns: int) -> None:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        size = f"{rows:,} row{'s' if rows != 1 else ''} by {columns:,} columns"
+        message = f"the table is {size}, too large for a plan"
+        hint = (f"mapsite reads up to {MAX_ROWS:,} rows and {MAX_COLUMNS} columns: copy the "
+                "plan's rows to a sheet of their own")  # fmt: skip
+        raise Invalid([Problem.about(shown, message, hint)])
 
 
 def _cells(worksheet) -> list[list[Cell]]:  # type: ignore[no-untyped-def]
@@ -196,6 +209,7 @@ def read_csv(data: bytes, shown: str, *, tab: bool = False) -> Table:
         hint = "check the quotes on this line: a quoted value ends with a quote"
         raise Invalid([Problem(shown, line, 1, "", f"cannot read CSV: {exc}", hint)]) from None
     width = max((len(record) for _, record in records), default=0)
+    _check_size(shown, len(records), width)
     rows = [
         [Cell(v if v.strip() else None, start, c) for c, v in enumerate(record, 1)]
         + [Cell(None, start, c) for c in range(len(record) + 1, width + 1)]

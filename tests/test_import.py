@@ -355,3 +355,25 @@ def test_an_existing_plan_is_never_replaced(site: Path, write_plan, run) -> None
     assert plan.read_bytes() == before
     assert run("import", "northwind.csv", "-o", "plans/second.md", "--today", TODAY).exit_code == 0
     assert load_plan(site / "plans" / "second.md").plan.seller.name == "Contoso"  # the site's
+
+
+def test_a_table_too_large_for_a_plan(site: Path, run) -> None:
+    path = workbook(site / "data.xlsx", [["Task", "Owner"], ["Sign", "Priya Raman"]])
+    book = openpyxl.load_workbook(path)
+    book.active["C10001"] = "stray"
+    book.save(path)
+    (site / "wide.csv").write_text("Task" + ",x" * 200 + "\n")
+
+    tall = run("import", "data.xlsx", "--today", TODAY)
+    wide = run("import", "wide.csv", "--today", TODAY)
+
+    hint = (
+        "mapsite reads up to 10,000 rows and 200 columns: copy the plan's rows to a sheet of "
+        "their own"
+    )
+    assert tall.stderr.splitlines()[0] == (
+        f"data.xlsx: the table is 10,001 rows by 3 columns, too large for a plan ({hint})"
+    )
+    assert wide.stderr.splitlines()[0] == (
+        f"wide.csv: the table is 1 row by 201 columns, too large for a plan ({hint})"
+    )
