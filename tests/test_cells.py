@@ -198,3 +198,33 @@ def test_sheet_names_as_formulas_write_them(sheet: str, written: str) -> None:
     from mapsite.sheets import quote_sheet
 
     assert quote_sheet(sheet) == written
+
+
+def guide_table(first: str) -> dict[str, set[str]]:
+    """The table of docs/spreadsheets.md whose header starts ``| first |``: row -> words."""
+    from support import REPO
+
+    text = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
+    block = text.split(f"| {first} |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.strip("| ").split(" | ") for line in block.splitlines()[2:]]
+    return {name: {w.strip().casefold() for w in words.split(", ")} for name, words in rows}
+
+
+def test_the_spreadsheet_guide_lists_every_column_name() -> None:
+    listed = {
+        "skip" if field == "(left out)" else field: {cells.column_name(w) for w in words}
+        for field, words in guide_table("field | column names").items()
+    }
+    known: dict[str, set[str]] = {}
+    for name, field in cells.COLUMNS.items():
+        known.setdefault(field, set()).add(name)
+    assert listed == known
+
+
+def test_the_spreadsheet_guide_lists_every_status_word() -> None:
+    listed = guide_table("status | words")
+    known: dict[str, set[str]] = {}
+    for word, status in cells.STATUS_WORDS.items():
+        known.setdefault(status.value, set()).add(word)
+    extras = {"100%", "1% to 99%", "0%", "an empty cell"}
+    assert {k: v - extras for k, v in listed.items()} == known
