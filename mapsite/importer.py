@@ -154,7 +154,7 @@ def read_sheet(table: Table, buyer: str, seller: str, order: DateOrder | None) -
     if not any(m.steps for m in found.values()):
         raise Invalid([table.about("no steps below the header row", HEADER_HINT)])
     title = next((t for r in table.rows[:start] if len(t := _texts(r)) == 1), [""])[0]
-    return Sheet([m for m in found.values() if m.steps or m.due], people, title)
+    return Sheet(list(found.values()), people, title)
 
 
 def _header_row(table: Table) -> int:
@@ -356,7 +356,7 @@ def plan_text(sheet: Sheet, deal: Deal, source: str) -> str:
         lines.append(f"  - name: {_scalar(m.name)}")
         lines += [f"    due: {m.due.isoformat()}"] if m.due else []
         lines += _text_field("why", m.why, 4)
-        lines.append("    steps:")
+        lines += ["    steps:"] if m.steps else []
         for step in m.steps:
             lines += _step_lines(step)
     lines += [f"updated: {deal.today.isoformat()}", "---", ""]

@@ -176,12 +176,14 @@ def test_a_milestone_row_gives_the_milestone_its_date_and_why(site: Path, run) -
         ["Milestone", "Task", "Due", "Notes"],
         ["Contract signed", None, "2026-12-15", "Signature by mid-December leaves time"],
         [None, "Sign the order form", "2026-12-14", None],
+        ["Live", None, "2027-03-31", None],
     ]
     workbook(site / "plan.xlsx", rows)
 
     assert run("import", "plan.xlsx", "--today", TODAY).exit_code == 0
 
-    milestone = load_plan(site / "plans" / "plan.md").plan.milestones[0]
+    milestone, live = load_plan(site / "plans" / "plan.md").plan.milestones
+    assert (live.name, live.due, live.steps) == ("Live", date(2027, 3, 31), [])
     assert (milestone.name, milestone.due, milestone.why) == (
         "Contract signed",
         date(2026, 12, 15),
