@@ -450,14 +450,14 @@ def import_sheet(
                            outcome)  # fmt: skip
     where = shown if table.sheet is None else f"{shown} (sheet '{table.sheet}')"
     text = plan_text(found, Deal(buyer, seller, today, go_live), where)
-    _check(text, out)
+    _check(text, out, today)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "x", encoding="utf-8", newline="\n") as file:  # never over another's
         file.write(text)
     return out
 
 
-def _check(text: str, out: Path) -> None:
+def _check(text: str, out: Path, today: date) -> None:
     """The plan loads, and ``mapsite check`` finds no error in it."""
     from .lint import lint  # the rules import the site and theme machinery
 
@@ -465,7 +465,7 @@ def _check(text: str, out: Path) -> None:
         doc = parse_plan(text, out, plan_holidays(out))
     except Invalid as exc:
         raise MapsiteError(exc.problems, "nothing written") from None
-    errors = [f for f in lint(doc, date.min, None, set()) if f.severity == "error"]
+    errors = [f for f in lint(doc, today, today, set()) if f.severity == "error"]
     if errors:
         problems = [Problem(f.file, f.line, f.column, f.path, f.message, f.hint) for f in errors]
         raise MapsiteError(problems, "nothing written")
