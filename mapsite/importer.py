@@ -393,7 +393,7 @@ def _key(name: str) -> str:
     try:
         if yaml.safe_load(f"{name}: x") == {name: "x"}:
             return name
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: '2026-13-01'
         pass
     return double(name)
 
@@ -409,7 +409,7 @@ def _text_field(name: str, value: str, indent: int) -> list[str]:
         try:
             if yaml.safe_load("\n".join(block)) == {yaml.safe_load(name): value}:
                 return block
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
             pass
     return [f"{pad}{name}: {_scalar(value)}"]
 

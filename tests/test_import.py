@@ -379,3 +379,195 @@ def test_a_table_too_large_for_a_plan(site: Path, run) -> None:
     assert wide.stderr.splitlines()[0] == (
         f"wide.csv: the table is 1 row by 201 columns, too large for a plan ({hint})"
     )
+
+
+def test_a_step_due_after_its_milestone_is_refused_at_its_cell(site: Path, run) -> None:
+    rows = [
+        ["Milestone", "Task", "Due"],
+        ["Contract signed", None, "2026-12-15"],
+        [None, "Sign the order form", "2026-12-20"],
+        [None, "Send the order form", "2026-12-15"],
+        [None, "Agree the terms", None],
+        ["Live", "Switch on", "2027-04-01"],
+    ]
+    workbook(site / "map.xlsx", rows)
+
+    result = run("import", "map.xlsx", "--today", TODAY)
+
+    assert result.stderr == (
+        "map.xlsx:Plan!C3: Due: step is due 2026-12-20, after its milestone (2026-12-15) "
+        "(move the step earlier or the milestone later)\n1 error in 1 file; nothing written\n"
+    )
+
+
+def test_other_columns_are_kept_by_name_under_extra(site: Path, run) -> None:
+    rows = [
+        ["Task", "Owner", "Priority", "Effort", "Kick-off", "Due: internal", "yes", None],
+        ["Sign", "Priya Raman", "High", 2.5, datetime(2026, 12, 1), "soon", "x", "loose"],
+        ["Agree", "Priya Raman", "Line one\nLine two", 3, None, None, None, None],
+    ]
+    workbook(site / "map.xlsx", rows)
+    (site / "map.csv").write_text(
+        "Task,Effort,,Start\nSign,3,loose,2026-12-01\nAgree,007,,2026-13-01\n"
+    )
+
+    assert run("import", "map.xlsx", "--today", TODAY).exit_code == 0
+    assert run("import", "map.csv", "-o", "plans/csv.md", "--today", TODAY).exit_code == 0
+
+    xlsx = [s.extra for _, s in load_plan(site / "plans" / "map.md").plan.steps()]
+    assert xlsx == [
+        {"Priority": "High", "Effort": 2.5, "Kick-off": date(2026, 12, 1),
+         "Due: internal": "soon", "yes": "x", "Column H": "loose"},
+        {"Priority": "Line one\nLine two", "Effort": 3},
+    ]  # fmt: skip
+    csv = [s.extra for _, s in load_plan(site / "plans" / "csv.md").plan.steps()]
+    assert csv == [
+        {"Effort": 3, "Column 3": "loose", "Start": date(2026, 12, 1)},
+        {"Effort": "007", "Start": "2026-13-01"},
+    ]
+
+
+def test_two_columns_of_one_name_are_refused(site: Path, run) -> None:
+    workbook(site / "map.xlsx", [["Task", "Priority", "PRIORITY"], ["Sign", "High", "Low"]])
+
+    result = run("import", "map.xlsx", "--today", TODAY)
+
+    assert result.stderr == (
+        "map.xlsx:Plan!C1: a second column named 'PRIORITY' (the first is at Plan!B1) "
+        "(rename one of them)\n1 error in 1 file; nothing written\n"
+    )
+
+
+def test_a_template_s_empty_rows_are_left_out_and_a_row_without_task_is_not(
+    site: Path, run
+) -> None:
+    rows = [
+        ["Task", "Owner", "Status", "Step #"],
+        ["Sign", "Priya Raman", "Not started", 1],
+        [None, None, "Not started", 2],
+        [None, None, None, 3],
+        [None, None, "Done", 4],
+        [None, None, "Green", 5],
+        [None, "Sam Ortiz", None, 6],
+    ]
+    workbook(site / "map.xlsx", rows)
+
+    result = run("import", "map.xlsx", "--today", TODAY)
+
+    hint = "(write what is done, or delete the row)"
+    assert result.stderr.splitlines() == [
+        f"map.xlsx:Plan!A5: Task: no task {hint}",
+        f"map.xlsx:Plan!A6: Task: no task {hint}",
+        f"map.xlsx:Plan!A7: Task: no task {hint}",
+        "3 errors in 1 file; nothing written",
+    ]
+
+
+def test_a_heading_is_a_lone_text_left_of_the_tasks_or_merged_across(site: Path, run) -> None:
+    rows = [
+        ["Code", "Task", "Owner"],
+        ["Discovery", None, None],
+        ["D1", "Run the workshop", "Priya Raman"],
+        [None, 42, None],
+        [None, None, None],
+        ["Go live", None, None],
+        [None, "Switch on", "Sam Ortiz"],
+    ]
+    workbook(site / "map.xlsx", rows, merges=("A6:C6",))
+
+    assert run("import", "map.xlsx", "--today", TODAY).exit_code == 0
+
+    plan = load_plan(site / "plans" / "map.md").plan
+    assert [(m.name, [s.task for s in m.steps]) for m in plan.milestones] == [
+        ("Discovery", ["Run the workshop", "42"]),
+        ("Go live", ["Switch on"]),
+    ]
+    assert [s.extra for _, s in plan.steps()] == [{"Code": "D1"}, {}, {}]
+
+
+def test_a_lone_value_right_of_the_tasks_or_beside_a_milestone_column_is_no_heading(
+    site: Path, run
+) -> None:
+    rows = [
+        ["Milestone", "Task", "Owner", "Notes"],
+        ["Kickoff", "Agree the scope", "Priya Raman", None],
+        [None, None, "Sam Ortiz", None],
+        [None, None, None, "A note"],
+    ]
+    workbook(site / "map.xlsx", rows)
+
+    result = run("import", "map.xlsx", "--today", TODAY)
+
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()] == [
+        "map.xlsx:Plan!B3",
+        "map.xlsx:Plan!B4",
+        "2 errors in 1 file; nothing written",
+    ]
+
+
+def test_a_side_without_an_owner_makes_the_company_the_owner(site: Path, run) -> None:
+    rows = [
+        ["Task", "Owner", "Side"],
+        ["Approve the budget", None, "Customer"],
+        ["Send the contract", None, "Vendor"],
+        ["Agree the plan", None, "Both"],
+        ["Pick a date", None, "Buyer, Seller"],
+        ["Review", None, None],
+        ["Kick off", "Priya Raman, Sam Ortiz", "Both"],
+        ["Sign", "Priya Raman", "Northwind"],
+        ["Countersign", "Sam Ortiz, Priya Raman", "Seller, ?"],
+        ["Launch", "Priya Raman", None],
+    ]
+    workbook(site / "map.xlsx", rows)
+
+    result = run("import", "map.xlsx", "--buyer", "Northwind Financial", "--seller", "Contoso",
+                 "--today", TODAY)  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    plan = load_plan(site / "plans" / "northwind-financial.md").plan
+    assert [s.owner for _, s in plan.steps()] == [
+        ["Northwind Financial"], ["Contoso"], ["Northwind Financial", "Contoso"], [], [],
+        ["Priya Raman", "Sam Ortiz"], ["Priya Raman"], ["Sam Ortiz", "Priya Raman"],
+        ["Priya Raman"],
+    ]  # fmt: skip
+    assert [(p.name, p.side) for p in plan.stakeholders] == [
+        ("Priya Raman", "buyer"),
+        ("Sam Ortiz", "seller"),
+    ]
+
+
+def test_the_plan_is_checked_before_it_is_written(site: Path) -> None:
+    from mapsite.errors import MapsiteError
+    from mapsite.importer import _check
+
+    late = (
+        "---\ntitle: T\nbuyer: {name: B}\nseller: {name: S}\n"
+        "share: {token: Tabcdefghijklmnopqrstuv}\n"
+        "milestones:\n  - name: M\n    due: 2026-12-01\n    steps:\n"
+        "      - {task: X, due: 2026-12-02}\n---\n"
+    )
+    out = site / "plans" / "x.md"
+
+    with pytest.raises(MapsiteError) as caught:
+        _check(late, out, date(2026, 11, 23))
+    assert caught.value.format_message() == (
+        "plans/x.md:10:24: milestones[0].steps[0].due: step is due 2026-12-02, after its "
+        "milestone (2026-12-01) (move the step earlier or the milestone later)\n"
+        "1 error in 1 file; nothing written"
+    )
+    with pytest.raises(MapsiteError) as caught:
+        _check(late.replace("title: T", "title: "), out, date(2026, 11, 23))
+    assert caught.value.format_message().splitlines()[-1] == "1 error in 1 file; nothing written"
+    assert caught.value.problems[0].path == "title"
+    _check(late.replace("2026-12-02", "2026-12-01"), out, date(2026, 11, 23))
+    assert not out.exists()
+
+
+def test_the_seller_comes_from_a_valid_plan_beside(site: Path, write_plan, run) -> None:
+    write_plan("aaa", "---\ntitle: broken\n---\n")
+    write_plan("bbb")
+    (site / "new.csv").write_text("Task\nSign\n")
+
+    assert run("import", "new.csv", "--today", TODAY).exit_code == 0
+
+    assert load_plan(site / "plans" / "new.md").plan.seller.name == "Contoso"
