@@ -250,6 +250,6 @@ def _side(word: str, buyer: str, seller: str) -> Side | None:
         return SIDE_WORDS[key]
     for side, company in (("buyer", buyer), ("seller", seller)):
         name = company.casefold().split()
-        if key.split() == name[: len(key.split())] and len(key) >= 3:
+        if key.split() == name[: len(key.split())]:
             return side  # type: ignore[return-value]
     raise Unreadable(f"'{word}' is not a side", SIDE_HINT)

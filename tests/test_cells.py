@@ -81,6 +81,8 @@ def test_a_mac_workbook_counts_serials_from_1904() -> None:
         ("12/03/2026", None, "'12/03/2026' could be 12 March 2026 or 3 December 2026",
          cells.ORDER_HINT),
         ("1/2/27", None, "'1/2/27' could be 1 February 2027 or 2 January 2027", cells.ORDER_HINT),
+        ("03/12/2026", None, "'03/12/2026' could be 3 December 2026 or 12 March 2026",
+         cells.ORDER_HINT),
         ("25/03/2026", "mdy", "'25/03/2026' is not a real date read as month first",
          cells.DATE_HINT),
         ("03/25/2026", "dmy", "'03/25/2026' is not a real date read as day first",
@@ -102,7 +104,7 @@ def test_a_mac_workbook_counts_serials_from_1904() -> None:
 def test_dates_that_say_nothing_usable(value, order, message: str, hint: str) -> None:
     with pytest.raises(Unreadable) as caught:
         cells.parse_date(value, order, EXCEL_EPOCH)
-    assert (caught.value.message, caught.value.hint) == (message, hint)
+    assert (str(caught.value), caught.value.message, caught.value.hint) == (message, message, hint)
 
 
 @pytest.mark.parametrize(
