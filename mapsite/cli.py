@@ -443,6 +443,92 @@ def report(site: Path, today: datetime | None, fmt: str) -> None:
     click.echo(report_module.render(report_module.rows(loaded, _today(today)), fmt), nl=False)
 
 
+@main.command(name="import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--sheet", metavar="NAME", help="The workbook's sheet (default: the one open when saved)."
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The plan file to write (default: plans/BUYER.md in the site here).",
+)
+@click.option("--buyer", help="The buyer's company name (default: from the file's name).")
+@click.option(
+    "--seller", help="Your company's name (default: from the other plans, or 'Your company')."
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    help="How to read dates such as 12/03/2026: dmy (12 March) or mdy (3 December). "
+    "Without it, such dates are refused.",
+)
+@click.option("--go-live", type=click.DateTime(formats=["%Y-%m-%d"]), help="The go-live date.")
+@today_option
+def import_command(
+    source: Path,
+    sheet: str | None,
+    out: Path | None,
+    buyer: str | None,
+    seller: str | None,
+    date_order: str | None,
+    go_live: datetime | None,
+    today: datetime | None,
+) -> None:
+    """Turn a mutual-action-plan spreadsheet (.xlsx or .csv) into a plan file.
+
+    Columns are recognised by their usual names (Milestone or Phase, Task or Action,
+    Owner, Due, Status, Notes, Side); other columns are kept under each step's extra:.
+    Every cell that cannot be read is listed, and then nothing is written.
+    """
+    from .importer import import_sheet
+
+    path = import_sheet(
+        source,
+        out,
+        None if out else find_site(),
+        sheet=sheet,
+        buyer=buyer,
+        seller=seller,
+        order=date_order,  # type: ignore[arg-type]
+        go_live=go_live.date() if go_live else None,
+        today=_today(today),
+    )
+    click.echo(f"created {display_path(path)} from {display_path(source)}")
+
+
+@main.command(name="export")
+@click.argument("plan")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "json"]),
+    help="csv, xlsx or json  [default: from -o's extension, else csv]",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (default: standard output; for xlsx, PLAN.xlsx here).",
+)
+@today_option
+def export_command(plan: str, fmt: str | None, out: Path | None, today: datetime | None) -> None:
+    """Write a plan's steps as a spreadsheet, for the buyer's own project tool.
+
+    One row a step: milestone, task, owner, side, due, projected, status, notes and
+    the step's extra: fields. PLAN is a plan file or a plan's name. 'mapsite import'
+    reads the file back.
+    """
+    from .export import export
+
+    written = export(plan, fmt, out, _today(today))
+    if isinstance(written, Path):
+        click.echo(f"wrote {display_path(written)}", err=True)
+    else:
+        click.echo(written, nl=False)
+
+
 def since_option(default: str | None, help: str):  # type: ignore[no-untyped-def]
     return click.option("--since", metavar="DATE|7d|2w", default=default, help=help)
 

@@ -14,7 +14,9 @@ class Problem:
 
     Rendered as ``file:line:col: path: message (hint)`` so that an editor or a CI
     log viewer can jump straight to it; ``file: message`` for a problem with the file
-    as a whole (line 0), such as a step a command names that is not in it.
+    as a whole (line 0), such as a step a command names that is not in it; and
+    ``file:Sheet1!C7: ...`` for a spreadsheet's cell (``at``; line and column are then
+    its row and column number, which order the problems).
     """
 
     file: str
@@ -23,6 +25,8 @@ class Problem:
     path: str
     message: str
     hint: str = ""
+    at: str = ""
+    """Where in the file, when line:col is not how its readers name places: 'Sheet1!C7'."""
 
     @classmethod
     def about(cls, file: str, message: str, hint: str = "") -> Problem:
@@ -33,6 +37,7 @@ class Problem:
         where = ""  # not about a file
         if self.file:
             where = f"{self.file}:{self.line}:{self.column}: " if self.line else f"{self.file}: "
+            where = f"{self.file}:{self.at}: " if self.at else where
         text = f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 

@@ -201,6 +201,9 @@ class Step(Model):
     The commitment (due) stays as agreed."""
     notes: Text | None = None
     """Markdown."""
+    extra: dict[str, Any] = Field(default_factory=dict)
+    """Free-form custom fields for themes to use ('mapsite import' keeps a spreadsheet's
+    other columns here)."""
 
 
 class Milestone(Model):

@@ -81,7 +81,9 @@ def reads_back(written: str, value: str | date, *, flow: bool) -> bool:
     or in a flow."""
     try:
         data = yaml.load(f"[{written}]" if flow else f"k: {written}", Loader=_Loader)
-    except (yaml.YAMLError, UnicodeError):  # UnicodeError: a lone surrogate
+    # UnicodeError: a lone surrogate; ValueError: a date-like '2026-13-01', which YAML's
+    # date constructor fails on
+    except (yaml.YAMLError, UnicodeError, ValueError):
         return False
     return same(data[0] if flow else data["k"], value)
 

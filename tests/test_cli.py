@@ -47,6 +47,8 @@ PURPOSES = {
     "set": "Change steps: mapsite set plans/northwind.md backtest --due 2027-01-08",
     "changes": "What changed in plans, from their git history",
     "digest": "Each person's week across every plan",
+    "import": "Turn a mutual-action-plan spreadsheet (.xlsx or .csv) into a plan file.",
+    "export": "Write a plan's steps as a spreadsheet, for the buyer's own project tool.",
 }
 
 

@@ -652,3 +652,16 @@ def test_a_failed_write_is_an_error_and_changes_nothing(
 )  # fmt: skip
 def test_tasks_are_cut_after_a_whole_word(text: str, short: str) -> None:
     assert update.short(text) == short
+
+
+def test_a_note_that_looks_like_an_impossible_date_is_written_as_text(
+    site: Path, write_plan, run
+) -> None:
+    """YAML's date constructor fails on '2026-13-01' (a ValueError, not a YAML error):
+    the note is quoted, not a crash."""
+    plan = write_plan("northwind")
+
+    result = run("set", "plans/northwind.md", "1.1", "--note", "2026-13-01", "--today", TODAY)
+
+    assert result.exit_code == 0, result.stderr
+    assert '        notes: "2026-13-01"\n' in plan.read_text(encoding="utf-8")
