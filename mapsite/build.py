@@ -61,6 +61,8 @@ class BuildResult:
     pages: int
     warnings: list[Problem] = dataclasses.field(default_factory=list)
     """Not errors: the build published anyway (brand colours with low contrast)."""
+    drafts: list[str] = dataclasses.field(default_factory=list)
+    """The plan files marked ``draft: true``: checked, not published."""
 
 
 def build(
@@ -83,14 +85,16 @@ def build(
     with output.replacing(real) as tmp:
         writer = SiteWriter(site, tmp, today, pdf=pdf, seal=True, keep_clear=pdf)
         pages = write_plans(writer, paths, problems)
-        writer.write_common(pages)
+        published = [page for page in pages if not page.draft]
+        writer.write_common(published)
         if pdf:
             from .pdf import print_pdfs  # Playwright and asyncio: only when printing
 
-            live = [page for page in pages if not page.expired]
+            live = [page for page in published if not page.expired]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
             print_pdfs(jobs, site.config.page_size, chromium)
-    return BuildResult(out, len(pages), brand_warnings(site))
+    drafts = [page.file for page in pages if page.draft]
+    return BuildResult(out, len(published), brand_warnings(site), drafts)
 
 
 @dataclass(frozen=True)
@@ -108,13 +112,16 @@ class Page:
     expired: bool = False
     """Past share.expires: the link shows the 'expired' page, and nothing of the plan."""
     password_env: str | None = None
+    draft: bool = False
+    """``draft: true``: the build checks the plan and publishes nothing of it."""
 
     @classmethod
     def of(cls, doc: Document, today: date) -> Page:
         plan, share = doc.plan, doc.plan.share
         expired = share.expires is not None and share.expires < today
         return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name,
-                   share.token, tuple(share.previous), expired, share.password_env)  # fmt: skip
+                   share.token, tuple(share.previous), expired, share.password_env,
+                   plan.draft)  # fmt: skip
 
     @property
     def pdf_name(self) -> str:
@@ -250,7 +257,10 @@ def _write_chunk(
         problems += found
         if doc is None:
             continue
-        pages.append(Page.of(doc, writer.today))
+        page = Page.of(doc, writer.today)
+        pages.append(page)  # a draft's too: its token is taken, no other plan may use it
+        if page.draft:
+            continue  # checked, never published: no page, calendar or PDF
         if writer.seal:
             problems += password_problems(doc)
         if problems or stop:

@@ -34,6 +34,8 @@ class Row:
     next_step: str | None
     next_owner: str | None
     next_due: date | None
+    draft: bool = False
+    """``draft: true``: in preparation, not published by the build."""
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:
@@ -84,6 +86,7 @@ def row(doc: Document, today: date, last_update: date | None, changes: int = 0) 
         next_step=next_step,
         next_owner=next_owner,
         next_due=next_due,
+        draft=plan.draft,
     )
 
 
@@ -129,7 +132,7 @@ def text_table(table: list[Row]) -> str:
             projected += f" (+{r.days_late}d)"
         lines.append(
             (
-                cut(r.buyer, 24),
+                cut(r.buyer, 24) + (" (draft)" if r.draft else ""),
                 HEALTH_MARK[r.health],
                 f"{r.steps_done}/{r.steps_total}",
                 f"{r.buyer_done}/{r.buyer_total}",
@@ -147,10 +150,12 @@ def text_table(table: list[Row]) -> str:
            for line in lines]  # fmt: skip
     out.insert(1, "  ".join("-" * w for w in widths))
     counts = {h: sum(r.health == h for r in table) for h in HEALTH_MARK}
+    drafts = sum(r.draft for r in table)
     out.append("")
     out.append(
         f"{len(table)} plan{'s' if len(table) != 1 else ''}: {counts['stalled']} stalled, "
         f"{counts['at risk']} at risk, {counts['on track']} on track"
+        + (f" ({_count(drafts, 'draft')}, not published)" if drafts else "")
     )
     return "\n".join(out) + "\n"
 

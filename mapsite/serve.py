@@ -513,7 +513,8 @@ def dev_index(dev: DevSite) -> str:
         tag = dev.tag
     items = "".join(
         f'<li><a href="/{html.escape(d.plan.share.token)}/">{html.escape(d.plan.buyer.name)}</a>'
-        f" <span>{html.escape(d.plan.title)} · {html.escape(d.source.file)}</span></li>"
+        f" <span>{html.escape(d.plan.title)} · {html.escape(d.source.file)}"
+        f"{' · draft: not published by mapsite build' if d.plan.draft else ''}</span></li>"
         for d in docs
     )
     body = f"<ul>{items}</ul>" if items else "<p>No plans built yet.</p>"
