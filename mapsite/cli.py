@@ -222,6 +222,15 @@ def new(
         draft=draft,
     )
     click.echo(f"created {display_path(path)}")
+    past = scaffold.steps_before(path, _today(today))
+    if past:
+        steps = f"{past} step{'s are' if past != 1 else ' is'}"
+        click.echo(
+            f"note: {steps} dated before today (go-live is sooner than the playbook "
+            "usually takes): agree new dates with the buyer (mapsite set --due), or mark "
+            "what is done (mapsite done)",
+            err=True,
+        )
 
 
 @main.command(name="playbooks")

@@ -178,12 +178,13 @@ def fill(entry: Entry, deal: Deal) -> str:
         if loc == (GO_LIVE,):
             continue  # the deal's date goes there, as a date
         new, unknown = substitute(old, values)
-        problems += [_unknown(source, loc, name, values) for name in unknown]
+        problems += [_unknown(source, loc, name, values)
+                     for name in unknown if name not in about.placeholders]  # fmt: skip
         if new != old:
             changes.append(edit.Change(loc, new))
             _put(plan_data, loc, new)
     _, body, body_line = split_front_matter(text, entry.shown)
-    body_text, body_problems = _body(body, body_line, values, entry.shown)
+    body_text, body_problems = _body(body, body_line, values, entry.shown, set(about.placeholders))
     problems += body_problems
     if problems:
         raise Invalid(problems)
@@ -209,18 +210,18 @@ def fill(entry: Entry, deal: Deal) -> str:
 
 
 def _body(
-    body: str, first_line: int, values: Mapping[str, str], shown: str
+    body: str, first_line: int, values: Mapping[str, str], shown: str, declared: set[str]
 ) -> tuple[str, list[Problem]]:
     """The Markdown after the front matter, filled in line by line (Markdown is text:
-    no quoting), and a problem at each unknown placeholder."""
+    no quoting), and a problem at each unknown placeholder (not at those ``declared``
+    without a value: their declaration has the problem)."""
     lines, problems = [], []
     for number, line in enumerate(body.splitlines(keepends=True), first_line + 1):
         new, unknown = substitute(line, values)
         lines.append(new)
-        for name in dict.fromkeys(unknown):
-            column = line.index("${") + 1
+        for name in dict.fromkeys(n for n in unknown if n not in declared):
             found = re.search(r"\$\{\s*" + re.escape(name) + r"\s*\}", line)
-            column = found.start() + 1 if found else column
+            column = found.start() + 1 if found else 1
             close = difflib.get_close_matches(name, list(values), n=1)
             hint = f"did you mean '${{{close[0]}}}'?" if close else _known(values)
             problems.append(Problem(shown, number, column, "", f"unknown placeholder "
@@ -254,7 +255,7 @@ def _values(
 ) -> tuple[dict[str, str], list[Problem]]:
     """Every placeholder's value; a missing one is a problem at its declaration."""
     values = {"buyer": deal.buyer, "seller": deal.seller, GO_LIVE: go_live.isoformat()}
-    problems = []
+    problems: list[Problem] = []
     for name in deal.values:
         if name not in about.placeholders:
             own = ", ".join(about.placeholders) or "none"
@@ -265,14 +266,14 @@ def _values(
         if name in BUILT_IN_PLACEHOLDERS:
             problems.append(source.problem(("playbook", "placeholders", name),
                                            f"'{name}' is a built-in placeholder",
-                                           "give it another name"))  # fmt: skip
+                                           "give it another name", key=True))  # fmt: skip
             continue
         value = deal.values.get(name, spec.default)
         if value is None or not value.strip():
             problems.append(source.problem(("playbook", "placeholders", name),
                                            f"no value for '${{{name}}}' ({spec.description})",
                                            f"give one: --set {name}=\"...\", or a default: "
-                                           "in the playbook"))  # fmt: skip
+                                           "in the playbook", key=True))  # fmt: skip
         else:
             values[name] = value.strip()
     return values, problems

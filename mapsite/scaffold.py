@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from . import playbooks
+from . import playbooks, schedule
 from .config import CONFIG_FILE, load_config
 from .errors import MapsiteError, Problem
 from .load import Invalid, display_path, find_plans, load_plan
+from .model import Status
 from .share import new_token
 from .site import PLANS_DIR
 from .yamlwrite import scalar
@@ -126,6 +127,20 @@ def new_plan(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def steps_before(path: Path, today: date) -> int:
+    """How many open steps of the plan at ``path`` are dated before ``today``: a go-live
+    closer than the playbook's usual length puts its first steps in the past."""
+    doc = load_plan(path)
+    return sum(
+        1
+        for key in schedule.keys(doc.plan)
+        if key[1] is not None
+        and schedule.item(doc.plan, key).status != Status.DONE
+        and (due := doc.dates.due(key)) is not None
+        and due < today
+    )
 
 
 SELLER = "Your company"
