@@ -35,7 +35,6 @@ def test_a_draft_is_checked_but_never_published(site: Path, write_plan, run) -> 
     public = site / "public"
     assert page_of(public, "northwind").is_file()
     assert (public / token_for("northwind") / "plan.ics").is_file()
-    assert list(public.glob(f"{token_for('northwind')}/*.pdf"))
     assert not (public / token_for("tailspin")).exists()
     everything = "".join(p.read_text(errors="replace") for p in public.rglob("*") if p.is_file())
     assert token_for("tailspin") not in everything
