@@ -397,3 +397,25 @@ def listing(site: Path) -> str:
         f"A playbook of your own: {PLAYBOOKS_DIR}/NAME.md (docs/playbooks.md)",
     ]
     return "\n".join(lines) + "\n"
+
+
+def site_problems(
+    site: Path, today: date, seller: str | None, holidays: str | None
+) -> list[Problem]:
+    """What is wrong with each of the site's own playbooks, filled in with sample values
+    (a placeholder without a default gets its name): for ``mapsite check``, so that a
+    broken playbook fails the pull request that brings it, not the rep who uses it."""
+    problems: list[Problem] = []
+    for entry in (e for e in available(site) if not e.built_in):
+        try:
+            about, _, _ = read_about(entry)
+            values = {
+                n: p.default or n.replace("_", " ").title() for n, p in about.placeholders.items()
+            }
+            deal = Deal("Buyer", seller or "Seller", today, "Sample-token-0000000000", None,
+                        {n: v for n, v in values.items() if n not in BUILT_IN_PLACEHOLDERS},
+                        holidays=holidays)  # fmt: skip
+            fill(entry, deal)
+        except Invalid as exc:
+            problems += exc.problems
+    return problems

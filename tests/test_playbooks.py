@@ -467,3 +467,18 @@ def test_a_go_live_sooner_than_the_playbook_takes_says_which_dates_passed(site: 
     assert (result.exit_code, result.stderr) == (0, "")
     result = run("new", "third", "-p", "enterprise", "--go-live", "2027-05-16", "--today", TODAY)
     assert result.stderr.startswith("note: 1 step is dated before today ")
+
+
+def test_check_finds_the_mistakes_of_the_site_s_playbooks(site: Path, write_plan, run) -> None:
+    write_plan("northwind", VALID_PLAN)
+    write_playbook(site, OWN)  # champion has no default: a sample value stands in
+    assert run("check", "--today", TODAY).exit_code == 0
+    write_playbook(site, OWN.replace("title: ${buyer} pilot", "title: ${buyr} pilot"), "broken")
+
+    result = run("check", "--today", TODAY, "--format", "github")
+
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::error file=playbooks/broken.md,line=12,col=8,title=MAP000 invalid::title: unknown "
+        "placeholder '${buyr}' (did you mean '${buyer}'?)\n"
+    )
