@@ -45,7 +45,7 @@ MODULES: dict[str, list[str]] = {
     "sandbox": ["tests/test_sandbox.py"],
     "schedule": ["tests/test_schedule.py", "tests/test_report.py", "tests/test_errors.py"],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
-    "playbooks": ["tests/test_playbooks.py", "tests/test_drafts.py"],
+    "playbooks": ["tests/test_playbooks.py"],
     "seal": ["tests/test_share.py"],
     "share": ["tests/test_share.py", "tests/test_rotate.py"],
     "status": ["tests/test_update_cli.py"],
