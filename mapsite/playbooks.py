@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from . import edit, names, schedule
 from .dates import GO_LIVE, Calendar, Offset
-from .errors import Invalid, MapsiteError, Problem
+from .errors import Invalid, Problem
 from .load import (
     Source,
     check_contact,
@@ -367,12 +367,9 @@ def _finish(text: str, shown: str, deal: Deal) -> str:
 
 def new_plan_text(entry: Entry, deal: Deal, target: Path) -> str:
     """``fill``, then the result loaded as the plan file it becomes: a mistake of
-    mapsite's own is refused here rather than written."""
+    mapsite's own would be refused here (``Invalid``) rather than written."""
     text = fill(entry, deal)
-    try:
-        parse_plan(text, target, deal.holidays, display_path(target))
-    except Invalid as exc:  # pragma: no cover - fill validated the same plan
-        raise MapsiteError(exc.problems, "nothing written") from None
+    parse_plan(text, target, deal.holidays, display_path(target))
     return text
 
 

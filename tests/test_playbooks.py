@@ -482,3 +482,135 @@ def test_check_finds_the_mistakes_of_the_site_s_playbooks(site: Path, write_plan
         "::error file=playbooks/broken.md,line=12,col=8,title=MAP000 invalid::title: unknown "
         "placeholder '${buyr}' (did you mean '${buyer}'?)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("    side: seller\n", "    side: seller\n    id: x\n"),
+         "playbooks/pilot.md:23:5: stakeholders[1].id: unknown field 'id'"),
+        (("    id: pilot\n", "    id: pilot\n    holidays: x\n"),
+         "playbooks/pilot.md:26:5: milestones[0].holidays: unknown field 'holidays'"),
+        (("seller:\n  name: ${seller}\n", "seller:\n  name: ${seller}\n  contact: Nobody\n"),
+         "playbooks/pilot.md:17:12: seller.contact: 'Nobody' is not a stakeholder "
+         "(list them under stakeholders first)"),
+        (("title: ${buyer} pilot\n", "title: ${buyer} pilot\nholidays: ZZ\n"),
+         "playbooks/pilot.md:13:11: holidays: 'ZZ' is not a country with known holidays"),
+        (("        due: pilot - 3d\n", "        id: pilot\n        due: go_live\n"),
+         "playbooks/pilot.md:30:13: milestones[0].steps[0].id: duplicate id 'pilot' (already "
+         "used by milestones[0] on line 25)"),
+        (("        due: pilot - 3d\n", "        due: nowhere - 3d\n"),
+         "playbooks/pilot.md:30:14: milestones[0].steps[0].due: unknown id 'nowhere' (count "
+         "from go_live or from the id of a milestone or step)"),
+    ],
+)  # fmt: skip
+def test_the_plan_a_playbook_makes_is_checked_as_a_plan(
+    site: Path, run, change: tuple[str, str], expected: str
+) -> None:
+    write_playbook(site, OWN.replace(*change))
+
+    result = run("new", "deal", "-p", "pilot", "--set", "champion=Ken Ito", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(expected), result.stderr
+    assert result.stderr.splitlines()[-1] == "1 error in 1 file; nothing written"
+    assert list((site / "plans").iterdir()) == []
+
+
+def test_unknown_placeholders_without_a_close_one_list_those_there_are(site: Path, run) -> None:
+    write_playbook(site, OWN.replace("title: ${buyer} pilot", "title: ${zzz} pilot")
+                   .replace("Notes for ${buyer}.", "Notes for ${buyr} and ${qqq}."))  # fmt: skip
+
+    result = run("new", "deal", "-p", "pilot", "--set", "champion=Ken Ito", "--today", TODAY)
+
+    known = "${buyer}, ${seller}, ${go_live}, ${champion}, ${rep}"
+    assert result.stderr.splitlines() == [
+        f"playbooks/pilot.md:12:8: title: unknown placeholder '${{zzz}}' (declare it under "
+        f"playbook.placeholders, or use one of: {known})",
+        "playbooks/pilot.md:32:11: unknown placeholder '${buyr}' (did you mean '${buyer}'?)",
+        f"playbooks/pilot.md:32:23: unknown placeholder '${{qqq}}' (declare it under "
+        f"playbook.placeholders, or use one of: {known})",
+        "3 errors in 1 file; nothing written",
+    ]
+
+
+def test_set_on_a_playbook_without_placeholders_of_its_own(site: Path, run) -> None:
+    plain = OWN.replace("${champion}", "Ken Ito").replace("${rep}", "Sam Ortiz")
+    plain = plain[: plain.index("  placeholders:")] + plain[plain.index("title:") :]
+    write_playbook(site, plain)
+
+    result = run("new", "deal", "-p", "pilot", "--set", "rep=Sam", "--today", TODAY)
+
+    assert result.stderr.splitlines()[0] == (
+        "playbooks/pilot.md: --set rep: 'rep' is not a placeholder of this playbook "
+        "(its own placeholders: none)"
+    )
+    assert run("new", "deal", "-p", "pilot", "--today", TODAY).exit_code == 0
+
+
+def test_an_unknown_playbook_without_a_close_one(site: Path, run) -> None:
+    result = run("new", "deal", "-p", "zzz", "--today", TODAY)
+
+    assert result.stderr.splitlines()[0] == (
+        "zzz: no such playbook ('mapsite playbooks' lists them: enterprise, mid-market, "
+        "renewal, smb, standard)"
+    )
+
+
+def test_a_playbook_path_that_is_not_there(site: Path, run) -> None:
+    result = run("new", "deal", "-p", "elsewhere/pilot.md", "--today", TODAY)
+
+    assert result.stderr.splitlines()[0].startswith("elsewhere/pilot.md: no such playbook (")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\n- a list\n---\n", "playbooks/pilot.md:2:1: playbook: not a playbook: there is "
+         "no 'playbook:' block"),
+        ("---\n{playbook: {description: x}, title: t, go_live: x, buyer: {name: b}, seller: "
+         "{name: s}, milestones: [{name: m}]}\n---\n",
+         "playbooks/pilot.md:2:1: a playbook's front matter must be block YAML ('field: "
+         "value' lines) (write it without '{...}')"),
+    ],
+)  # fmt: skip
+def test_a_playbook_that_is_not_a_block_of_fields(
+    site: Path, run, text: str, expected: str
+) -> None:
+    write_playbook(site, text)
+
+    result = run("new", "deal", "-p", "pilot", "--today", TODAY)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(expected), result.stderr
+    assert list((site / "plans").iterdir()) == []
+
+
+def test_a_crlf_playbook_makes_a_crlf_plan(site: Path, run) -> None:
+    write_playbook(site, OWN)
+    path = site / "playbooks" / "pilot.md"
+    path.write_bytes(OWN.replace("\n", "\r\n").encode())
+
+    result = run("new", "deal", "-p", "pilot", "--set", "champion=Ken Ito", "--draft",
+                 "--today", TODAY)  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    data = (site / "plans" / "deal.md").read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert data.startswith(b"---\r\ntitle: Deal pilot\r\n")
+    assert b"\r\ndraft: true  # checked" in data and b"\r\nshare:\r\n  token: " in data
+    assert data.endswith(b"\r\n---\r\nNotes for Deal.\r\n")
+    assert load_plan(site / "plans" / "deal.md").plan.draft
+
+
+def test_check_fills_site_playbooks_with_the_site_s_seller(site: Path, write_plan, run) -> None:
+    (site / "mapsite.yml").write_text("seller: Contoso\nholidays: US\n")
+    write_plan("northwind", VALID_PLAN)
+    write_playbook(site, OWN.replace("name: ${seller}", "name: ${seller}\n  contact: ${seller}"))
+
+    result = run("check", "--today", TODAY)
+
+    assert result.stderr.splitlines()[0] == (
+        "playbooks/pilot.md:17:12: seller.contact: 'Contoso' is not a stakeholder "
+        "(list them under stakeholders first)"
+    )
