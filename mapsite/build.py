@@ -64,6 +64,8 @@ class BuildResult:
     """Not errors: the build published anyway (brand colours with low contrast)."""
     rendered: int | None = None
     """Plans rendered (the others were carried over unchanged); None: all of them."""
+    drafts: list[str] = dataclasses.field(default_factory=list)
+    """The plan files marked ``draft: true``: checked, not published."""
 
 
 def build(
@@ -111,12 +113,14 @@ def build(
                 del carried[path]
             todo += lost
             pages = write_plans(writer, lost, [], [p for p in pages if p.file not in gone])
-        writer.write_common(pages)
+        # a draft's page is checked and its link reserved, nothing of it published
+        published = [page for page in pages if not page.draft]
+        writer.write_common(published)
         if pdf:
             from .pdf import print_pdfs  # Playwright and asyncio: only when printing
 
             fresh = {entry.page["token"] for entry in carried.values()}
-            live = [page for page in pages if not page.expired and page.token not in fresh]
+            live = [p for p in published if not p.expired and p.token not in fresh]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
             print_pdfs(jobs, site.config.page_size, chromium)
         entries = {
@@ -126,7 +130,9 @@ def build(
         }
         record.append(incremental.Record(site_part, entries))
     incremental.write(real, record[0])
-    return BuildResult(out, len(pages), brand_warnings(site), len(todo))
+    drafts = [page.file for page in pages if page.draft]
+    rendered = len([path for path in todo if display_path(path) not in drafts])
+    return BuildResult(out, len(published), brand_warnings(site), rendered, drafts)
 
 
 def _plan_key(
@@ -177,6 +183,8 @@ class Page:
     password_env: str | None = None
     logos: tuple[str, ...] = ()
     """The files of assets/ the plan names (the brand's logo is the site's)."""
+    draft: bool = False
+    """``draft: true``: the build checks the plan and publishes nothing of it."""
 
     @classmethod
     def of(cls, doc: Document, today: date) -> Page:
@@ -185,7 +193,7 @@ class Page:
         logos = tuple(name for name in (plan.buyer.logo, plan.seller.logo) if name)
         return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name,
                    share.token, tuple(share.previous), expired, share.password_env,
-                   logos)  # fmt: skip
+                   logos, plan.draft)  # fmt: skip
 
     def to_json(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -341,7 +349,8 @@ def _write_chunk(
     for path in paths:
         try:
             doc, found = load_checked(writer.site, path)
-            if doc is not None and writer.seal:
+            # a draft is published by no build: it needs its password only to be served
+            if doc is not None and writer.seal and (each or not doc.plan.draft):
                 found += password_problems(doc)
         except Exception as exc:
             if not each:
@@ -353,8 +362,12 @@ def _write_chunk(
         problems += found
         if doc is None or (each and found):
             continue
+        page = Page.of(doc, writer.today)
         if not each:
-            pages.append(Page.of(doc, writer.today))
+            # a draft's too: its token is taken, no other plan may use it
+            pages.append(page)
+            if page.draft:
+                continue  # checked, never published: no page, calendar or PDF
         if (problems or stop) and not each:
             continue  # the build fails anyway: keep checking, stop rendering
         try:
@@ -362,7 +375,7 @@ def _write_chunk(
         except MapsiteError as exc:  # a template error: the same for every plan
             return problems + exc.problems, pages
         if each:
-            pages.append(Page.of(doc, writer.today))
+            pages.append(page)
     return problems, pages
 
 

@@ -100,18 +100,59 @@ def main() -> None:
     """
 
 
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--base-url, or asked for when someone types at a terminal (Enter skips it)."""
+    if value is None and sys.stdin.isatty() and sys.stdout.isatty():
+        value = click.prompt(
+            "The site's address, for 'mapsite links' (e.g. https://plans.contoso.example; "
+            "Enter to set it later)",
+            default="",
+            show_default=False,
+        )
+    if not value:
+        return None
+    try:
+        return scaffold.check_base_url(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--base-url",
+    callback=_base_url,
+    help="The site's address, e.g. https://plans.contoso.example (asked for when not given "
+    "at a terminal): the links 'mapsite links' prints start with it.",
+)
+@click.option("--seller", help="Your company's name: the seller of every new plan.")
 @today_option
-def init(directory: Path, today: datetime | None) -> None:
+def init(directory: Path, base_url: str | None, seller: str | None, today: datetime | None) -> None:
     """Create a new site in DIRECTORY (default: here).
 
-    Writes mapsite.yml, plans/ with an example plan, assets/ and themes/.
+    Writes mapsite.yml, playbooks/ with an example playbook, plans/ with an example
+    plan made from it (a draft: not published), assets/, themes/, netlify.toml and a
+    GitHub Actions workflow that runs 'mapsite check --strict' on every push.
     """
-    created = scaffold.init_site(directory, _today(today))
+    created = scaffold.init_site(directory, _today(today), seller=seller, base_url=base_url)
     for path in created:
         click.echo(f"created {display_path(path)}")
-    click.echo(f"\nNext: edit {display_path(created[1])}, then run 'mapsite build {directory}'.")
+    site = "" if directory == Path() else f" --site {directory}"
+    click.echo(
+        f'\nNext: start a deal with \'mapsite new NAME --playbook enterprise --buyer "..." '
+        f"--go-live YYYY-MM-DD{site}' ('mapsite playbooks' lists the playbooks),\n"
+        f"or edit {display_path(created[1])} (a draft: remove 'draft: true' to publish it)."
+    )
+
+
+def _values(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for given in value:
+        name, equals, text = given.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f"'{given}' is not NAME=VALUE (e.g. champion=\"Priya Raman\")")
+        values[name.strip()] = text
+    return values
 
 
 @main.command()
@@ -124,21 +165,88 @@ def init(directory: Path, today: datetime | None) -> None:
     callback=_site,
     help="The site folder (default: the one here, or the nearest above with mapsite.yml).",
 )
+@click.option(
+    "--playbook",
+    "-p",
+    help="The playbook to start from: a name 'mapsite playbooks' lists (default: standard).",
+)
 @click.option("--buyer", help="The buyer's company name (default: from NAME).")
 @click.option(
-    "--seller", help="Your company's name (default: from another plan, or 'Your company')."
+    "--seller",
+    help="Your company's name (default: seller: in mapsite.yml, else the one every plan "
+    "names, else 'Your company').",
 )
+@click.option(
+    "--go-live",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The buyer's go-live date, YYYY-MM-DD; the playbook's dates count back from it "
+    "(default: the playbook's usual length from today).",
+)
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_values,
+    help="A value for one of the playbook's placeholders, e.g. --set champion=\"Priya "
+    'Raman"; repeat it for several.',
+)
+@click.option("--draft", is_flag=True, help="Write 'draft: true': checked, not published.")
 @today_option
 def new(
-    name: str, site: Path, buyer: str | None, seller: str | None, today: datetime | None
+    name: str,
+    site: Path,
+    playbook: str | None,
+    buyer: str | None,
+    seller: str | None,
+    go_live: datetime | None,
+    values: dict[str, str],
+    draft: bool,
+    today: datetime | None,
 ) -> None:
-    """Start a new plan, SITE/plans/NAME.md, from the built-in template.
+    """Start a new plan, SITE/plans/NAME.md, from a playbook.
 
-    The template is a complete, valid plan with dates counted from today:
-    replace the names, dates and steps with the deal's own.
+    The playbook's names are filled in and its dates resolved around the go-live:
+    a complete, valid plan to adapt to the deal. 'mapsite playbooks' lists the
+    playbooks, built in and the site's own (playbooks/NAME.md).
     """
-    path = scaffold.new_plan(site, name, _today(today), buyer=buyer, seller=seller)
+    path = scaffold.new_plan(
+        site,
+        name,
+        _today(today),
+        buyer=buyer,
+        seller=seller,
+        playbook=playbook,
+        go_live=go_live.date() if go_live else None,
+        values=values,
+        draft=draft,
+    )
     click.echo(f"created {display_path(path)}")
+    past = scaffold.steps_before(path, _today(today))
+    if past:
+        steps = f"{past} step{'s are' if past != 1 else ' is'}"
+        click.echo(
+            f"note: {steps} dated before today (go-live is sooner than the playbook "
+            "usually takes): agree new dates with the buyer (mapsite set --due), or mark "
+            "what is done (mapsite done)",
+            err=True,
+        )
+
+
+@main.command(name="playbooks")
+@SITE
+def playbooks_command(site: Path) -> None:
+    """List the playbooks 'mapsite new --playbook' starts from, with what each is for.
+
+    The site's own, in playbooks/NAME.md, come first (one named like a built-in
+    playbook replaces it), then the built-in ones.
+    """
+    from .playbooks import listing
+
+    click.echo(listing(site), nl=False)
+
+
+DRAFT_NOTE = "draft: true; remove it to publish"
 
 
 @main.command(name="build")
@@ -200,6 +308,8 @@ def build_command(
     unchanged = f" ({same} unchanged)" if same else ""
     where = display_path(result.out)
     click.echo(f"built {result.pages} plan{plural} into {where}{unchanged} in {took:.2f} s")
+    if result.drafts:
+        click.echo(f"not published: {', '.join(result.drafts)} ({DRAFT_NOTE})")
 
 
 @main.command()
@@ -412,19 +522,13 @@ def links(site: Path, today: datetime | None) -> None:
     The address comes from base_url in mapsite.yml, or from Netlify's URL variable
     during a Netlify build.
     """
-    from .share import base_url, link_of
+    from .share import site_links
 
-    loaded = load_site(site, with_history=False)
-    base = base_url(loaded.config.base_url)
-    found = [link_of(d.source.file, d.plan, base, _today(today)) for d in loaded.documents]
-    width = max(len(link.file) for link in found)
-    for link in found:
-        note = f"  ({link.note})" if link.note else ""
-        click.echo(f"{link.file:<{width}}  {link.url}{note}")
-    if base is None:
-        click.echo(
-            "note: no base_url in mapsite.yml (and no Netlify URL): links are paths only", err=True
-        )
+    lines, notes = site_links(load_site(site, with_history=False), _today(today))
+    for line in lines:
+        click.echo(line)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()

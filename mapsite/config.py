@@ -21,6 +21,8 @@ class SiteConfig(Model):
     """Shown on the neutral root page and in browser tabs after the plan title."""
     theme: Text = "default"
     """Theme name: a folder in the site's themes/ or a built-in theme."""
+    seller: Text | None = None
+    """Your company's name: the seller of the plans 'mapsite new' writes."""
     base_url: Text | None = None
     """Public address of the site, e.g. https://plans.contoso.example (for share links)."""
     language: Text = "en"

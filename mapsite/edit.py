@@ -368,6 +368,17 @@ def _entry(key: str, value: Value, indent: int, collapse: bool) -> list[str]:
     return [f"{pad}{key}: {inline(value, flow=False, collapse=collapse)}"]
 
 
+def line_end(front: str, at: int) -> int:
+    """Where the line holding ``at`` ends, before its line break (for ``playbooks.py``,
+    which takes a block out)."""
+    return _eol(front, at)
+
+
+def value_end(front: str, node: _Node) -> int:
+    """Where the text of ``node`` ends, comment lines after it excluded."""
+    return _end(front, node)
+
+
 def _end(front: str, node: _Node) -> int:
     """Where the text of ``node`` ends. A block collection's own end mark runs on past the
     comment lines after it, which belong to what follows; so does a block scalar's."""

@@ -417,6 +417,7 @@ def lint(
 def check_site(site: Site, today: date) -> list[Finding]:
     """Lint every plan of a loaded site. Errors are raised: unknown rule names in
     ``ignore``, and whatever would make ``mapsite build`` fail (``preflight``)."""
+    from . import playbooks
     from .preflight import build_problems  # renders pages: the theme's templates
 
     problems: list[Problem] = []
@@ -425,6 +426,8 @@ def check_site(site: Site, today: date) -> list[Finding]:
     for doc in site.documents:
         problems += _unknown(doc.plan.lint.ignore, doc.source, ("lint", "ignore"))
     problems += build_problems(site, today)
+    # the site's playbooks: a broken one fails the pull request that brings it
+    problems += playbooks.site_problems(site.root, today, site.config.seller, site.config.holidays)
     if problems:
         raise MapsiteError(problems)
     findings = []

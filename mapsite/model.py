@@ -266,6 +266,10 @@ class Plan(Model):
     seller: Seller
     share: Share
     """The plan's private link (mapsite new writes one; mapsite rotate replaces it)."""
+    draft: bool = False
+    """A plan not ready for its buyer: checked, previewed by mapsite serve and listed by
+    mapsite report, but never published by mapsite build (no page, PDF, calendar or
+    link) until this is removed or set to false."""
     go_live: date | None = None
     """The date the buyer wants to be live."""
     compelling_event: Text | None = None

@@ -1,7 +1,8 @@
-"""File names people read: ``Zoë's Café, Inc.`` -> ``zoe-s-cafe-inc``.
+"""Names as people read them: file names (``Zoë's Café, Inc.`` -> ``zoe-s-cafe-inc``)
+and possessives (``Fabrikam Logistics' data``).
 
-Shared by the PDFs (named from buyer and title) and the people's calendars (named
-from each person), so both spell a name the same way.
+Slugs are shared by the PDFs (named from buyer and title) and the people's calendars
+(named from each person), so both spell a name the same way.
 """
 
 from __future__ import annotations
@@ -14,3 +15,9 @@ def slug(text: str) -> str:
     """Letters and digits of ``text`` in lower case, accents dropped, joined by dashes."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def possessive(name: str, apostrophe: str = "'") -> str:
+    """``Contoso's``, and ``Fabrikam Logistics'``: a name ending in s takes the
+    apostrophe alone (``AWS``, an acronym, still takes 's)."""
+    return f"{name}{apostrophe}" if name.endswith("s") else f"{name}{apostrophe}s"

@@ -36,6 +36,8 @@ class Row:
     next_step: str | None
     next_owner: str | None
     next_due: date | None
+    draft: bool = False
+    """``draft: true``: in preparation, not published by the build."""
 
     @property
     def sort_key(self) -> tuple[int, int, int, str]:
@@ -87,6 +89,7 @@ def row(doc: Document, today: date, last_update: date | None, changes: int = 0) 
         next_step=next_step,
         next_owner=next_owner,
         next_due=next_due,
+        draft=plan.draft,
     )
 
 
@@ -132,7 +135,7 @@ def text_table(table: list[Row]) -> str:
             projected += f" (+{r.days_late}d)"
         lines.append(
             (
-                cut(r.buyer, 24),
+                cut(r.buyer, 24) + (" (draft)" if r.draft else ""),
                 HEALTH_MARK[r.health],
                 f"{r.steps_done}/{r.steps_total}",
                 f"{r.buyer_done}/{r.buyer_total}",
@@ -153,10 +156,12 @@ def text_table(table: list[Row]) -> str:
     late = [f"{r.buyer}: go-live {r.why_late}" for r in table if r.why_late]
     if late:
         out += ["", *late]
+    drafts = sum(r.draft for r in table)
     out.append("")
     out.append(
         f"{len(table)} plan{'s' if len(table) != 1 else ''}: {counts['stalled']} stalled, "
         f"{counts['at risk']} at risk, {counts['on track']} on track"
+        + (f" ({_count(drafts, 'draft')}, not published)" if drafts else "")
     )
     return "\n".join(out) + "\n"
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
-import jinja2
-import yaml
-
-from .config import CONFIG_FILE
+from . import playbooks, schedule
+from .config import CONFIG_FILE, load_config
 from .errors import MapsiteError, Problem
 from .load import Invalid, display_path, find_plans, load_plan
+from .model import Status
 from .share import new_token
 from .site import PLANS_DIR
+from .yamlwrite import scalar
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -23,8 +23,38 @@ SITE_CONFIG = """\
 title: Mutual action plans
 theme: default        # a folder in themes/, or a built-in theme
 page_size: A4         # A4 or Letter, for print and PDFs
-# base_url: https://plans.example.com
 """
+SELLER_LINE = "seller: {}  # your company: the seller of the plans 'mapsite new' writes"
+BASE_URL_LINE = "base_url: {}  # the site's address, for the links 'mapsite links' prints"
+BASE_URL_EXAMPLE = "https://plans.example.com"
+WORKFLOW = Path(".github") / "workflows" / "mapsite.yml"
+EXAMPLE = "example"
+STANDARD_DESCRIPTION = "  description: Most deals;"
+EXAMPLE_DESCRIPTION = "  description: Our usual deal, to adapt to how we sell;"
+
+
+def site_config(seller: str | None, base_url: str | None) -> str:
+    """mapsite.yml for a new site: the values given, and commented examples of the others."""
+    seller_line = SELLER_LINE.format(scalar(seller, flow=False) if seller else SELLER)
+    url_line = BASE_URL_LINE.format(scalar(base_url, flow=False) if base_url else BASE_URL_EXAMPLE)
+    return (
+        SITE_CONFIG
+        + ("" if seller else "# ")
+        + seller_line
+        + "\n"
+        + ("" if base_url else "# ")
+        + url_line
+        + "\n"
+    )
+
+
+def check_base_url(url: str) -> str:
+    """A site address as ``base_url`` takes it: http(s), without a trailing slash."""
+    url = url.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise ValueError(f"'{url}' is not a web address (like {BASE_URL_EXAMPLE})")
+    return url
+
 
 THEMES_README = """\
 # Themes
@@ -37,9 +67,19 @@ files you change; everything else comes from the theme it extends. Select it wit
 
 
 def new_plan(
-    site: Path, name: str, today: date, *, buyer: str | None = None, seller: str | None = None
+    site: Path,
+    name: str,
+    today: date,
+    *,
+    buyer: str | None = None,
+    seller: str | None = None,
+    playbook: str | None = None,
+    go_live: date | None = None,
+    values: Mapping[str, str] | None = None,
+    draft: bool = False,
 ) -> Path:
-    """Write ``SITE/plans/NAME.md`` from the template; refuse to overwrite."""
+    """Write ``SITE/plans/NAME.md`` from a playbook (default: the built-in standard one);
+    refuse to overwrite. Raises ``MapsiteError`` with every problem: nothing written."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name.removesuffix(".md")).strip("-").lower()
     if not stem:
         raise MapsiteError(
@@ -68,57 +108,56 @@ def new_plan(
                 )
             ]
         )
-    seller = seller or _seller_from_other_plans(site) or "Your company"
-    buyer = buyer or stem.replace("-", " ").replace("_", " ").title()
+    try:
+        config, _ = load_config(site)
+        entry = playbooks.find(site, playbook or playbooks.DEFAULT)
+        deal = playbooks.Deal(
+            buyer=(buyer or "").strip() or stem.replace("-", " ").replace("_", " ").title(),
+            seller=(seller or "").strip() or config.seller or _shared_seller(site) or SELLER,
+            today=today,
+            token=new_token(),
+            go_live=go_live,
+            values=dict(values or {}),
+            draft=draft,
+            holidays=config.holidays,
+        )
+        text = playbooks.new_plan_text(entry, deal, path)
+    except Invalid as exc:
+        raise MapsiteError(exc.problems, "nothing written") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_plan_template(buyer, seller, today), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-def render_plan_template(buyer: str, seller: str, today: date) -> str:
-    def weeks(n: float) -> str:
-        return (today + timedelta(days=round(7 * n))).isoformat()
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # YAML, not HTML; names are quoted below
-    )
-    env.filters["yaml"] = _yaml_text
-    return env.get_template("new_plan.md").render(
-        buyer=buyer.strip() or "Buyer",
-        seller=seller.strip() or "Your company",
-        today=today.isoformat(),
-        token=new_token(),
-        step1=weeks(1),
-        step2=weeks(3),
-        validated=weeks(4),
-        step3=weeks(5),
-        contract=weeks(6),
-        kickoff=weeks(7),
-        go_live=weeks(12),
+def steps_before(path: Path, today: date) -> int:
+    """How many open steps of the plan at ``path`` are dated before ``today``: a go-live
+    closer than the playbook's usual length puts its first steps in the past."""
+    doc = load_plan(path)
+    return sum(
+        1
+        for key in schedule.keys(doc.plan)
+        if key[1] is not None
+        and schedule.item(doc.plan, key).status != Status.DONE
+        and (due := doc.dates.due(key)) is not None
+        and due < today
     )
 
 
-def _yaml_text(value: str) -> str:
-    """``value`` as a YAML scalar: plain when YAML reads it back as the same text, else quoted."""
-    try:
-        if yaml.safe_load(f"k: {value}") == {"k": value} and "\n" not in value:
-            return value
-    except yaml.YAMLError:
-        pass
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+SELLER = "Your company"
+"""The seller of a new plan when mapsite.yml names none (``seller:``)."""
 
 
-def _seller_from_other_plans(site: Path) -> str | None:
+def _shared_seller(site: Path) -> str | None:
+    """The seller every plan of the site names, when they all name the same one: never
+    the first of several, which would be whichever plan's file sorts first."""
     plans_dir = site / PLANS_DIR
+    sellers = set()
     for path in find_plans(plans_dir) if plans_dir.is_dir() else []:
         try:
-            return load_plan(path).plan.seller.name
+            sellers.add(load_plan(path).plan.seller.name)
         except Invalid:
             continue
-    return None
+    return sellers.pop() if len(sellers) == 1 else None
 
 
 NETLIFY_PLUGIN = "netlify/plugins/mapsite-cache"
@@ -126,8 +165,12 @@ NETLIFY_PLUGIN = "netlify/plugins/mapsite-cache"
 writes it beside netlify.toml)."""
 
 
-def init_site(directory: Path, today: date) -> list[Path]:
-    """Create mapsite.yml, plans/ with an example, assets/ and themes/; refuse an existing site."""
+def init_site(
+    directory: Path, today: date, *, seller: str | None = None, base_url: str | None = None
+) -> list[Path]:
+    """Create mapsite.yml, playbooks/ with an example, plans/ with a draft made from it,
+    assets/, themes/, netlify.toml and a GitHub Actions workflow that checks every
+    push; refuse an existing site. Files of those names already there are kept."""
     config = directory / CONFIG_FILE
     if config.exists():
         raise MapsiteError(
@@ -143,26 +186,37 @@ def init_site(directory: Path, today: date) -> list[Path]:
             ]
         )
     directory.mkdir(parents=True, exist_ok=True)
-    config.write_text(SITE_CONFIG, encoding="utf-8")
-    plan = new_plan(directory, "example", today, buyer="Example Buyer", seller="Your company")
+    config.write_text(site_config(seller, base_url), encoding="utf-8")
+    written = [config]
+    playbook = directory / playbooks.PLAYBOOKS_DIR / f"{EXAMPLE}.md"
+    if not playbook.exists():  # the team's own, to adapt: a copy of the built-in default
+        playbook.parent.mkdir(exist_ok=True)
+        text = (playbooks.BUILT_IN / f"{playbooks.DEFAULT}.md").read_text(encoding="utf-8")
+        own = text.replace(STANDARD_DESCRIPTION, EXAMPLE_DESCRIPTION, 1)
+        assert own != text, "the built-in standard playbook's description changed"
+        playbook.write_text(own, encoding="utf-8")
+        written.append(playbook)
+    # a draft: a new site publishes nothing its owner did not mean to
+    plan = new_plan(directory, EXAMPLE, today, buyer="Example Buyer", playbook=EXAMPLE, draft=True)
+    written.insert(1, plan)
     (directory / "assets").mkdir(exist_ok=True)
     themes_dir = directory / "themes"
     themes_dir.mkdir(exist_ok=True)
     (themes_dir / "README.md").write_text(THEMES_README, encoding="utf-8")
     # the site, and the record of what it was made from (incremental.py)
-    ignored = "/public/\n/.public.mapsite-record.json\n"
-    (directory / ".gitignore").write_text(ignored, encoding="utf-8") if not (
-        directory / ".gitignore"
-    ).exists() else None
-    written = [config, plan, directory / "assets", themes_dir / "README.md"]
-    netlify = directory / "netlify.toml"
-    if not netlify.exists():  # build settings, the private-site headers, the build cache
-        netlify.write_text((TEMPLATES / "netlify.toml").read_text(encoding="utf-8"), "utf-8")
-        written.append(netlify)
-        plugin = directory / NETLIFY_PLUGIN
-        plugin.mkdir(parents=True, exist_ok=True)
-        for name in ("manifest.yml", "index.js"):
-            text = (TEMPLATES / "netlify-plugin" / name).read_text(encoding="utf-8")
-            (plugin / name).write_text(text, encoding="utf-8")
-            written.append(plugin / name)
+    if not (directory / ".gitignore").exists():
+        ignored = "/public/\n/.public.mapsite-record.json\n"
+        (directory / ".gitignore").write_text(ignored, encoding="utf-8")
+    written += [directory / "assets", themes_dir / "README.md"]
+    for target, template in (
+        (directory / "netlify.toml", "netlify.toml"),  # build settings, private-site headers
+        # and its build plugin, which keeps the last site between deploys
+        (directory / NETLIFY_PLUGIN / "manifest.yml", "netlify-plugin/manifest.yml"),
+        (directory / NETLIFY_PLUGIN / "index.js", "netlify-plugin/index.js"),
+        (directory / WORKFLOW, "github-workflow.yml"),  # mapsite check on every push
+    ):
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text((TEMPLATES / template).read_text(encoding="utf-8"), "utf-8")
+            written.append(target)
     return written

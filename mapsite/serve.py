@@ -575,7 +575,8 @@ def dev_index(dev: DevSite) -> str:
         tag = dev.tag
     items = "".join(
         f'<li><a href="/{html.escape(p.token)}/">{html.escape(p.buyer)}</a>'
-        f" <span>{html.escape(p.title)} · {html.escape(p.file)}</span></li>"
+        f" <span>{html.escape(p.title)} · {html.escape(p.file)}"
+        f"{' · draft: not published by mapsite build' if p.draft else ''}</span></li>"
         for p in pages
     )
     body = f"<ul>{items}</ul>" if items else "<p>No plans built yet.</p>"

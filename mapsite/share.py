@@ -31,7 +31,7 @@ from .load import (
     split_front_matter,
 )
 from .model import TOKEN_PATTERN, Plan
-from .site import plan_holidays
+from .site import Site, plan_holidays
 
 TOKEN_BYTES = 16  # 128 bits
 
@@ -166,3 +166,26 @@ def link_of(file: str, plan: Plan, base: str | None, today: date) -> Link:
         # a calendar app cannot unlock an encrypted file, and a clear one would leak
         notes.append("no calendar: calendar apps cannot open a protected plan")
     return Link(file, plan_url(plan, base), "; ".join(notes))
+
+
+BASE_URL_EXAMPLE = "https://plans.example.com"
+
+
+def site_links(site: Site, today: date) -> tuple[list[str], list[str]]:
+    """``mapsite links``: one line per published plan, its file and its link, aligned;
+    and notes for the rep: drafts (no link yet) and a missing site address, each
+    with what to do."""
+    base = base_url(site.config.base_url)
+    found = [link_of(d.source.file, d.plan, base, today)
+             for d in site.documents if not d.plan.draft]  # fmt: skip
+    width = max((len(link.file) for link in found), default=0)
+    lines = [f"{link.file:<{width}}  {link.url}" + (f"  ({link.note})" if link.note else "")
+             for link in found]  # fmt: skip
+    notes = [f"{d.source.file} is a draft: no link until you remove 'draft: true'"
+             for d in site.documents if d.plan.draft]  # fmt: skip
+    if base is None:
+        notes.append(
+            "no base_url in mapsite.yml (and no Netlify URL): links are paths only; "
+            f"add the site's address to mapsite.yml as 'base_url: {BASE_URL_EXAMPLE}'"
+        )
+    return lines, notes

@@ -52,6 +52,7 @@ MODULES: dict[str, list[str]] = {
     "explain": ["tests/test_lead_times.py"],
     "workback": ["tests/test_schedule.py", "tests/test_errors.py"],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
+    "playbooks": ["tests/test_playbooks.py"],
     "seal": ["tests/test_share.py"],
     "share": ["tests/test_share.py", "tests/test_rotate.py"],
     "sheets": ["tests/test_import.py", "tests/test_cells.py"],

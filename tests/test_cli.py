@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import REPO, TODAY, VALID_PLAN, page_of, with_token
+from support import REPO, TODAY, VALID_PLAN, with_token
 
 from mapsite import __version__
 from mapsite.cli import main
@@ -33,7 +33,7 @@ def test_main_help_lists_every_command(run, flag: str) -> None:
 
 PURPOSES = {
     "init": "Create a new site in DIRECTORY",
-    "new": "Start a new plan, SITE/plans/NAME.md",
+    "new": "Start a new plan, SITE/plans/NAME.md, from a playbook.",
     "build": "Build every plan in SITE/plans into a static site, with a PDF of each.",
     "pdf": "Print chosen plans to PDF",
     "check": "Validate every plan and check it against mutual-action-plan best practices.",
@@ -49,6 +49,7 @@ PURPOSES = {
     "digest": "Each person's week across every plan",
     "import": "Turn a mutual-action-plan spreadsheet (.xlsx or .csv) into a plan file.",
     "export": "Write a plan's steps as a spreadsheet, for the buyer's own project tool.",
+    "playbooks": "List the playbooks 'mapsite new --playbook' starts from",
 }
 
 
@@ -77,37 +78,45 @@ def test_init_an_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, r
     assert result.stdout == (
         "created mapsite.yml\n"
         "created plans/example.md\n"
+        "created playbooks/example.md\n"
         "created assets\n"
         "created themes/README.md\n"
         "created netlify.toml\n"
         "created netlify/plugins/mapsite-cache/manifest.yml\n"
         "created netlify/plugins/mapsite-cache/index.js\n"
+        "created .github/workflows/mapsite.yml\n"
         "\n"
-        "Next: edit plans/example.md, then run 'mapsite build .'.\n"
+        'Next: start a deal with \'mapsite new NAME --playbook enterprise --buyer "..." '
+        "--go-live YYYY-MM-DD' ('mapsite playbooks' lists the playbooks),\n"
+        "or edit plans/example.md (a draft: remove 'draft: true' to publish it).\n"
     )
-    assert (tmp_path / "mapsite.yml").is_file()
-    assert (tmp_path / "plans" / "example.md").is_file()
     assert (tmp_path / "assets").is_dir()
     assert (tmp_path / "themes").is_dir()
     assert (tmp_path / ".gitignore").read_text() == "/public/\n/.public.mapsite-record.json\n"
+    assert load_plan(tmp_path / "plans" / "example.md").plan.draft
     assert run("check", "--today", TODAY).stdout == "1 plan checked, no problems\n"
-    assert run("build", "--today", TODAY).exit_code == 0
-    assert page_of(tmp_path / "public", "example").is_file()
 
 
-def test_a_new_site_passes_check_and_builds(
+def test_a_new_site_passes_check_and_publishes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run
 ) -> None:
+    """The example plan is a draft: a new site pushed as it is publishes no plan."""
     monkeypatch.chdir(tmp_path)
     assert run("init", "deals", "--today", TODAY).exit_code == 0
 
-    check = run("check", "deals", "--today", TODAY)
-    build = run("build", "deals", "--today", TODAY)
+    check = run("check", "deals", "--strict", "--today", TODAY)
+    build = run("build", "deals", "--no-pdf", "--today", TODAY)
 
     assert (check.exit_code, check.stderr) == (0, "")
     assert check.stdout == "1 plan checked, no problems\n"
     assert (build.exit_code, build.stderr) == (0, "")
-    assert page_of(tmp_path / "deals" / "public", "example").is_file()
+    assert build.stdout.splitlines()[1] == (
+        "not published: deals/plans/example.md (draft: true; remove it to publish)"
+    )
+    token = load_plan(tmp_path / "deals" / "plans" / "example.md").plan.share.token
+    public = tmp_path / "deals" / "public"
+    assert sorted(p.name for p in public.iterdir() if p.is_dir()) == ["static"]
+    assert token not in (public / "_redirects").read_text()
 
 
 def test_init_says_where_the_new_site_is(
@@ -117,9 +126,11 @@ def test_init_says_where_the_new_site_is(
 
     result = run("init", "deals", "--today", TODAY)
 
-    assert result.stdout.splitlines()[-1] == (
-        "Next: edit deals/plans/example.md, then run 'mapsite build deals'."
-    )
+    assert result.stdout.splitlines()[-2:] == [
+        'Next: start a deal with \'mapsite new NAME --playbook enterprise --buyer "..." '
+        "--go-live YYYY-MM-DD --site deals' ('mapsite playbooks' lists the playbooks),",
+        "or edit deals/plans/example.md (a draft: remove 'draft: true' to publish it).",
+    ]
 
 
 def test_init_keeps_an_existing_gitignore(

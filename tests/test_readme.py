@@ -179,7 +179,10 @@ def test_init_writes_what_readme_says(tmp_path: Path, run, monkeypatch) -> None:
     claimed = re.search(r"`mapsite init my-plans` writes (.*?)\.(?: |$)", " ".join(README.split()))
     assert claimed
     names = re.findall(r"`([\w./]+)`", claimed.group(1))
-    assert names == ["mapsite.yml", "plans/", "assets/", "themes/"]
+    assert names == [
+        "mapsite.yml", "playbooks/", "plans/", "assets/", "themes/", "netlify.toml",
+        ".github/workflows/mapsite.yml",
+    ]  # fmt: skip
     monkeypatch.chdir(tmp_path)
     assert run("init", "my-plans").exit_code == 0
     for name in names:

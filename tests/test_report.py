@@ -204,6 +204,7 @@ def test_csv(three_plans, run) -> None:
         "next_step",
         "next_owner",
         "next_due",
+        "draft",
     ]
     rows = list(reader)
     assert [r["plan"] for r in rows] == ["tailspin", "northwind", "adventure-works"]
@@ -228,6 +229,7 @@ def test_csv(three_plans, run) -> None:
         "next_step": "Approve the budget",
         "next_owner": "Daniel Okafor",
         "next_due": "2026-11-13",
+        "draft": "False",
     }
     assert (rows[1]["health"], rows[1]["reasons"]) == ("at risk", "1 step overdue")
     assert (rows[2]["health"], rows[2]["reasons"]) == ("on track", "")
@@ -261,6 +263,7 @@ def test_json(three_plans, run) -> None:
         "next_step": "Share a pipeline export",
         "next_owner": "Priya Raman",
         "next_due": "2026-11-20",
+        "draft": False,
     }
     assert rows[2]["days_since_update"] is None
 
@@ -403,3 +406,22 @@ def test_the_example_site(example_site: Path, run) -> None:
         csv.DictReader(io.StringIO(run("report", "--today", TODAY, "--format", "csv").stdout))
     )
     assert [r["buyer"] for r in csv_rows] == buyers
+
+
+def test_a_draft_is_listed_and_marked(three_plans, write_plan, run) -> None:
+    write_plan(
+        "northwind", AT_RISK.replace("updated: 2026-11-20\n", "updated: 2026-11-20\ndraft: true\n")
+    )
+
+    table = run("report", "--today", TODAY)
+    rows = json.loads(run("report", "--today", TODAY, "--format", "json").stdout)
+
+    lines = table.stdout.splitlines()
+    assert cells(lines[3])[:2] == ["Northwind Financial (draft)", "▲ At risk"]
+    assert cells(lines[2])[0] == "Tailspin Toys"
+    assert lines[-1] == "3 plans: 1 stalled, 1 at risk, 1 on track (1 draft, not published)"
+    assert [(r["plan"], r["draft"]) for r in rows] == [
+        ("tailspin", False),
+        ("northwind", True),
+        ("adventure-works", False),
+    ]
