@@ -329,3 +329,28 @@ def test_without_hard_links_the_files_are_copied(
     page = page_of(example_site / "public", "northwind")
     assert page.stat().st_nlink == 1
     assert_same_as_clean(example_site, build)
+
+
+def test_a_draft_is_carried_unpublished_and_published_when_ready(
+    example_site: Path, build
+) -> None:
+    plan = example_site / "plans/tailspin.md"
+    plan.write_text(plan.read_text().replace("\n---\n", "\ndraft: true\n---\n", 1))
+    build()
+    folder = example_site / "public" / token_of(plan)
+    assert not folder.exists()
+
+    assert unchanged(build()) == 2
+    assert not folder.exists()
+    assert_same_as_clean(example_site, build)
+
+    plan.write_text(plan.read_text().replace("draft: true\n", "", 1))
+    assert unchanged(build()) == 2
+    assert (folder / "index.html").is_file()
+    assert_same_as_clean(example_site, build)
+
+
+def token_of(plan: Path) -> str:
+    found = re.search(r"token: (\S+)", plan.read_text())
+    assert found
+    return found.group(1)
