@@ -23,12 +23,13 @@ import yaml
 from . import cells
 from .cells import DateOrder, Side, Unreadable
 from .errors import Invalid, MapsiteError, Problem
-from .load import display_path, find_plans, load_plan, parse_plan
+from .load import display_path, parse_plan
 from .model import Status
 from .names import slug
+from .scaffold import site_seller
 from .share import new_token
 from .sheets import Cell, Table, Value, column_letter, read_table
-from .site import PLANS_DIR, plan_holidays
+from .site import PLANS_DIR, plan_holidays, site_root
 from .yamlwrite import double, inline, scalar
 
 HEADER_ROWS = 30
@@ -438,7 +439,7 @@ def import_sheet(
         assert site is not None
         out = site / PLANS_DIR / f"{slug(buyer) or slug(source.stem) or 'plan'}.md"
     buyer = buyer or "Buyer"
-    seller = " ".join((seller or _seller_of_site(out) or "Your company").split())
+    seller = " ".join((seller or site_seller(site or site_root(out))).split())
     try:
         table = read_table(source, shown, sheet)
         found = read_sheet(table, buyer, seller, order)
@@ -480,14 +481,3 @@ def buyer_from(stem: str) -> str:
         if w and w.casefold() not in GENERIC_WORDS and not re.fullmatch(r"v?\d+", w.casefold())
     ]
     return " ".join(w if w[:1].isupper() else w.title() for w in words)
-
-
-def _seller_of_site(out: Path) -> str | None:
-    """The seller of the other plans beside ``out``: the rep's own company."""
-    folder = out.parent
-    for path in find_plans(folder) if folder.is_dir() else []:
-        try:
-            return load_plan(path).plan.seller.name
-        except Invalid:
-            continue
-    return None

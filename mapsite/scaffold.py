@@ -147,6 +147,16 @@ SELLER = "Your company"
 """The seller of a new plan when mapsite.yml names none (``seller:``)."""
 
 
+def site_seller(site: Path) -> str:
+    """The rep's own company, for a plan made for the site at ``site`` (``new``,
+    ``import``): mapsite.yml's ``seller:``, else the seller all its plans name."""
+    try:
+        configured = load_config(site)[0].seller
+    except Invalid:  # check and build report it; a new plan still gets a seller
+        configured = None
+    return configured or _shared_seller(site) or SELLER
+
+
 def _shared_seller(site: Path) -> str | None:
     """The seller every plan of the site names, when they all name the same one: never
     the first of several, which would be whichever plan's file sorts first."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from support import TODAY
+from support import TODAY, VALID_PLAN
 
 from mapsite.load import load_plan
 
@@ -571,3 +571,19 @@ def test_the_seller_comes_from_a_valid_plan_beside(site: Path, write_plan, run) 
     assert run("import", "new.csv", "--today", TODAY).exit_code == 0
 
     assert load_plan(site / "plans" / "new.md").plan.seller.name == "Contoso"
+
+
+def test_the_seller_comes_from_the_sites_settings_first(site: Path, write_plan, run) -> None:
+    """As for 'mapsite new': mapsite.yml's seller, else the one every plan names, never
+    whichever plan's file sorts first."""
+    write_plan("bbb")  # Contoso
+    write_plan("aaa", VALID_PLAN.replace("name: Contoso", "name: Fabrikam Partners"))
+    (site / "one.csv").write_text("Task\nSign\n")
+    (site / "two.csv").write_text("Task\nSign\n")
+
+    assert run("import", "one.csv", "--today", TODAY).exit_code == 0
+    (site / "mapsite.yml").write_text("seller: Contoso Ltd\n")
+    assert run("import", "two.csv", "--today", TODAY).exit_code == 0
+
+    assert load_plan(site / "plans" / "one.md").plan.seller.name == "Your company"
+    assert load_plan(site / "plans" / "two.md").plan.seller.name == "Contoso Ltd"
