@@ -376,8 +376,26 @@ def footer(job: PdfJob, font: str = BAND_FONT) -> str:
     return _BAND.format(font=html.escape(font), left=left, right=right)
 
 
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def stable_ids(data: bytes) -> bytes:
+    """A tagged PDF names some structure elements (table headers) after the page's DOM
+    nodes, ``(node00001743)``, numbered by how many nodes the browser made before:
+    which plans it printed first. Renumbered from 1 in the same order (so the ID tree
+    stays sorted) and at the same width (so no offset moves), a plan prints the same
+    bytes whichever browser prints it after whichever plans."""
+    found = sorted(set(_NODE_ID.findall(data)))
+    if not found:
+        return data
+    new = {old: b"%08d" % n for n, old in enumerate(found, 1)}
+    return _NODE_ID.sub(lambda m: b"(node" + new[m[1]] + b")", data)
+
+
 def with_metadata(data: bytes, job: PdfJob) -> bytes:
-    """Title, author (seller), subject (buyer), and dates from 'today', not the clock."""
+    """Title, author (seller), subject (buyer), and dates from 'today', not the clock;
+    node IDs numbered as in no other print (``stable_ids``)."""
+    data = stable_ids(data)
     stamp = f"D:{job.as_of:%Y%m%d}000000Z"
     info = {
         "Title": job.title,

@@ -331,9 +331,7 @@ def test_without_hard_links_the_files_are_copied(
     assert_same_as_clean(example_site, build)
 
 
-def test_a_draft_is_carried_unpublished_and_published_when_ready(
-    example_site: Path, build
-) -> None:
+def test_a_draft_is_carried_unpublished_and_published_when_ready(example_site: Path, build) -> None:
     plan = example_site / "plans/tailspin.md"
     plan.write_text(plan.read_text().replace("\n---\n", "\ndraft: true\n---\n", 1))
     build()

@@ -473,3 +473,15 @@ def test_a_build_prints_only_the_pdfs_of_changed_plans(tmp_path: Path) -> None:
     clean = build(site, "-o", str(tmp_path / "clean"), "--full")
     for slug in PLANS:
         assert pdf_of(public, slug).read_bytes() == pdf_of(clean, slug).read_bytes(), slug
+
+
+def test_node_ids_do_not_depend_on_what_was_printed_before() -> None:
+    """Chromium names tagged table headers after DOM node counters, which grow with
+    every plan a browser printed: renumbered, in order and at the same width."""
+    from mapsite.pdf import stable_ids
+
+    first = b"<</ID (node00001743)>> <</ID (node00001744)>> /Names [(node00001743) 1 0 R]"
+    later = b"<</ID (node00009001)>> <</ID (node00009002)>> /Names [(node00009001) 1 0 R]"
+    expected = b"<</ID (node00000001)>> <</ID (node00000002)>> /Names [(node00000001) 1 0 R]"
+    assert stable_ids(first) == stable_ids(later) == expected
+    assert stable_ids(b"no ids here") == b"no ids here"
