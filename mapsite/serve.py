@@ -673,7 +673,7 @@ def serve(
     dev = DevSite(root, today, log, locked=public)
     stop = threading.Event()
     watcher = Watcher(root)
-    observer = Observer()
+    observer: Observer | None = None  # made after the first build: it starts a thread
     httpd: Server | None = None
     builder: threading.Thread | None = None
 
@@ -686,7 +686,10 @@ def serve(
         bound = httpd.server_address[1]
         if port is None and bound != DEFAULT_PORT:
             log(f"port {DEFAULT_PORT} is in use: serving on port {bound} (choose with --port)")
+        # before any other thread runs: the build's workers are forked, which is only
+        # safe (and quick) in a process of one thread (build.py)
         dev.first_build()
+        observer = Observer()
         observer.schedule(watcher, str(dev.root), recursive=True)
         observer.start()
 
@@ -718,7 +721,7 @@ def serve(
     finally:
         stop.set()
         dev.close()
-        if observer.is_alive():
+        if observer is not None and observer.is_alive():
             observer.stop()
             observer.join(timeout=2)
         if httpd is not None:
