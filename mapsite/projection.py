@@ -257,7 +257,7 @@ class Graph:
             if node == GO or values[node] is None:
                 continue
             bounds = [
-                self._latest_start(latest[e.dst], e.amount, e.unit)
+                self._latest_start(latest[e.dst], e)
                 for e in out[node]
                 if e.dst in latest
             ]
@@ -270,19 +270,25 @@ class Graph:
                         queued.add(e.src)
         return latest
 
-    def _latest_start(self, end: date, amount: int, unit: Unit) -> date | None:
-        """The latest day that, ``amount`` ``unit`` on, is still on or before ``end``."""
+    def _latest_start(self, end: date, edge: Edge) -> date | None:
+        """The latest day ``edge.src`` can be on and still keep ``edge.dst`` on ``end``."""
+        amount, unit = edge.amount, edge.unit
         if unit != "bd":
             try:
                 return end - timedelta(days=amount * (7 if unit == "w" else 1))
             except OverflowError:
                 return None
         day = self._add(end, -amount, unit)
-        if day is None:
-            return None
-        # business days from a weekend count like those from the Friday before it
-        while (later := self._add(day + timedelta(days=1), amount, unit)) and later <= end:
-            day += timedelta(days=1)
+        if edge.lead or day is None or not amount:
+            return day  # a lead time is kept up to the day counted back (``_earliest``)
+        # counting back from a weekend overshoots: ``amount`` on must still be by ``end``
+        while (later := self._add(day, amount, unit)) and later > end:
+            day = self._add(day, -1, unit)  # type: ignore[assignment]
+        # the latest business day: a step done on the weekend after it is no later
+        while (after := self._add(day, 1, unit)) and (later := self._add(after, amount, unit)):
+            if later > end:
+                break
+            day = after
         return day
 
     def slack(self, values: dict[Node, date | None], latest: dict[Node, date]) -> dict[Key, int]:

@@ -286,6 +286,64 @@ def test_a_day_late_on_business_days_moves_by_business_days(load) -> None:
     assert names(doc, projection.projected)["Contract signed"] == date(2027, 1, 19)
 
 
+# Go-live on Friday 2 April 2027: loading takes 5 business days, the export 3 before it.
+FRIDAY = """\
+go_live: 2027-04-02
+milestones:
+  - name: Data loaded
+    due: go_live - 5bd
+    steps:
+      - task: Export the data
+        id: export
+        owner: Sam Ortiz
+        due: load - 3bd
+      - task: Load the data
+        id: load
+        owner: Sam Ortiz
+        due: go_live - 5bd
+"""
+
+
+def test_business_days_before_a_friday_leave_no_slack_over_the_weekend(load) -> None:
+    doc, projection = load(FRIDAY)
+
+    assert names(doc, projection.projected) == {
+        "Data loaded": date(2027, 3, 26),
+        "Export the data": date(2027, 3, 23),
+        "Load the data": date(2027, 3, 26),  # Friday: Monday's 5 business days end on Mon 5 Apr
+    }
+    # a day later, on Wednesday, the export would push the load to Monday and go-live on
+    assert names(doc, projection.slack) == dict.fromkeys(names(doc, doc.dates.target), 0)
+    assert critical(doc, projection) == set(names(doc, doc.dates.target))
+
+
+def test_business_days_counted_on_to_a_saturday_go_live(load) -> None:
+    doc, projection = load(
+        """\
+go_live: 2027-03-27
+milestones:
+  - name: Data loaded
+    steps:
+      - task: Export the data
+        id: export
+        owner: Sam Ortiz
+        due: 2027-03-19
+      - task: Load the data
+        owner: Sam Ortiz
+        due: export + 5bd
+"""
+    )
+
+    # export Friday 19, load 5 business days on, Friday 26: a day before go-live; had
+    # the export slipped to Monday 22, the load would end on Monday 29, after it
+    assert names(doc, projection.slack) == {
+        "Data loaded": 0,
+        "Export the data": 0,
+        "Load the data": 1,
+    }
+    assert critical(doc, projection) == {"Data loaded", "Export the data"}
+
+
 # --- a plan that contradicts itself still gets dates --------------------------------------
 
 
