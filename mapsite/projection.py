@@ -256,11 +256,7 @@ class Graph:
             effort -= 1
             if node == GO or values[node] is None:
                 continue
-            bounds = [
-                self._latest_start(latest[e.dst], e)
-                for e in out[node]
-                if e.dst in latest
-            ]
+            bounds = [self._latest_start(latest[e.dst], e) for e in out[node] if e.dst in latest]
             bound = min((b for b in bounds if b is not None), default=None)
             if bound is not None and bound != latest.get(node):
                 latest[node] = bound
