@@ -271,14 +271,11 @@ class Graph:
         day = self._add(end, -amount, unit)
         if edge.lead or day is None or not amount:
             return day  # a lead time is kept up to the day counted back (``_earliest``)
-        # counting back from a weekend overshoots: ``amount`` on must still be by ``end``
+        # counting back from a weekend overshoots (it counts like the Monday after): step
+        # back to the latest business day whose count still ends by ``end``; a weekend
+        # after it is no slack, a step done then counts like the Friday before
         while (later := self._add(day, amount, unit)) and later > end:
             day = self._add(day, -1, unit)  # type: ignore[assignment]
-        # the latest business day: a step done on the weekend after it is no later
-        while (after := self._add(day, 1, unit)) and (later := self._add(after, amount, unit)):
-            if later > end:
-                break
-            day = after
         return day
 
     def slack(self, values: dict[Node, date | None], latest: dict[Node, date]) -> dict[Key, int]:
