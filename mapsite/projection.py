@@ -56,8 +56,6 @@ class Projection:
     """Projected dates given today: late open steps push what must follow them."""
 
     projected: dict[Key, date | None]
-    driver: dict[Key, Key | None]
-    """What set each projected date: the item it must follow (None: its own date)."""
     go_live: date | None
     """Projected go-live: the target, or later when a prerequisite slips past it."""
     critical: frozenset[Key]
@@ -80,9 +78,9 @@ class Projection:
 
 def project(plan: Plan, dates: Dates, calendar: Calendar, today: date) -> Projection:
     graph = Graph(plan, dates, calendar, today)
-    values, why, settled = graph.forward(graph.edges)
+    values, settled = graph.forward(graph.edges)
     if not settled:  # a plan that contradicts itself: its lead times between items go
-        values, why, _ = graph.forward([e for e in graph.edges if not e.lead or e.dst == GO])
+        values, _ = graph.forward([e for e in graph.edges if not e.lead or e.dst == GO])
     latest = graph.backward(values)
     projected = {k: values[k] for k in keys(plan)}
     slack = graph.slack(values, latest)
@@ -91,7 +89,6 @@ def project(plan: Plan, dates: Dates, calendar: Calendar, today: date) -> Projec
     cause, lead = graph.cause(values) if late else (None, ())
     return Projection(
         projected,
-        {k: _item(why.get(k)) for k in projected},
         go_live,
         frozenset(k for k, days in slack.items() if days == 0),
         slack,
@@ -100,9 +97,9 @@ def project(plan: Plan, dates: Dates, calendar: Calendar, today: date) -> Projec
     )
 
 
-def _item(node: Node | None) -> Key | None:
+def _item(node: Node) -> Key | None:
     """The item a point stands for: a milestone's own date is the milestone."""
-    if node is None or node == GO:
+    if node == GO:
         return None
     return (node[0], None) if node[1] == OWN else node
 
@@ -177,19 +174,16 @@ class Graph:
 
     # --- forward: the earliest date of every point ------------------------------------
 
-    def forward(
-        self, edges: list[Edge]
-    ) -> tuple[dict[Node, date | None], dict[Node, Node | None], bool]:
-        """Each point's projected date, the point that set it, and False when the dates
-        kept moving (a loop that only a plan contradicting itself has): then they are
-        where they were when it stopped."""
+    def forward(self, edges: list[Edge]) -> tuple[dict[Node, date | None], bool]:
+        """Each point's projected date, and False when the dates kept moving (a loop
+        that only a plan contradicting itself has): then they are where they were when
+        it stopped."""
         into: dict[Node, list[Edge]] = {n: [] for n in self.order}
         out: dict[Node, list[Edge]] = {n: [] for n in self.order}
         for e in sorted(edges, key=lambda e: e.lead):  # lead times last (``_earliest``)
             into[e.dst].append(e)
             out[e.src].append(e)
         values: dict[Node, date | None] = dict.fromkeys(self.order)
-        why: dict[Node, Node | None] = dict.fromkeys(self.order)
         queue, queued = deque(self.order), set(self.order)
         effort = EFFORT * len(self.order)
         while queue:
@@ -197,22 +191,22 @@ class Graph:
             queued.discard(node)
             effort -= 1
             if effort < 0:
-                return values, why, False
-            value, why[node] = self._earliest(node, into[node], values)
+                return values, False
+            value = self._earliest(node, into[node], values)
             if value != values[node]:
                 values[node] = value
                 for e in out[node]:
                     if e.dst not in queued:
                         queue.append(e.dst)
                         queued.add(e.dst)
-        return values, why, True
+        return values, True
 
     def _earliest(
         self, node: Node, edges: list[Edge], values: dict[Node, date | None]
-    ) -> tuple[date | None, Node | None]:
+    ) -> date | None:
         if node in self.fixed:
-            return self.fixed[node], None
-        value, why = self.base.get(node), None
+            return self.fixed[node]
+        value = self.base.get(node)
         for e in edges:  # lead times last: they compare with what the rest set
             start = values[e.src]
             if start is None:
@@ -221,10 +215,10 @@ class Graph:
                 continue  # done early enough: the lead time is kept
             pushed = self._add(start, e.amount, e.unit)
             if pushed is not None and (value is None or pushed > value):
-                value, why = pushed, e.src
+                value = pushed
         if node[1] is not None and node[1] != OWN and value is not None and value < self.today:
-            value, why = self.today, None  # an open step past its date: done today at best
-        return value, why
+            value = self.today  # an open step past its date: done today at best
+        return value
 
     def _add(self, start: date, amount: int, unit: Unit) -> date | None:
         try:
@@ -256,11 +250,7 @@ class Graph:
             effort -= 1
             if node == GO or values[node] is None:
                 continue
-            bounds = [
-                self._latest_start(latest[e.dst], e.amount, e.unit)
-                for e in out[node]
-                if e.dst in latest
-            ]
+            bounds = [self._latest_start(latest[e.dst], e) for e in out[node] if e.dst in latest]
             bound = min((b for b in bounds if b is not None), default=None)
             if bound is not None and bound != latest.get(node):
                 latest[node] = bound
@@ -270,19 +260,22 @@ class Graph:
                         queued.add(e.src)
         return latest
 
-    def _latest_start(self, end: date, amount: int, unit: Unit) -> date | None:
-        """The latest day that, ``amount`` ``unit`` on, is still on or before ``end``."""
+    def _latest_start(self, end: date, edge: Edge) -> date | None:
+        """The latest day ``edge.src`` can be on and still keep ``edge.dst`` on ``end``."""
+        amount, unit = edge.amount, edge.unit
         if unit != "bd":
             try:
                 return end - timedelta(days=amount * (7 if unit == "w" else 1))
             except OverflowError:
                 return None
         day = self._add(end, -amount, unit)
-        if day is None:
-            return None
-        # business days from a weekend count like those from the Friday before it
-        while (later := self._add(day + timedelta(days=1), amount, unit)) and later <= end:
-            day += timedelta(days=1)
+        if edge.lead or day is None or not amount:
+            return day  # a lead time is kept up to the day counted back (``_earliest``)
+        # counting back from a weekend overshoots (it counts like the Monday after): step
+        # back to the latest business day whose count still ends by ``end``; a weekend
+        # after it is no slack, a step done then counts like the Friday before
+        while (later := self._add(day, amount, unit)) and later > end:
+            day = self._add(day, -1, unit)  # type: ignore[assignment]
         return day
 
     def slack(self, values: dict[Node, date | None], latest: dict[Node, date]) -> dict[Key, int]:

@@ -77,6 +77,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE", help=", ".join(MODULES))
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once")
+    parser.add_argument(
+        "--show", action="store_true", help="print each survivor's diff (to judge it)"
+    )
     args = parser.parse_args()
     unknown = sorted(set(args.modules) - set(MODULES))
     if unknown:
@@ -85,7 +88,7 @@ def main() -> None:
     ensure_mutmut()
     rows = []
     for module in modules:
-        counts, survivors = run(module, args.children)
+        counts, survivors = run(module, args.children, args.show)
         rows.append((module, counts, survivors))
     print()
     for module, counts, survivors in rows:
@@ -116,7 +119,7 @@ def uncache(source: Path) -> None:
     source.write_text(CACHE_DECORATOR.sub("", text), encoding="utf-8")
 
 
-def run(module: str, children: int) -> tuple[Counter[str], list[str]]:
+def run(module: str, children: int, show: bool = False) -> tuple[Counter[str], list[str]]:
     """mutmut on ``mapsite/MODULE.py`` with its tests, in a scratch copy."""
     tracked = (
         subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
@@ -156,12 +159,18 @@ def run(module: str, children: int) -> tuple[Counter[str], list[str]]:
         results = subprocess.run(
             [*mutmut, "results", "--all", "true"], cwd=work, capture_output=True, text=True
         ).stdout
-    counts: Counter[str] = Counter()
-    survivors = []
-    for name, status in re.findall(r"^\s*(\S+): (.+)$", results, re.MULTILINE):
-        counts[status.strip()] += 1
-        if status.strip() == "survived":
-            survivors.append(name)
+        counts: Counter[str] = Counter()
+        survivors = []
+        for name, status in re.findall(r"^\s*(\S+): (.+)$", results, re.MULTILINE):
+            counts[status.strip()] += 1
+            if status.strip() == "survived":
+                survivors.append(name)
+        # the diffs live in the scratch copy: read them before it goes
+        for name in survivors if show else []:
+            diff = subprocess.run(
+                [*mutmut, "show", name], cwd=work, capture_output=True, text=True
+            ).stdout
+            print(f"-- {name}\n{diff}", flush=True)
     return counts, survivors
 
 

@@ -152,8 +152,9 @@ def test_a_done_step_past_its_date_moves_nothing(load) -> None:
 # --- slack and the critical path ---------------------------------------------------------
 
 
-def test_slack_is_the_days_each_open_item_can_slip(load) -> None:
-    doc, projection = load(CHAIN)
+@pytest.mark.parametrize("week", ["1w", "7d", "5bd"])
+def test_slack_is_the_days_each_open_item_can_slip(load, week: str) -> None:
+    doc, projection = load(CHAIN.replace("due: order + 1w", f"due: order + {week}"))
 
     assert names(doc, projection.slack) == {
         "Security review passed": 0,  # its steps have none
@@ -239,6 +240,56 @@ def test_a_late_chain_takes_the_slack_from_the_other(load) -> None:
     }
 
 
+def test_the_second_chain_late_takes_the_slack_from_the_first(load) -> None:
+    # the order form (due 15 Dec) is expected on 25 Dec: go-live waits for its chain,
+    # though the first chain's lead time to go-live is kept
+    doc, projection = load(
+        TWO_CHAINS.replace(
+            "        due: sign - 1w\n", "        due: sign - 1w\n        expected: 2026-12-25\n"
+        )
+    )
+
+    assert projection.go_live == date(2027, 1, 15)
+    assert names(doc, projection.projected)["Sign the order form"] == date(2027, 1, 1)
+    assert names(doc, projection.slack) == {
+        "Security review passed": 10,
+        "Security questionnaire": 10,
+        "Pen test report": 10,
+        "Contract signed": 0,
+        "Send the order form": 0,
+        "Sign the order form": 0,
+    }
+
+
+def test_what_comes_after_go_live_moves_with_it(load) -> None:
+    doc, projection = load(
+        CHAIN
+        + """\
+  - name: First value review
+    id: value
+    due: go_live + 8w
+    steps:
+      - task: Send the usage report
+        owner: Sam Ortiz
+        due: value - 1w
+      - task: Switch off the old system
+        owner: Priya Raman
+        due: go_live + 1d
+"""
+    )
+
+    # go-live moves 5 days, from 20 Jan to 25 Jan: so does all that counts from it
+    assert {
+        name: when
+        for name, when in names(doc, projection.projected).items()
+        if name in {"First value review", "Send the usage report", "Switch off the old system"}
+    } == {
+        "First value review": date(2027, 3, 22),
+        "Send the usage report": date(2027, 3, 15),  # a week before its milestone
+        "Switch off the old system": date(2027, 1, 26),  # the day after
+    }
+
+
 def test_a_step_after_go_live_has_no_slack_to_speak_of(load) -> None:
     doc, projection = load(
         CHAIN + "  - name: First value review\n    due: go_live + 8w\n    steps:\n"
@@ -249,6 +300,79 @@ def test_a_step_after_go_live_has_no_slack_to_speak_of(load) -> None:
     assert names(doc, projection.projected)["Present the results"] == date(2027, 3, 22)
     assert "Present the results" not in names(doc, projection.slack)
     assert "First value review" not in critical(doc, projection)
+
+
+def test_a_step_due_the_same_day_as_another_holds_it_back(load) -> None:
+    # the questionnaire is due with the review, and expected 9 days after it
+    doc, projection = load(
+        CHAIN.replace("due: approval - 1w", "due: go_live - 8w").replace(
+            "        due: review - 2w\n", "        due: review\n        expected: 2026-12-04\n"
+        )
+    )
+
+    projected = names(doc, projection.projected)
+    assert (projected["Security questionnaire"], projected["Architecture review"]) == (
+        date(2026, 12, 4),
+        date(2026, 12, 4),
+    )
+    assert projection.go_live == date(2027, 1, 29)
+
+
+def test_a_step_counted_on_from_another_does_not_pull_it_later(load) -> None:
+    # signing is expected a week late: the order form it counts from stays where it is
+    doc, projection = load(
+        CHAIN.replace(
+            "        due: order + 1w\n", "        due: order + 1w\n        expected: 2026-12-15\n"
+        )
+    )
+
+    projected = names(doc, projection.projected)
+    assert (projected["Send the order form"], projected["Sign the order form"]) == (
+        date(2026, 12, 1),
+        date(2026, 12, 15),
+    )
+    assert names(doc, projection.slack)["Send the order form"] == 20
+    assert names(doc, projection.slack)["Sign the order form"] == 13
+
+
+def test_an_earlier_expected_date_keeps_a_fixed_date(load) -> None:
+    doc, projection = load(
+        CHAIN.replace(
+            "        due: 2026-12-01\n", "        due: 2026-12-01\n        expected: 2026-11-27\n"
+        )
+    )
+
+    projected = names(doc, projection.projected)
+    assert (projected["Send the order form"], projected["Sign the order form"]) == (
+        date(2026, 12, 1),
+        date(2026, 12, 8),
+    )
+
+
+def test_a_plan_without_go_live_projects_no_go_live(load) -> None:
+    doc, projection = load(
+        """\
+milestones:
+  - name: Order signed
+    due: 2026-12-01
+    steps:
+      - task: Send the order form
+        id: order
+        owner: Sam Ortiz
+        due: 2026-11-18
+      - task: Sign the order form
+        owner: Priya Raman
+        due: order + 2d
+"""
+    )
+
+    assert names(doc, projection.projected) == {
+        "Order signed": date(2026, 12, 1),
+        "Send the order form": TODAY_DATE,
+        "Sign the order form": date(2026, 11, 25),
+    }
+    assert (projection.go_live, projection.late_by(doc.plan), projection.cause) == (None, 0, None)
+    assert explain.why_late(doc.plan, doc.dates, projection, TODAY_DATE) is None
 
 
 # --- business days: there and back again moves nothing by itself ------------------------
@@ -277,6 +401,18 @@ def test_business_days_back_from_a_saturday_move_nothing(load) -> None:
     assert names(doc, projection.slack) == {"Contract signed": 72, "Register the supplier": 72}
 
 
+def test_business_days_back_from_a_saturday_go_live_move_nothing(load) -> None:
+    # Saturday 16 Jan; 5 business days before: Monday 11, which is 5 business days from
+    # the Monday after: the lead time is kept
+    doc, projection = load(
+        "go_live: 2027-01-16\nmilestones:\n  - name: Live\n    steps:\n"
+        "      - task: Load the data\n        owner: Sam Ortiz\n        due: go_live - 5bd\n"
+    )
+
+    assert projection.go_live == date(2027, 1, 16)
+    assert names(doc, projection.slack) == {"Live": 0, "Load the data": 0}
+
+
 def test_a_day_late_on_business_days_moves_by_business_days(load) -> None:
     doc, projection = load(
         WEEKEND.replace("contract - 5bd\n", "contract - 5bd\n        expected: 2027-01-12\n")
@@ -284,6 +420,64 @@ def test_a_day_late_on_business_days_moves_by_business_days(load) -> None:
 
     # Tuesday 12 Jan + 5 business days: Tuesday 19 Jan
     assert names(doc, projection.projected)["Contract signed"] == date(2027, 1, 19)
+
+
+# Go-live on Friday 2 April 2027: loading takes 5 business days, the export 3 before it.
+FRIDAY = """\
+go_live: 2027-04-02
+milestones:
+  - name: Data loaded
+    due: go_live - 5bd
+    steps:
+      - task: Export the data
+        id: export
+        owner: Sam Ortiz
+        due: load - 3bd
+      - task: Load the data
+        id: load
+        owner: Sam Ortiz
+        due: go_live - 5bd
+"""
+
+
+def test_business_days_before_a_friday_leave_no_slack_over_the_weekend(load) -> None:
+    doc, projection = load(FRIDAY)
+
+    assert names(doc, projection.projected) == {
+        "Data loaded": date(2027, 3, 26),
+        "Export the data": date(2027, 3, 23),
+        "Load the data": date(2027, 3, 26),  # Friday: Monday's 5 business days end on Mon 5 Apr
+    }
+    # a day later, on Wednesday, the export would push the load to Monday and go-live on
+    assert names(doc, projection.slack) == dict.fromkeys(names(doc, doc.dates.target), 0)
+    assert critical(doc, projection) == set(names(doc, doc.dates.target))
+
+
+def test_business_days_counted_on_to_a_saturday_go_live(load) -> None:
+    doc, projection = load(
+        """\
+go_live: 2027-03-27
+milestones:
+  - name: Data loaded
+    steps:
+      - task: Export the data
+        id: export
+        owner: Sam Ortiz
+        due: 2027-03-19
+      - task: Load the data
+        owner: Sam Ortiz
+        due: export + 5bd
+"""
+    )
+
+    # export Friday 19, load 5 business days on, Friday 26: a day before go-live; had
+    # the export slipped to Monday 22, the load would end on Monday 29, after it
+    assert names(doc, projection.slack) == {
+        "Data loaded": 0,
+        "Export the data": 0,
+        "Load the data": 1,
+    }
+    assert critical(doc, projection) == {"Data loaded", "Export the data"}
 
 
 # --- a plan that contradicts itself still gets dates --------------------------------------
@@ -429,8 +623,51 @@ def test_the_sentence_names_the_late_step_and_its_lead_time(load) -> None:
             "projected Mon 30 Nov, 3 days late: 'Load the data' (Sam Ortiz) is 3 days overdue and "
             "must be done 5 business days before go-live",
         ),
+        (  # the owner expects it today: not overdue, though past its date
+            CHAIN.replace("due: review - 2w\n", "due: review - 2w\n        expected: 2026-11-23\n"),
+            "projected Mon 25 Jan 2027, 5 days late: 'Security questionnaire' (Aisha Bello) "
+            "is expected Mon 23 Nov (due Wed 18 Nov) and must be done 9 weeks before go-live",
+        ),
+        (  # expected later than due, and that too has passed: overdue since the due date
+            CHAIN.replace("due: review - 2w\n", "due: review - 2w\n        expected: 2026-11-20\n"),
+            SENTENCE,
+        ),
+        (  # one of each; two owners
+            "go_live: 2026-11-29\nmilestones:\n  - name: Live\n    steps:\n"
+            "      - task: Load the data\n        owner: [Sam Ortiz, Priya Raman]\n"
+            "        due: go_live - 1w\n",
+            "projected Mon 30 Nov, 1 day late: 'Load the data' (Sam Ortiz, Priya Raman) is 1 day "
+            "overdue and must be done 1 week before go-live",
+        ),
+        (  # one business day, over a weekend
+            "go_live: 2026-11-23\nmilestones:\n  - name: Live\n    steps:\n"
+            "      - task: Load the data\n        owner: Sam Ortiz\n        due: go_live - 1bd\n",
+            "projected Tue 24 Nov, 1 day late: 'Load the data' (Sam Ortiz) is 3 days overdue and "
+            "must be done 1 business day before go-live",
+        ),
+        (  # held by its owner's estimate, which the overdue step it counts from also gives
+            "go_live: 2026-12-20\nmilestones:\n  - name: Order sent\n    steps:\n"
+            "      - task: Send the order form\n        id: order\n        owner: Sam Ortiz\n"
+            "        due: 2026-11-18\n  - name: Contract signed\n    due: go_live - 4w\n"
+            "    steps:\n      - task: Sign the order form\n        owner: Priya Raman\n"
+            "        due: order + 2d\n        expected: 2026-11-25\n",
+            "projected Wed 23 Dec, 3 days late: 'Sign the order form' (Priya Raman) is expected "
+            "Wed 25 Nov (due Fri 20 Nov) and must be done 4 weeks before go-live",
+        ),
     ],
-    ids=["from-go-live", "expected", "overdue-and-expected", "mixed-units", "planned", "bd"],
+    ids=[
+        "from-go-live",
+        "expected",
+        "overdue-and-expected",
+        "mixed-units",
+        "planned",
+        "bd",
+        "expected-today",
+        "expected-and-passed",
+        "singular",
+        "one-business-day",
+        "first-reason-of-its-own",
+    ],
 )
 def test_the_sentence(load, body: str, sentence: str) -> None:
     doc, projection = load(body)
