@@ -99,6 +99,7 @@ def build(
         if site.config.whats_new_days:  # before the workers start: read once, not in each
             preload(site, todo, since_days(site.config.whats_new_days, today))
         writer = SiteWriter(site, tmp, today, pdf=pdf, seal=True, keep_clear=pdf)
+        writer.record = site_part
         # the file as shown from here (the last build may have run from another folder)
         kept = [Page.from_json({**entry.page, "file": display_path(path)})
                 for path, entry in carried.items()]  # fmt: skip
@@ -123,11 +124,8 @@ def build(
             live = [p for p in published if not p.expired and p.token not in fresh]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
             print_pdfs(jobs, site.config.page_size, chromium)
-        entries = {
-            incremental.relative(site, path): carried.get(path)
-            or _entry(site, site_part, path, page, tmp)
-            for path, page in zip(paths, _in_order(pages, paths), strict=True)
-        }
+        rel = {path: incremental.relative(site, path) for path in paths}
+        entries = {rel[path]: carried.get(path) or writer.entries[rel[path]] for path in paths}
         record.append(incremental.Record(site_part, entries))
     incremental.write(real, record[0])
     drafts = [page.file for page in pages if page.draft]
@@ -158,12 +156,6 @@ def _entry(site: Site, site_part: str, path: Path, page: Page, out: Path) -> inc
     key = incremental.plan_key(site_part, site, path, path.read_bytes(), assets)
     files = incremental.files_of(out, [page.token, *page.previous])
     return incremental.Entry(key, page.to_json(), files, assets)
-
-
-def _in_order(pages: list[Page], paths: list[Path]) -> list[Page]:
-    """``pages`` in the order of ``paths`` (a page knows its file as displayed)."""
-    by_file = {page.file: page for page in pages}
-    return [by_file[display_path(path)] for path in paths]
 
 
 @dataclass(frozen=True)
@@ -274,10 +266,13 @@ def write_plans(
         chunks = [paths[i::count] for i in range(count)]
         pages = []
         with _worker_pool(writer, workers) as pool:
-            for chunk_problems, chunk_pages, clear in pool.map(_write_chunk_in_worker, chunks):
+            for chunk_problems, chunk_pages, clear, entries in pool.map(
+                _write_chunk_in_worker, chunks
+            ):
                 problems += chunk_problems
                 pages += chunk_pages
                 writer.clear |= clear
+                writer.entries |= entries
     pages = sorted([*pages, *carried], key=lambda page: page.file)
     problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
     if problems:
@@ -308,7 +303,7 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
     return concurrent.futures.ProcessPoolExecutor(
         workers,
         initializer=_init_worker,
-        initargs=(site, dest, today, pdf, writer.seal, writer.keep_clear),
+        initargs=(site, dest, today, pdf, writer.seal, writer.keep_clear, writer.record),
     )
 
 
@@ -317,23 +312,26 @@ def _unprefixed_html(name: str) -> bool:
 
 
 def _init_worker(
-    site: Site, dest: Path, today: date, pdf: bool, seal: bool, keep_clear: bool
-) -> None:
+    site: Site, dest: Path, today: date, pdf: bool, seal: bool, keep_clear: bool,
+    record: str | None,
+) -> None:  # fmt: skip
     global _worker_writer
     _worker_writer = SiteWriter(
         site, dest, today, pdf=pdf, copy_files=False, seal=seal, keep_clear=keep_clear
     )
+    _worker_writer.record = record
 
 
 def _write_chunk_in_worker(
     paths: list[Path], each: bool = False
-) -> tuple[list[Problem], list[Page], dict[str, str]]:
-    """A chunk's problems and pages, and the clear pages of its protected plans (in
-    memory only: the main process prints them)."""
+) -> tuple[list[Problem], list[Page], dict[str, str], dict[str, incremental.Entry]]:
+    """A chunk's problems and pages, the clear pages of its protected plans (in
+    memory only: the main process prints them), and the record of each plan."""
     assert _worker_writer is not None
     problems, pages = _write_chunk(_worker_writer, paths, each=each)
     clear, _worker_writer.clear = _worker_writer.clear, {}
-    return problems, pages, clear
+    entries, _worker_writer.entries = _worker_writer.entries, {}
+    return problems, pages, clear, entries
 
 
 def _write_chunk(
@@ -367,6 +365,7 @@ def _write_chunk(
             # a draft's too: its token is taken, no other plan may use it
             pages.append(page)
             if page.draft:
+                writer.remember(path, page)
                 continue  # checked, never published: no page, calendar or PDF
         if (problems or stop) and not each:
             continue  # the build fails anyway: keep checking, stop rendering
@@ -374,6 +373,8 @@ def _write_chunk(
             writer.write_plan(doc)
         except MapsiteError as exc:  # a template error: the same for every plan
             return problems + exc.problems, pages
+        if not each:
+            writer.remember(path, page)
         if each:
             pages.append(page)
     return problems, pages
@@ -392,7 +393,7 @@ def render_each(writer: SiteWriter, paths: list[Path]) -> tuple[list[Page], list
     chunks = [paths[i::count] for i in range(count)]
     pages, problems = [], []
     with _worker_pool(writer, workers) as pool:
-        for found, done, clear in pool.map(_write_chunk_in_worker, chunks, [True] * count):
+        for found, done, clear, _ in pool.map(_write_chunk_in_worker, chunks, [True] * count):
             problems += found
             pages += done
             writer.clear |= clear
@@ -501,6 +502,11 @@ class SiteWriter:
         only encrypted (the dev server shows them as is)."""
         self.keep_clear = keep_clear
         self.clear: dict[str, str] = {}
+        self.record: str | None = None
+        """The site's part of the incremental record's keys (incremental.py), when the
+        build keeps one."""
+        self.entries: dict[str, incremental.Entry] = {}
+        """The record of each plan written (with ``record``), by its file."""
         """With ``keep_clear``, the clear page of each protected plan by token, in
         memory only, to print its PDF from."""
         self._copies: dict[str, Path] = {}
@@ -519,6 +525,13 @@ class SiteWriter:
             "stylesheets": [*site.theme.stylesheets, BRAND_CSS],
             "brand": self.brand,
         }
+
+    def remember(self, path: Path, page: Page) -> None:
+        """Record what the plan at ``path`` was made from, beside the page written (in
+        the worker that wrote it: a thousand plans' files are walked in parallel)."""
+        if self.record is not None:
+            entry = _entry(self.site, self.record, path, page, self.dest)
+            self.entries[incremental.relative(self.site, path)] = entry
 
     @jinja2.pass_context
     def _static_url(self, context: jinja2.runtime.Context, name: str) -> str:

@@ -240,12 +240,15 @@ def carry(old: Path, new: Path, files: Iterable[str]) -> bool:
 
 
 def files_of(out: Path, folders: Iterable[str]) -> list[str]:
-    """Every file under ``folders`` of the output ``out``, relative to it, sorted."""
+    """Every file under ``folders`` of the output ``out``, relative to it, sorted
+    (strings, not paths: ten files a plan, a thousand plans)."""
+    root = os.fspath(out)
     found = []
     for folder in folders:
-        for here, dirs, files in os.walk(out / folder):
+        for here, dirs, files in os.walk(f"{root}/{folder}"):
             dirs.sort()
-            found += [(Path(here) / f).relative_to(out).as_posix() for f in sorted(files)]
+            rel = here[len(root) + 1 :].replace(os.sep, "/")
+            found += [f"{rel}/{name}" for name in sorted(files)]
     return found
 
 

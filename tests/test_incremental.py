@@ -352,3 +352,17 @@ def token_of(plan: Path) -> str:
     found = re.search(r"token: (\S+)", plan.read_text())
     assert found
     return found.group(1)
+
+
+def test_a_build_on_every_core_records_and_carries_the_same(
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From PARALLEL_FROM plans on, worker processes render and record the plans."""
+    from mapsite import build as building
+
+    monkeypatch.setattr(building, "PARALLEL_FROM", 2)
+    build()
+    edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
+
+    assert unchanged(build()) == 2
+    assert_same_as_clean(example_site, build)
