@@ -54,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             times.append((time.process_time() - start) / args.plans * 1000)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{Path(mapsite.__file__).parent}: CPU per plan best {min(times):.2f} ms, "
-          f"median {statistics.median(times):.2f} ms ({args.plans} plans, {args.repeat} runs)")  # fmt: skip
+    where = Path(mapsite.__file__).parent
+    best, median = min(times), statistics.median(times)
+    print(f"{where}: CPU per plan best {best:.2f} ms, median {median:.2f} ms "
+          f"({args.plans} plans, {args.repeat} runs)")  # fmt: skip
     return 0
 
 
