@@ -124,6 +124,11 @@ def build(
             live = [p for p in published if not p.expired and p.token not in fresh]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
             print_pdfs(jobs, site.config.page_size, chromium)
+            for entry in writer.entries.values():  # recorded before the PDFs were printed
+                name = f"{entry.page['token']}/{Page.from_json(entry.page).pdf_name}"
+                if (tmp / name).is_file() and name not in entry.files:
+                    entry.files.append(name)
+                    entry.files.sort()
         rel = {path: incremental.relative(site, path) for path in paths}
         entries = {rel[path]: carried.get(path) or writer.entries[rel[path]] for path in paths}
         record.append(incremental.Record(site_part, entries))
