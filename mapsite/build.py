@@ -31,7 +31,7 @@ import jinja2
 from jinja2.sandbox import SecurityError
 
 from . import brand, incremental, names, output, routes, sandbox, schedule, themes
-from .errors import MapsiteError, Problem
+from .errors import MapsiteError, Problem, in_one_line
 from .load import Document, display_path
 from .passwords import password_problems
 from .render import CompiledTemplates, make_environment, markdown_renderer
@@ -124,11 +124,12 @@ def build(
             live = [p for p in published if not p.expired and p.token not in fresh]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
             print_pdfs(jobs, site.config.page_size, chromium)
-            for entry in writer.entries.values():  # recorded before the PDFs were printed
-                name = f"{entry.page['token']}/{Page.from_json(entry.page).pdf_name}"
-                if (tmp / name).is_file() and name not in entry.files:
-                    entry.files.append(name)
-                    entry.files.sort()
+            # each plan's record was made as its page was written, before its PDF
+            by_token = {entry.page["token"]: entry for entry in writer.entries.values()}
+            for job in jobs:
+                files = by_token[job.out.parent.name].files
+                files.append(job.out.relative_to(tmp).as_posix())
+                files.sort()
         rel = {path: incremental.relative(site, path) for path in paths}
         entries = {rel[path]: carried.get(path) or writer.entries[rel[path]] for path in paths}
         record.append(incremental.Record(site_part, entries))
@@ -350,18 +351,13 @@ def _write_chunk(
     problems: list[Problem] = []
     pages: list[Page] = []
     for path in paths:
-        try:
+        if each:
+            doc, found = load_served(writer.site, path, seal=writer.seal)
+        else:
             doc, found = load_checked(writer.site, path)
             # a draft is published by no build: it needs its password only to be served
-            if doc is not None and writer.seal and (each or not doc.plan.draft):
+            if doc is not None and writer.seal and not doc.plan.draft:
                 found += password_problems(doc)
-        except Exception as exc:
-            if not each:
-                raise
-            first = str(exc).strip().splitlines()[:1]
-            found = [Problem.about(display_path(path), f"cannot be loaded: {type(exc).__name__}"
-                                   + (f": {first[0]}" if first else ""))]  # fmt: skip
-            doc = None
         problems += found
         if doc is None or (each and found):
             continue
@@ -383,6 +379,18 @@ def _write_chunk(
         if each:
             pages.append(page)
     return problems, pages
+
+
+def load_served(site: Site, path: Path, *, seal: bool) -> tuple[Document | None, list[Problem]]:
+    """One plan file as the dev server serves it, or its problems; never an exception
+    (the server keeps running). ``seal``: served as published, so it needs its password."""
+    try:
+        doc, problems = load_checked(site, path)
+    except Exception as exc:  # a fault of mapsite's: the plan is not served, the rest is
+        return None, [Problem.about(display_path(path), f"cannot be loaded: {in_one_line(exc)}")]
+    if doc is not None and seal and (problems := password_problems(doc)):
+        return None, problems
+    return doc, problems
 
 
 def render_each(writer: SiteWriter, paths: list[Path]) -> tuple[list[Page], list[Problem]]:

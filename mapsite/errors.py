@@ -85,3 +85,9 @@ def format_path(loc: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def in_one_line(exc: BaseException) -> str:
+    """An exception in one line: its type and the first line of its message."""
+    first = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from . import output
+from .config import CONFIG_FILE
 from .site import Site, asset_bytes, asset_problem
 
 FORMAT = 1
@@ -146,8 +147,7 @@ def site_key(site: Site, today: date, *, pdf: bool, chromium: str | None) -> str
         digest.update(f"{part}\0".encode())
     if pdf:
         digest.update(_browser().encode())
-    config = site.root / "mapsite.yml"
-    digest.update(_read(config) + b"\0")
+    digest.update(_read(site.root / CONFIG_FILE) + b"\0")
     for folder in site.theme.chain:
         _tree(digest, folder)
     brand = site.config.brand

@@ -243,6 +243,14 @@ def parse_plan(
     front, body, body_line = split_front_matter(text, shown)
     marked = parse_yaml(front, shown, 1)
     source = Source(shown, marked, 1)
+    plan, dates, calendar = validated_plan(source, holidays)
+    return Document(path, slug_for(path), plan, body, body_line, source, dates, calendar)
+
+
+def validated_plan(source: Source, holidays: str | None) -> tuple[Plan, schedule.Dates, Calendar]:
+    """The plan ``source`` holds, checked as a plan file is (fields, ids, contact,
+    holiday country, then every date), with its dates and business-day calendar;
+    raises Invalid with every problem, located in ``source``."""
     plan = validate(Plan, source, "the front matter")
     problems = check_ids(plan, source) + check_contact(plan, source)
     if plan.holidays is not None:
@@ -253,7 +261,7 @@ def parse_plan(
     dates, date_problems = schedule.resolve(plan, calendar)
     if date_problems:
         raise Invalid([source.problem(p.loc, p.message, p.hint) for p in date_problems])
-    return Document(path, slug_for(path), plan, body, body_line, source, dates, calendar)
+    return plan, dates, calendar
 
 
 def check_contact(plan: Plan, source: Source) -> list[Problem]:

@@ -29,19 +29,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from . import edit, names, schedule
-from .dates import GO_LIVE, Calendar, Offset
+from .dates import GO_LIVE, Offset
 from .errors import Invalid, Problem
 from .load import (
     Source,
-    check_contact,
-    check_country,
-    check_ids,
     display_path,
     parse_plan,
     parse_yaml,
     read_text,
     split_front_matter,
     validate,
+    validated_plan,
 )
 from .model import Model, Plan, Text
 
@@ -324,15 +322,7 @@ def _checked_plan(
     """The filled-in plan, validated as ``load.parse_plan`` validates a plan file, its
     problems located in the playbook (whose positions ``source`` holds)."""
     source.marks.data = data
-    plan = validate(Plan, source, "the front matter")
-    problems = check_ids(plan, source) + check_contact(plan, source)
-    if plan.holidays is not None:
-        problems += check_country(plan.holidays, source)
-    if problems:
-        raise Invalid(problems)
-    dates, date_problems = schedule.resolve(plan, Calendar(plan.holidays or holidays))
-    if date_problems:
-        raise Invalid([source.problem(p.loc, p.message, p.hint) for p in date_problems])
+    plan, dates, _ = validated_plan(source, holidays)
     return plan, dates
 
 

@@ -35,17 +35,15 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import incremental
-from .build import Page, SiteWriter, render_each
+from .build import Page, SiteWriter, load_served, render_each
 from .config import CONFIG_FILE
-from .errors import MapsiteError, Problem
+from .errors import MapsiteError, Problem, in_one_line
 from .load import Document, display_path, find_plans, is_plan
-from .passwords import password_problems
 from .routes import Answer, host_allowed, is_loopback, route
 from .site import (
     ASSETS_DIR,
     PLANS_DIR,
     Site,
-    load_checked,
     load_settings,
     token_clashes,
 )
@@ -192,14 +190,7 @@ class DevSite:
                 taken.update(old.links)
 
     def _load(self, site: Site, path: Path) -> tuple[Document | None, list[Problem]]:
-        """One plan file, or its problems; never an exception (the server keeps running)."""
-        try:
-            doc, problems = load_checked(site, path)
-        except Exception as exc:  # a fault of mapsite's: the plan is not served, the rest is
-            return None, [Problem.about(display_path(path), f"cannot be loaded: {summary(exc)}")]
-        if doc is not None and self.locked and (problems := password_problems(doc)):
-            return None, problems
-        return doc, problems
+        return load_served(site, path, seal=self.locked)
 
     def plan_changed(self, paths: Iterable[Path]) -> bool:
         """Reload and re-render only these plan files (created, edited or deleted);
@@ -294,7 +285,7 @@ class DevSite:
         """A fault of mapsite's own: shown in the terminal in full and in the browser."""
         self.log("".join(traceback.format_exception(exc)).rstrip())
         hint = "the server keeps running; save a file to try again, and please report this"
-        self.config_errors = [Problem.about("", f"mapsite failed: {summary(exc)}", hint)]
+        self.config_errors = [Problem.about("", f"mapsite failed: {in_one_line(exc)}", hint)]
 
     def report(self) -> None:
         """Tell the terminal and the browsers what is wrong now (nothing, or the errors)."""
@@ -371,12 +362,6 @@ def _clashes(
         return []
     involved = [(pages[o].links, pages[o].file) for o in sorted(others)]
     return token_clashes([*involved, (page.links, page.file)])
-
-
-def summary(exc: BaseException) -> str:
-    """An exception in one line: its type and the first line of its message."""
-    first = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
 
 
 class Watcher(FileSystemEventHandler):

@@ -8,6 +8,7 @@ the files it changes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class Theme:
     def template_dirs(self) -> list[Path]:
         return [d / "templates" for d in self.chain if (d / "templates").is_dir()]
 
-    @property
+    @functools.cached_property  # asked for the template cache and for the environment
     def own_templates(self) -> bool:
         """Whether any template comes from outside mapsite (the site's themes/ folder):
         only those run in the sandbox (sandbox.py)."""
