@@ -89,12 +89,9 @@ def build(
     real = output.check(root, out, replace=replace)
     previous = None if full else incremental.read(real)
     site_part = incremental.site_key(site, today, pdf=pdf, chromium=chromium)
-    if previous is not None and previous.site != site_part:
-        previous = None  # the theme, the settings, the date or mapsite changed: all anew
-    keys = {path: _plan_key(site, site_part, path, previous) for path in paths}
     record: list[incremental.Record] = []  # what the new output is made from, once made
     with output.replacing(real, lambda: record[0].build) as tmp:
-        carried = incremental.unchanged(site, previous, keys, real) if not problems else {}
+        carried = {} if problems else incremental.unchanged(site, previous, paths, site_part)
         todo = [path for path in paths if path not in carried]
         if site.config.whats_new_days:  # before the workers start: read once, not in each
             preload(site, todo, since_days(site.config.whats_new_days, today))
@@ -137,22 +134,6 @@ def build(
     drafts = [page.file for page in pages if page.draft]
     rendered = len([path for path in todo if display_path(path) not in drafts])
     return BuildResult(out, len(published), brand_warnings(site), rendered, drafts)
-
-
-def _plan_key(
-    site: Site, site_part: str, path: Path, previous: incremental.Record | None
-) -> str | None:
-    """The plan's key, when the last build recorded it (else it is rendered anyway)."""
-    entry = previous.plans.get(incremental.relative(site, path)) if previous else None
-    if entry is None:
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return incremental.plan_key(
-        site_part, site, path, data, incremental.asset_hashes(site, entry.assets)
-    )
 
 
 def _entry(site: Site, site_part: str, path: Path, page: Page, out: Path) -> incremental.Entry:

@@ -192,19 +192,25 @@ def relative(site: Site, path: Path) -> str:
 
 
 def unchanged(
-    site: Site, previous: Record | None, keys: dict[Path, str | None], out: Path
+    site: Site, previous: Record | None, paths: Iterable[Path], site_part: str
 ) -> dict[Path, Entry]:
-    """The plans (path -> their entry in ``previous``) whose key is the one recorded:
-    they can be carried over (``carry`` then finds whether their files are all still
-    in the output). Never a protected plan: it is encrypted afresh in every build."""
-    if previous is None:
-        return {}
+    """The plans (path -> their entry in ``previous``) whose key now is the one
+    recorded: they can be carried over (``carry`` then finds whether their files are
+    all still in the output). Never a protected plan: it is encrypted afresh in every
+    build. ``site_part``: the site's part of the keys now (``site_key``)."""
+    if previous is None or previous.site != site_part:
+        return {}  # the theme, the settings, the date or mapsite changed: all anew
     found = {}
-    for path, key in keys.items():
+    for path in paths:
         entry = previous.plans.get(relative(site, path))
-        if entry is None or key is None or entry.key != key or entry.page.get("password_env"):
+        if entry is None or entry.page.get("password_env"):
             continue
-        found[path] = entry
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # rendered, and reported there
+        if plan_key(site_part, site, path, data, asset_hashes(site, entry.assets)) == entry.key:
+            found[path] = entry
     return found
 
 
