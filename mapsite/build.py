@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from . import brand, incremental, names, output, routes, sandbox, schedule, themes
+from . import brand, heap, incremental, names, output, routes, sandbox, schedule, themes
 from .errors import MapsiteError, Problem, in_one_line
 from .load import Document, display_path
 from .passwords import password_problems
@@ -242,7 +242,18 @@ def write_plans(
 
     Plans are independent, so large sites are split across one process per core.
     """
-    problems = list(problems or [])
+    with heap.tuned():
+        pages, problems = _write_all(writer, paths, list(problems or []))
+    pages = sorted([*pages, *carried], key=lambda page: page.file)
+    problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
+    if problems:
+        raise MapsiteError(problems)
+    return pages
+
+
+def _write_all(
+    writer: SiteWriter, paths: list[Path], problems: list[Problem]
+) -> tuple[list[Page], list[Problem]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
         found, pages = _write_chunk(writer, paths, stop=bool(problems))
@@ -260,11 +271,7 @@ def write_plans(
                 pages += chunk_pages
                 writer.clear |= clear
                 writer.entries |= entries
-    pages = sorted([*pages, *carried], key=lambda page: page.file)
-    problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
-    if problems:
-        raise MapsiteError(problems)
-    return pages
+    return pages, problems
 
 
 _worker_writer: SiteWriter | None = None
@@ -282,6 +289,7 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
             # again, and only a theme's {% extends %} asks for them
             for name in writer.env.list_templates(filter_func=_unprefixed_html):
                 writer.env.get_template(name)
+        heap.freeze()  # the workers share these pages with this process, untouched
         _worker_writer = writer
         return concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork")
@@ -379,6 +387,11 @@ def render_each(writer: SiteWriter, paths: list[Path]) -> tuple[list[Page], list
     core for a large site, as ``write_plans``); the pages, and the problems of the
     others, or of a template (not about a plan: the same for every plan). Links shared
     by two plans are not checked here."""
+    with heap.tuned():
+        return _render_all(writer, paths)
+
+
+def _render_all(writer: SiteWriter, paths: list[Path]) -> tuple[list[Page], list[Problem]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
         problems, pages = _write_chunk(writer, paths, each=True)

@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import gc
+import importlib
+import os
 import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+# pydantic looks through every installed package's metadata for plugins the first time
+# it builds a validator, a twentieth of a second of every command; mapsite uses none
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import click
 
-from . import scaffold, update
 from .build import build, print_plans
 from .dates import DateSpec
 from .errors import MapsiteError
 from .load import display_path
 from .model import Status
 from .site import find_site, load_site, named_plans
+
+if TYPE_CHECKING:
+    from . import update
+
+
+def _module(name: str) -> ModuleType:
+    """One of mapsite's modules, imported when a command needs it: every command starts
+    by importing this one, and a build has no use for the editing ones."""
+    return importlib.import_module(f"mapsite.{name}")
 
 
 def _site(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -112,7 +128,7 @@ def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     if not value:
         return None
     try:
-        return scaffold.check_base_url(value)
+        return _module("scaffold").check_base_url(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -134,6 +150,7 @@ def init(directory: Path, base_url: str | None, seller: str | None, today: datet
     plan made from it (a draft: not published), assets/, themes/, netlify.toml and a
     GitHub Actions workflow that runs 'mapsite check --strict' on every push.
     """
+    scaffold = _module("scaffold")
     created = scaffold.init_site(directory, _today(today), seller=seller, base_url=base_url)
     for path in created:
         click.echo(f"created {display_path(path)}")
@@ -210,6 +227,7 @@ def new(
     a complete, valid plan to adapt to the deal. 'mapsite playbooks' lists the
     playbooks, built in and the site's own (playbooks/NAME.md).
     """
+    scaffold = _module("scaffold")
     path = scaffold.new_plan(
         site,
         name,
@@ -399,10 +417,12 @@ def rotate(plans: tuple[Path, ...]) -> None:
         click.echo(f"{done.shown}: {what}; new link path /{done.new}/")
 
 
-def _checked(parse):  # type: ignore[no-untyped-def]
-    """A click callback: ``parse`` each value given, its ValueError a usage error."""
+def _checked(name: str):  # type: ignore[no-untyped-def]
+    """A click callback: each value given parsed by update.``name``, its ValueError a
+    usage error."""
 
     def callback(ctx: click.Context, param: click.Parameter, value):  # type: ignore[no-untyped-def]
+        parse = getattr(_module("update"), name)
         try:
             if isinstance(value, tuple):
                 return tuple(map(parse, value)) or None
@@ -449,33 +469,33 @@ def done(args: tuple[str, ...], dry_run: bool, today: datetime | None) -> None:
     plan's steps with its path. Only those values change in the file, and updated:
     becomes today; a plan that would become invalid is not written.
     """
-    _update(args, update.Values(status=Status.DONE), today, dry_run)
+    _update(args, _module("update").Values(status=Status.DONE), today, dry_run)
 
 
 @main.command(name="set")
 @PLAN_STEPS
 @click.option(
-    "--status", callback=_checked(update.parse_status), help="todo, in progress, done or blocked."
+    "--status", callback=_checked("parse_status"), help="todo, in progress, done or blocked."
 )
 @click.option(
     "--due",
-    callback=_checked(update.parse_due),
+    callback=_checked("parse_due"),
     help="A date (YYYY-MM-DD) or an offset such as 'go_live - 6w'.",
 )
 @click.option(
     "--expected",
-    callback=_checked(update.parse_expected),
+    callback=_checked("parse_expected"),
     help="The owner's new estimate (YYYY-MM-DD), kept beside the due date they agreed.",
 )
 @click.option(
     "--owner",
     multiple=True,
-    callback=_checked(update.parse_text),
+    callback=_checked("parse_text"),
     help="Who owns the step; repeat it for a jointly owned step.",
 )
 @click.option(
     "--note",
-    callback=_checked(update.parse_text),
+    callback=_checked("parse_text"),
     help="The step's notes (Markdown), replacing any it has.",
 )
 @DRY_RUN
@@ -495,7 +515,7 @@ def set_command(
     STEP as for 'mapsite done'. Only the values given change in the file, and
     updated: becomes today; a plan that would become invalid is not written.
     """
-    values = update.Values(status, due, owner, note, expected)
+    values = _module("update").Values(status, due, owner, note, expected)
     if not values.given():
         raise click.UsageError("say what to change: --status, --due, --expected, --owner or --note")
     _update(args, values, today, dry_run)
@@ -504,7 +524,7 @@ def set_command(
 def _update(
     args: tuple[str, ...], values: update.Values, today: datetime | None, dry_run: bool
 ) -> None:
-    outcome = update.update(args, values, _today(today), dry_run=dry_run)
+    outcome = _module("update").update(args, values, _today(today), dry_run=dry_run)
     if dry_run:
         click.echo("".join(outcome.diffs), nl=False)
     for line in outcome.lines:

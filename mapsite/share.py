@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from . import edit
 from .errors import MapsiteError, Problem
 from .load import (
     Invalid,
@@ -32,6 +32,9 @@ from .load import (
 )
 from .model import TOKEN_PATTERN, Plan
 from .site import Site, plan_holidays
+
+if TYPE_CHECKING:
+    from . import edit
 
 TOKEN_BYTES = 16  # 128 bits
 
@@ -64,6 +67,8 @@ def rotate(paths: Sequence[Path], tokens: Sequence[str] = ()) -> list[Rotated]:
     plan, and the plans are written all or none. Raises ``MapsiteError`` with every
     problem otherwise: nothing is written.
     """
+    from . import edit  # writing files: not for the build, which imports this module
+
     problems: list[Problem] = []
     edits: list[edit.Edit] = []
     done: list[Rotated] = []
@@ -86,6 +91,8 @@ def rotate(paths: Sequence[Path], tokens: Sequence[str] = ()) -> list[Rotated]:
 
 
 def _rotation(path: Path, token: str | None) -> tuple[edit.Edit, Rotated]:
+    from . import edit
+
     shown = display_path(path)
     data = read_bytes(path, shown)
     text = decode(data, shown)
