@@ -578,7 +578,10 @@ class SiteWriter:
         and calendars beside it, and the 'replaced' page at each of its previous links."""
         page = Page.of(doc, self.today)
         folder = self.dest / page.token
-        folder.mkdir(exist_ok=True)
+        try:
+            folder.mkdir()
+        except FileExistsError:  # rendered again (the dev server)
+            clear_extras(folder)
         from . import calendars  # icalendar: only when a page is written
 
         # the calendars and the page show the same projected dates: worked out once
@@ -593,7 +596,7 @@ class SiteWriter:
             html = self.render_plan(doc, logos, plan_css, links, projection)
             if page.password_env and self.seal:
                 html = self.seal_page(page, html)
-        (folder / "index.html").write_text(html, encoding="utf-8")
+        output.write_file(folder / "index.html", html.encode())
         write_calendars(folder, published)
         for token in page.previous:
             # for hosts without _redirects (and local viewing); Netlify answers 410
@@ -609,14 +612,13 @@ class SiteWriter:
         protected plan carries it inside its encrypted page, as a data: URL, which
         unlock.js applies once the page is open: in a file beside the page, the colour
         would tell anyone who the buyer is."""
-        (folder / PLAN_CSS).unlink(missing_ok=True)
         accent = doc.plan.buyer.accent
         if not accent:
             return None
         css = brand.plan_stylesheet(accent)
         if inline:
             return f"data:text/css;base64,{base64.b64encode(css.encode()).decode()}"
-        (folder / PLAN_CSS).write_text(css, encoding="utf-8")
+        output.write_file(folder / PLAN_CSS, css.encode())
         return PLAN_CSS
 
     def _logos(self, doc: Document, folder: Path, *, inline: bool) -> dict[str, str]:
@@ -701,15 +703,25 @@ class SiteWriter:
 
 
 def write_calendars(folder: Path, published: calendars.Calendars | None) -> None:
-    """A plan's calendars beside its page, and none left from an earlier render (the
-    dev server renders into the same folder when a plan changes or becomes protected)."""
+    """A plan's calendars beside its page."""
+    made: set[str] = set()
+    for name, data in published.files().items() if published else ():
+        parent = name.rpartition("/")[0]
+        if parent and parent not in made:
+            (folder / parent).mkdir(exist_ok=True)
+            made.add(parent)
+        output.write_file(folder / name, data)
+
+
+def clear_extras(folder: Path) -> None:
+    """What an earlier render of a plan may have left beside its page and the new one
+    may not write: the dev server renders into the same folder when a plan changes or
+    becomes protected (then its colour and calendars must not stay in the clear)."""
     from .calendars import PEOPLE_DIR, PLAN_FILE
 
+    (folder / PLAN_CSS).unlink(missing_ok=True)
     (folder / PLAN_FILE).unlink(missing_ok=True)
     shutil.rmtree(folder / PEOPLE_DIR, ignore_errors=True)
-    for name, data in published.files().items() if published else ():
-        (folder / name).parent.mkdir(exist_ok=True)
-        (folder / name).write_bytes(data)
 
 
 BRAND_CSS = "brand.css"

@@ -59,6 +59,18 @@ class OutputError(MapsiteError):
         return str(self.problems[0])
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """``data`` as the whole of the file at ``path``: the bare system calls, a third of
+    the time of ``Path.write_bytes``, which a build pays ten times a plan."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def refuse(out: Path, message: str, hint: str) -> OutputError:
     return OutputError([Problem.about(shown(out), message, hint)])
 

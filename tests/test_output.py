@@ -722,17 +722,25 @@ def test_leftovers_of_interrupted_builds_are_removed(built: Path, run) -> None:
 def fails_inside(monkeypatch: pytest.MonkeyPatch, code: int, after: int = 3) -> None:
     """Writing the new site fails with ``code`` after ``after`` files (as a full disk
     does: the error names no file)."""
-    real = Path.write_text
+    real, real_file = Path.write_text, output.write_file
     written = []
 
-    def write_text(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if ".public.building-" in str(self):
-            written.append(self)
+    def count(path: Path) -> None:
+        if ".public.building-" in str(path):
+            written.append(path)
             if len(written) > after:
                 raise OSError(code, os.strerror(code))
+
+    def write_text(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        count(self)
         return real(self, *args, **kwargs)
 
+    def write_file(path: Path, data: bytes) -> None:
+        count(path)
+        real_file(path, data)
+
     monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(output, "write_file", write_file)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from support import TODAY, VALID_PLAN, leftovers, sealed_of, token_for, tree_hash
 
 import mapsite.build
-from mapsite import seal, stop
+from mapsite import output, seal, stop
 from mapsite.build import Page
 
 PHRASE = "Zanzibar escrow arrangement"
@@ -23,7 +23,8 @@ PROTECTED = VALID_PLAN.replace("Send the order form", f"Agree the {PHRASE}").rep
 
 @pytest.fixture
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, bytes]]:
-    """Every file mapsite writes through pathlib, with what it wrote."""
+    """Every file mapsite writes (through pathlib, or output.write_file), with what it
+    wrote."""
     written: list[tuple[Path, bytes]] = []
     real_text, real_bytes = Path.write_text, Path.write_bytes
 
@@ -36,8 +37,14 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, bytes]]:
         written.append((self, bytes(data)))
         return real_bytes(self, data)
 
+    def write_file(path: Path, data: bytes) -> None:
+        written.append((path, bytes(data)))
+        real_file(path, data)
+
+    real_file = output.write_file
     monkeypatch.setattr(Path, "write_text", write_text)
     monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    monkeypatch.setattr(output, "write_file", write_file)
     return written
 
 
