@@ -61,20 +61,25 @@ def _encode(value: str) -> str:
         value = CONTROLS.sub("", value)
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    ascii_done = value.translate(_ASCII)  # leaves other characters as they are
-    if value.isascii():
-        return ascii_done
-    return _NON_ASCII.sub(lambda m: quote(m[0], safe=""), ascii_done)
+    return "%0D%0A".join(map(_quote, value.split("\n")))
 
 
 # urllib's quote() works a character at a time in Python, and made these links most of
-# the time of a page; str.translate does the same for ASCII text in C, line breaks as CRLF
+# the time of a page; str.translate does the same for ASCII text in C
 _UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
 _ASCII = [chr(c) if chr(c) in _UNRESERVED else f"%{c:02X}" for c in range(128)]
-_ASCII[ord("\n")] = "%0D%0A"
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+# one plan's messages share many lines (the milestone, the owners, the plan's name)
+@functools.lru_cache(maxsize=2048)
+def _quote(line: str) -> str:
+    ascii_done = line.translate(_ASCII)  # leaves other characters as they are
+    if line.isascii():
+        return ascii_done
+    return _NON_ASCII.sub(lambda m: quote(m[0], safe=""), ascii_done)
 
 
 class Mailer:
