@@ -27,6 +27,7 @@ output from another build, or edited since, means a full build, silently correct
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -72,7 +73,7 @@ class Record:
     plans: dict[str, Entry]
     """By plan file, relative to the site's folder (with '/')."""
 
-    @property
+    @functools.cached_property  # asked four times a build; a thousand plans' files each
     def build(self) -> str:
         """What the output was made from, in one hash, which the build writes into its
         marker: a record whose hash the output's marker does not carry describes another
