@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .address import address
+from .i18n import gettext as _
 from .model import Plan, Stakeholder, Step
 from .schedule import Key, people_by_name
 
@@ -108,11 +109,11 @@ class Mailer:
 
     def done(self, key: Key) -> Mail | None:
         """ "Done? Tell us": the buyer says a step is done."""
-        return self._mail(key, "Done", "This step of our plan is done:")
+        return self._mail(key, _("Done"), _("This step of our plan is done:"))
 
     def question(self, key: Key) -> Mail | None:
         """ "Question about this step"."""
-        return self._mail(key, "Question", "I have a question about this step of our plan:")
+        return self._mail(key, _("Question"), _("I have a question about this step of our plan:"))
 
     def _mail(self, key: Key, kind: str, opening: str) -> Mail | None:
         mi, si = key
@@ -122,13 +123,19 @@ class Mailer:
         to = self.recipients(step)
         if not to:
             return None
-        greeting = " and ".join(dict.fromkeys(p.name.split()[0] for p in to))  # each once
-        lines = [f"Hi {greeting},", "", opening, "", step.task, f"Milestone: {milestone.name}"]
+        first_names = list(dict.fromkeys(p.name.split()[0] for p in to))  # each once
+        greeting = first_names[0]
+        for name in first_names[1:]:
+            greeting = _("%(first)s and %(second)s") % {"first": greeting, "second": name}
+        lines = [_("Hi %(names)s,") % {"names": greeting}, "", opening, "", step.task]
+        lines.append(_("Milestone: %(name)s") % {"name": milestone.name})
         if step.owner:
-            lines.append(f"Owner: {', '.join(step.owner)}")
+            lines.append(_("Owner: %(names)s") % {"names": ", ".join(step.owner)})
         lines += self.footer
         # what the rep types: mapsite done SLUG STEP
-        lines.append(f"Plan {self.slug}, step {address(self.plan, key)}")
+        lines.append(
+            _("Plan %(plan)s, step %(step)s") % {"plan": self.slug, "step": address(self.plan, key)}
+        )
         subject = f"{kind}: {_cut(step.task, SUBJECT_TASK)} [{self.plan.title}]"
         return Mail(tuple(p.email for p in to if p.email), subject, "\n".join(lines))
 

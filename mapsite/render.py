@@ -7,7 +7,6 @@ Autoescaping is on, undefined variables are errors, and templates run in a sandb
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable
 from datetime import date
@@ -27,9 +26,10 @@ except ImportError:  # pragma: no cover - markupsafe 2
         return str(Markup.escape(s))
 
 
-from . import cache
+from . import cache, i18n
 from .model import safe_url
 from .sandbox import ThemeSandbox
+from .schedule import state_label
 from .themes import Theme
 
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
@@ -59,44 +59,17 @@ def markdown_renderer(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
-# --- dates the way people read them --------------------------------------------------
+# --- dates the way people read them: in the page's language (i18n.py) ------------------
+
+format_date = i18n.format_date
+relative = i18n.relative
+duration = i18n.duration
 
 
-@functools.lru_cache(maxsize=4096)  # a page shows the same few dates many times
-def format_date(value: date | None, today: date) -> str:
-    """``Tue 15 Dec``, with the year when it is not this year."""
-    if value is None:
-        return "No date"
-    text = f"{value:%a} {value.day} {value:%b}"
-    return text if value.year == today.year else f"{text} {value.year}"
-
-
-def relative(value: date | None, today: date) -> str:
-    """``today``, ``tomorrow``, ``in 3 weeks``, ``2 days ago``."""
-    if value is None:
-        return ""
-    days = (value - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {duration(days)}" if days > 0 else f"{duration(days)} ago"
-
-
-def duration(days: int) -> str:
-    """``1 day``, ``9 days``, ``3 weeks``, ``4 months``, ``2 years``."""
-    n = abs(days)
-    if n < 14:
-        amount, unit = n, "day"
-    elif n < 60:
-        amount, unit = round(n / 7), "week"
-    elif n < 365 * 2:
-        amount, unit = round(n / 30.44), "month"
-    else:
-        amount, unit = round(n / 365.25), "year"
-    return f"{amount} {unit}{'s' if amount != 1 else ''}"
+def sentence(text: str) -> str:
+    """The first letter capitalised and nothing else changed (Jinja's ``capitalize``
+    lowercases the rest, and German nouns keep their capitals)."""
+    return text[:1].upper() + text[1:]
 
 
 def _output_escape(value: Any) -> str:
@@ -202,11 +175,25 @@ def make_environment(
         # an environment lives for one build (the dev server makes a new one when a
         # theme changes): no need to stat every template on every page
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    # the page's language is set around each page (i18n.speaking): one environment
+    # serves every language, and the theme's own templates can say _("...") too
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext,
+        i18n.ngettext,
+        newstyle=True,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
+    )
+    env.policies["ext.i18n.trimmed"] = True
     env.template_class = _Template
     env.filters["date"] = lambda d: format_date(d, today)
     env.filters["relative"] = lambda d: relative(d, today)
     env.filters["duration"] = duration
+    env.filters["percent"] = lambda n: i18n.current().percent(n)
+    env.filters["sentence"] = sentence
+    env.filters["state_label"] = state_label
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials
@@ -248,9 +235,11 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
             module = env.get_template(ICONS).module
         finally:
             env.globals[_LOADING_ICONS] = False
-        return Markup(getattr(module, name)(*args))
+        return Markup(getattr(module, name)(*args[1:]))
 
     def call(*args: Any) -> Markup:
+        # the same arguments say different words in another language
+        args = (i18n.current(), *args)
         try:
             result = cache.get(args)
         except TypeError:  # a list among the arguments: cache it by its items

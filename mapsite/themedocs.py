@@ -69,13 +69,13 @@ def _fields_table(cls: type) -> list[str]:
 
 
 def _blocks(template: Path) -> list[str]:
-    env = jinja2.Environment()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     ast_ = env.parse(template.read_text(encoding="utf-8"))
     return [b.name for b in ast_.find_all(nodes.Block)]
 
 
 def _macros(template: Path) -> list[str]:
-    env = jinja2.Environment()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     ast_ = env.parse(template.read_text(encoding="utf-8"))
     return [f"{m.name}({', '.join(a.name for a in m.args)})" for m in ast_.find_all(nodes.Macro)]
 
@@ -90,7 +90,7 @@ def reference() -> str:
         out.append(f"| `{name}` | {blocks} |")
     out += ["", "Macros in `partials/icons.html` (cached per distinct arguments):", ""]
     out += [f"- `{m}`" for m in _macros(templates / "partials" / "icons.html")]
-    env = jinja2.Environment()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     out += ["", "Filters and globals every template can use:", ""]
     extra_filters = sorted(set(_environment_names("filters")) - set(env.filters))
     out += [f"- filters: {', '.join(f'`{f}`' for f in extra_filters)}"]
