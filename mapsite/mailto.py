@@ -130,7 +130,8 @@ class Mailer:
         lines = [_("Hi %(names)s,") % {"names": greeting}, "", opening, "", step.task]
         lines.append(_("Milestone: %(name)s") % {"name": milestone.name})
         if step.owner:
-            lines.append(_("Owner: %(names)s") % {"names": ", ".join(step.owner)})
+            # Translators: one or several names, as the plan lists the step's owners
+            lines.append(_("Owner: %(owners)s") % {"owners": ", ".join(step.owner)})
         lines += self.footer
         # what the rep types: mapsite done SLUG STEP
         lines.append(
