@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
+from . import wording
 from .brand import Brand
 from .load import Invalid, Source, check_country, check_language, load_yaml_file
 from .model import Country, LintSettings, Model, Text
@@ -52,6 +53,9 @@ class SiteConfig(Model):
     """Rules of 'mapsite check' silenced for every plan."""
     brand: Brand = Field(default_factory=Brand)
     """Brand tokens (colours, font, logo, radius) over the theme's own."""
+    strings: dict[Text, Any] = Field(default_factory=dict)
+    """Your own wording for mapsite's strings, over the theme's: 'Go-live: Launch' in
+    every language, or under a language code for that language only (docs/theming.md)."""
 
 
 def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
@@ -60,7 +64,7 @@ def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
     if not path.exists():
         return SiteConfig(), None
     config, source = load_yaml_file(path, SiteConfig)
-    problems = check_language(config.language, source)
+    problems = check_language(config.language, source) + wording.check(config.strings, source)
     if config.holidays is not None:
         problems += check_country(config.holidays, source)
     if problems:

@@ -164,7 +164,14 @@ class Language:
         return self.translations.ngettext(singular, plural, n)
 
     def pgettext(self, context: str, message: str) -> str:
-        return self.translations.pgettext(context, message)
+        found = self.overrides.get(message)
+        return found if found is not None else self.translations.pgettext(context, message)
+
+    @property
+    def missing(self) -> list[str]:
+        """The strings this language says in English: its catalog has no translation
+        and the site gives none of its own."""
+        return [m for m in untranslated(self.code) if m not in self.overrides]
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self.translations.npgettext(context, singular, plural, n)
@@ -353,9 +360,38 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
-def describe(value: Any) -> str:
-    """What a wrong value is, for an error message."""
-    return {dict: "a mapping", list: "a list"}.get(type(value), type(value).__name__)
+def _read(path: Path, code: str | None = None) -> Any:
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return read_po(f, locale=code)
+
+
+@functools.cache
+def messages() -> dict[str, bool]:
+    """Every string mapsite writes (the msgids of ``mapsite.pot``, a plural message by
+    its singular), and whether it has plural forms."""
+    return {_singular(m.id): m.pluralizable for m in _read(TEMPLATE) if m.id}
+
+
+@functools.cache
+def untranslated(code: str) -> tuple[str, ...]:
+    """The strings the shipped catalog of ``code`` has no translation for (in the
+    template's order); none for English, the source."""
+    if code == SOURCE:
+        return ()
+    done = set()
+    if catalog_path(code).is_file():
+        done = {
+            _singular(m.id)
+            for m in _read(catalog_path(code), code)
+            if m.id and all(m.string if isinstance(m.string, tuple) else (m.string,))
+        }
+    return tuple(m for m in messages() if m not in done)
+
+
+def _singular(msgid: str | tuple[str, ...]) -> str:
+    return msgid if isinstance(msgid, str) else msgid[0]
 
 
 def N_(message: str) -> str:
