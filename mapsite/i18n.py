@@ -222,7 +222,7 @@ class Language:
                 return "yesterday"
             return f"in {self.duration(days)}" if days > 0 else f"{self.duration(days)} ago"
         if -1 <= days <= 1:  # CLDR's own words for these
-            return str(self.locale._data["date_fields"]["day"]["relative"][str(days)])
+            return str(self.locale._data["date_fields"]["day"]["relative"][days])
         amount, unit = span(days)
         fields = self.locale._data["date_fields"][unit]["future" if days > 0 else "past"]
         return self._plural(fields, amount)
