@@ -102,7 +102,10 @@ def reference() -> str:
         "",
         "Every page: `site` (the settings of mapsite.yml), `theme` (its name), `brand` (the "
         f"merged brand tokens), `stylesheets` (the theme chain's stylesheets, then "
-        f"`{BRAND_CSS}`), `root` (the relative path to the site root, e.g. `../`). A plan "
+        f"`{BRAND_CSS}`), `root` (the relative path to the site root, e.g. `../`), `lang` "
+        "and `dir` (the page's language as HTML writes it, `de` or `pt-BR`, and its "
+        "direction, `ltr` or `rtl`), and `_()`, `gettext`, `ngettext`, `pgettext` and "
+        "`{% trans %}` for words in the page's language (docs/translating.md). A plan "
         f"page also gets `plan` (the plan as the buyer sees it: `view.plan`) and `view` "
         f"(computed for display); a plan with a buyer colour links its own `{PLAN_CSS}`.",
         "",
