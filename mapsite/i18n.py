@@ -20,7 +20,7 @@ import functools
 import gettext as _gettext
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ def catalog_path(code: str) -> Path:
 # --- language codes ----------------------------------------------------------------
 
 
+@functools.cache  # asked for every plan
 def canonical(code: str) -> str | None:
     """The shipped language ``code`` names: ``de``, ``DE``, ``de-DE``, ``de_AT`` -> ``de``;
     ``pt-BR``, ``pt_br``, ``pt`` -> ``pt_BR``. None when mapsite has no catalog for it.
@@ -114,6 +115,14 @@ class Language:
         self.translations = translations
         self.overrides = dict(overrides or {})
         self._dates: dict[tuple[date, bool], str] = {}
+        # a page says a few hundred strings: one dict lookup each (English: the
+        # strings themselves, no catalog to read)
+        words = {}
+        if isinstance(translations, _gettext.GNUTranslations):
+            words = {m: translations.gettext(m) for m in messages()}
+        self._words = words | self.overrides
+        self.markup: dict[str, Any] = {}
+        """Templates' strings without fields, escaped once (render.py)."""
 
     def __repr__(self) -> str:
         return f"Language({self.code!r})"
@@ -157,8 +166,7 @@ class Language:
     # --- words ---
 
     def gettext(self, message: str) -> str:
-        found = self.overrides.get(message)
-        return found if found is not None else self.translations.gettext(message)
+        return self._words.get(message, message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
@@ -316,16 +324,15 @@ def speaking(lang: Language) -> Iterator[Language]:
         _current.reset(token)
 
 
-def current() -> Language:
-    """The language the page being written is in (English outside ``speaking``)."""
-    return _current.get()
+current: Callable[[], Language] = _current.get
+"""The language the page being written is in (English outside ``speaking``)."""
 
 
 # what mapsite's code (and templates) call: the language of the page being written
 
 
 def gettext(message: str) -> str:
-    return _current.get().gettext(message)
+    return _current.get()._words.get(message, message)  # Language.gettext, a call less
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

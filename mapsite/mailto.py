@@ -98,6 +98,17 @@ class Mailer:
             "--",
             f"{plan.title} · {plan.seller.name} × {plan.buyer.name}",
         ]
+        # in the page's language, said once for the plan's every step
+        self.words = {
+            "done": (_("Done"), _("This step of our plan is done:")),
+            "question": (_("Question"), _("I have a question about this step of our plan:")),
+            "and": _("%(first)s and %(second)s"),
+            "hi": _("Hi %(names)s,"),
+            "milestone": _("Milestone: %(name)s"),
+            # Translators: one or several names, as the plan lists the step's owners
+            "owner": _("Owner: %(owners)s"),
+            "plan": _("Plan %(plan)s, step %(step)s"),
+        }
 
     def recipients(self, step: Step) -> list[Stakeholder]:
         """Who hears about a step: its seller-side owners with an email, else the plan's
@@ -109,11 +120,11 @@ class Mailer:
 
     def done(self, key: Key) -> Mail | None:
         """ "Done? Tell us": the buyer says a step is done."""
-        return self._mail(key, _("Done"), _("This step of our plan is done:"))
+        return self._mail(key, *self.words["done"])
 
     def question(self, key: Key) -> Mail | None:
         """ "Question about this step"."""
-        return self._mail(key, _("Question"), _("I have a question about this step of our plan:"))
+        return self._mail(key, *self.words["question"])
 
     def _mail(self, key: Key, kind: str, opening: str) -> Mail | None:
         mi, si = key
@@ -123,20 +134,18 @@ class Mailer:
         to = self.recipients(step)
         if not to:
             return None
+        words = self.words
         first_names = list(dict.fromkeys(p.name.split()[0] for p in to))  # each once
         greeting = first_names[0]
         for name in first_names[1:]:
-            greeting = _("%(first)s and %(second)s") % {"first": greeting, "second": name}
-        lines = [_("Hi %(names)s,") % {"names": greeting}, "", opening, "", step.task]
-        lines.append(_("Milestone: %(name)s") % {"name": milestone.name})
+            greeting = words["and"] % {"first": greeting, "second": name}
+        lines = [words["hi"] % {"names": greeting}, "", opening, "", step.task]
+        lines.append(words["milestone"] % {"name": milestone.name})
         if step.owner:
-            # Translators: one or several names, as the plan lists the step's owners
-            lines.append(_("Owner: %(owners)s") % {"owners": ", ".join(step.owner)})
+            lines.append(words["owner"] % {"owners": ", ".join(step.owner)})
         lines += self.footer
         # what the rep types: mapsite done SLUG STEP
-        lines.append(
-            _("Plan %(plan)s, step %(step)s") % {"plan": self.slug, "step": address(self.plan, key)}
-        )
+        lines.append(words["plan"] % {"plan": self.slug, "step": address(self.plan, key)})
         subject = f"{kind}: {_cut(step.task, SUBJECT_TASK)} [{self.plan.title}]"
         return Mail(tuple(p.email for p in to if p.email), subject, "\n".join(lines))
 

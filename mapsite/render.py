@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markupsafe import Markup
@@ -146,15 +148,56 @@ class CompiledTemplates(jinja2.BytecodeCache):
         cache.write_bytes(f"templates/{bucket.key}.jinja", bucket.bytecode_to_string())
 
 
-class BuiltinEnvironment(jinja2.Environment):
+@jinja2.pass_context  # never run while compiling (Jinja would write the result in)
+def label(context: Any, message: str) -> Markup:
+    """A template's word with nothing to fill in (``_("Next up")``) in the language of
+    the page being written. Templates say many, and a call of ``_()`` goes through
+    Jinja's context while a filter does not: each such call becomes this filter when
+    the template is compiled (``LabelsAsFilters``)."""
+    said = i18n.current().markup
+    found = said.get(message)
+    if found is None:
+        found = said[message] = _fill(i18n.gettext(message), {})
+    return found  # type: ignore[no-any-return]
+
+
+class _Labels(NodeTransformer):
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(node)
+        if (
+            isinstance(node.node, nodes.Name)
+            and node.node.name in ("_", "gettext")
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return nodes.Filter(node.args[0], "label", [], [], None, None, lineno=node.lineno)
+        return node
+
+
+class LabelsAsFilters(jinja2.Environment):
+    """Compiles ``_("...")`` with nothing to fill in as the ``label`` filter."""
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _Labels().visit(super()._parse(source, name, filename))  # type: ignore[no-any-return]
+
+
+class BuiltinEnvironment(LabelsAsFilters):
     """Where mapsite's own templates run when the site's theme brings none of its own:
     they are mapsite's code, so the sandbox's check of every attribute read (about 5%
     of a build) buys nothing."""
 
 
+class SandboxEnvironment(LabelsAsFilters, ThemeSandbox):
+    """The theme sandbox (sandbox.py), with labels as filters."""
+
+
 def environment_class(theme: Theme) -> type[jinja2.Environment]:
     """The sandbox as soon as one template comes from the site's themes/ folder."""
-    return ThemeSandbox if theme.own_templates else BuiltinEnvironment
+    return SandboxEnvironment if theme.own_templates else BuiltinEnvironment
 
 
 def make_environment(
@@ -179,18 +222,14 @@ def make_environment(
     )
     # the page's language is set around each page (i18n.speaking): one environment
     # serves every language, and the theme's own templates can say _("...") too
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext,
-        i18n.ngettext,
-        newstyle=True,
-        pgettext=i18n.pgettext,
-        npgettext=i18n.npgettext,
-    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(WORDS)
     env.policies["ext.i18n.trimmed"] = True
     env.template_class = _Template
     env.filters["date"] = lambda d: format_date(d, today)
     env.filters["relative"] = lambda d: relative(d, today)
     env.filters["duration"] = duration
+    env.filters["label"] = label
     env.filters["percent"] = lambda n: i18n.current().percent(n)
     env.filters["sentence"] = sentence
     env.filters["state_label"] = state_label
@@ -211,6 +250,55 @@ def make_environment(
     return env
 
 
+# --- words in the page's language -------------------------------------------------------
+# Jinja's own gettext callables take the template's context (which Jinja copies for
+# a call inside a loop), call through it twice and format with Markup's %: some
+# 10 µs a string, and a page says about 150. These need no context. A translation
+# (or a site's own wording) is escaped like any text: the catalogs hold no markup,
+# and a theme's strings: must not be a way to put some on the page; the values
+# filled in are escaped unless they are safe already.
+
+
+def _fill(text: str, variables: dict[str, Any]) -> Markup:
+    text = _escape_inner(text)
+    if not variables:
+        return Markup(text.replace("%%", "%") if "%%" in text else text)
+    return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
+
+
+def _gettext(message: str, /, **variables: Any) -> Markup:
+    if variables:
+        return _fill(i18n.gettext(message), variables)
+    said = i18n.current().markup  # a label: the same on every page of the language
+    found = said.get(message)
+    if found is None:
+        found = said[message] = _fill(i18n.gettext(message), variables)
+    return found  # type: ignore[no-any-return]
+
+
+def _ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+    variables.setdefault("num", n)
+    return _fill(i18n.ngettext(singular, plural, n), variables)
+
+
+def _pgettext(where: str, message: str, /, **variables: Any) -> Markup:
+    return _fill(i18n.pgettext(where, message), variables)
+
+
+def _npgettext(where: str, singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+    variables.setdefault("num", n)
+    return _fill(i18n.npgettext(where, singular, plural, n), variables)
+
+
+WORDS = {
+    "_": _gettext,
+    "gettext": _gettext,
+    "ngettext": _ngettext,
+    "pgettext": _pgettext,
+    "npgettext": _npgettext,
+}
+
+
 ICONS = "partials/icons.html"
 _LOADING_ICONS = "_mapsite_loading_icons"
 
@@ -221,7 +309,9 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
     Steps repeat the same status, date and owners over and over; calling a Jinja
     macro each time was most of the rendering time of a page.
     """
-    cache: dict[tuple[Any, ...], Markup] = {}
+    # the same arguments say different words in another language: a cache per language
+    caches: dict[i18n.Language, dict[tuple[Any, ...], Markup]] = {}
+    speaking = i18n.current
 
     def render(*args: Any) -> Markup:
         # Jinja folds a filter with constant arguments ({{ "calendar" | icon }}) into the
@@ -235,11 +325,13 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
             module = env.get_template(ICONS).module
         finally:
             env.globals[_LOADING_ICONS] = False
-        return Markup(getattr(module, name)(*args[1:]))
+        return Markup(getattr(module, name)(*args))
 
     def call(*args: Any) -> Markup:
-        # the same arguments say different words in another language
-        args = (i18n.current(), *args)
+        language = speaking()
+        cache = caches.get(language)
+        if cache is None:
+            cache = caches[language] = {}
         try:
             result = cache.get(args)
         except TypeError:  # a list among the arguments: cache it by its items
