@@ -519,9 +519,10 @@ class SiteWriter:
         self.base_url = base_url(site.config.base_url)
         """The site's public address, when known: calendars link to it (webcal://)."""
         self.md = markdown_renderer(site.config.markdown_html)
-        compiled = CompiledTemplates(site.theme, site.config.markdown_html)
-        self.env = make_environment(site.theme, today, self._static_url, self.md, compiled)
+        self._envs: dict[i18n.Language, jinja2.Environment] = {}
         self.language = site.language()
+        self.env = self.env_for(self.language)
+        """The environment of the site's own language (``env_for``: any other)."""
         self.common = {
             "site": site.config,
             "theme": site.theme.name,
@@ -529,6 +530,16 @@ class SiteWriter:
             "brand": self.brand,
             **speech(self.language),
         }
+
+    def env_for(self, language: i18n.Language) -> jinja2.Environment:
+        """The templates of pages in ``language``, which hold its words (render.py)."""
+        env = self._envs.get(language)
+        if env is None:
+            compiled = CompiledTemplates(self.site.theme, self.site.config.markdown_html, language)
+            env = self._envs[language] = make_environment(
+                self.site.theme, self.today, self._static_url, self.md, compiled, language
+            )
+        return env
 
     def remember(self, path: Path, page: Page) -> None:
         """Record what the plan at ``path`` was made from, beside the page written (in
@@ -579,7 +590,7 @@ class SiteWriter:
             projection,
         )
         with template_errors():
-            template = self.env.get_template("plan.html")
+            template = self.env_for(language).get_template("plan.html")
             return template.render(
                 self.common, **speech(language), view=view, plan=view.plan, root="../"
             )
@@ -683,15 +694,21 @@ class SiteWriter:
         if self.keep_clear:
             self.clear[page.token] = clear
         with template_errors():
-            return self.env.get_template("locked.html").render(
-                self.common, **speech(i18n.current()), sealed=sealed, root="../"
+            language = i18n.current()
+            return (
+                self.env_for(language)
+                .get_template("locked.html")
+                .render(self.common, **speech(language), sealed=sealed, root="../")
             )
 
     def render_gone(self, name: str, root: str) -> str:
         reason = "replaced" if name == GONE_REPLACED else "expired"
         with template_errors():
-            return self.env.get_template("gone.html").render(
-                self.common, **speech(i18n.current()), reason=reason, root=root
+            language = i18n.current()
+            return (
+                self.env_for(language)
+                .get_template("gone.html")
+                .render(self.common, **speech(language), reason=reason, root=root)
             )
 
     def write_common(self, pages: Sequence[Page] = ()) -> None:

@@ -145,12 +145,15 @@ def calendars(
     uid = uids(plan, doc.slug)
     stamp = Stamp.of(today)
     people = schedule.people_by_name(plan)
+    said = texts()  # in the language spoken, looked up once for the plan's events
     entries: list[Entry] = []
     for key in schedule.keys(plan):
         when = projection.projected.get(key)  # the target date, unless a slip moved it
         if when is not None and not _done(plan, key):
             due = doc.dates.due(key)
-            entries.append(entry(plan, key, when, due, projection, uid[key], people, page_url))
+            entries.append(
+                entry(plan, key, when, due, projection, uid[key], people, page_url, said)
+            )
     events = {e.uid: _event(e, stamp) for e in entries}  # each written once, shared
 
     title = plan_title(plan)
@@ -284,37 +287,40 @@ def entry(
     uid: str,
     people: dict[str, Stakeholder],
     page_url: str | None,
+    said: dict[str, str] | None = None,
 ) -> Entry:
-    """The event of the milestone or step at ``key``, on ``when`` (its target: ``due``)."""
+    """The event of the milestone or step at ``key``, on ``when`` (its target: ``due``);
+    ``said``: its words (``texts()``)."""
+    said = said or texts()
     item = schedule.item(plan, key)
     lines: list[str] = []
     if isinstance(item, Step):
         summary = item.task
         lines.append(_owners(plan, item, people))
-        lines.append(_("Milestone: %(name)s") % {"name": one_line(plan.milestones[key[0]].name)})
+        lines.append(said["milestone"] % {"name": one_line(plan.milestones[key[0]].name)})
         status = item.status.label
-        lines.append(_("Status: %(status)s") % {"status": status})
-        kind, alarm = _("Step"), _("Tomorrow: %(task)s") % {"task": item.task}
-        notes = _("Notes: %(notes)s") % {"notes": item.notes} if item.notes else None
+        lines.append(said["status"] % {"status": status})
+        kind, alarm = said["step"], said["tomorrow"] % {"task": item.task}
+        notes = said["notes"] % {"notes": item.notes} if item.notes else None
     else:
-        summary = _("Milestone: %(name)s") % {"name": item.name}
+        summary = said["milestone"] % {"name": item.name}
         lines.append(
-            _("Milestone %(number)s of %(total)s: %(name)s")
+            said["number"]
             % {"number": key[0] + 1, "total": len(plan.milestones), "name": one_line(item.name)}
         )
         status = schedule.state_label(schedule.milestone_state(item))
         progress = schedule.progress(item.steps)
         if progress.total:
             lines.append(
-                _("Status: %(status)s (%(done)s of %(total)s steps done)")
+                said["progress"]
                 % {"status": status, "done": progress.done, "total": progress.total}
             )
         else:
-            lines.append(_("Status: %(status)s") % {"status": status})
-        kind, alarm = _("Milestone"), None
-        notes = _("Why: %(why)s") % {"why": item.why} if item.why else None
+            lines.append(said["status"] % {"status": status})
+        kind, alarm = said["a milestone"], None
+        notes = said["why"] % {"why": item.why} if item.why else None
     if due is not None:
-        lines.append(_("Due: %(date)s") % {"date": day(due)})
+        lines.append(said["due"] % {"date": day(due)})
     if due is None or when > due:
         if due is not None:
             late = (when - due).days
@@ -324,25 +330,45 @@ def entry(
                 % {"date": day(when), "count": late}
             )  # fmt: skip
         else:
-            lines.append(_("Projected: %(date)s") % {"date": day(when)})
+            lines.append(said["projected"] % {"date": day(when)})
     if key in projection.critical:
-        lines.append(_("On the critical path: a slip here moves the go-live"))
+        lines.append(said["critical"])
     if notes:
         lines.append(notes)
     url = f"{page_url}#{address.anchor(plan, key)}" if page_url else None
     if url:
-        lines.append(_("Open the plan: %(url)s") % {"url": url})
+        lines.append(said["open"] % {"url": url})
     owners = item.owner if isinstance(item, Step) else []
     return Entry(
         uid=uid,
         day=when,
         summary=summary,
         description="\n".join(lines),
-        categories=(_(CATEGORY), kind, status),
+        categories=(said["category"], kind, status),
         url=url,
         alarm=alarm,
         owners=frozenset(name.casefold() for name in owners),
     )
+
+
+def texts() -> dict[str, str]:
+    """The events' words in the language spoken (i18n.speaking)."""
+    return {
+        "milestone": _("Milestone: %(name)s"),
+        "status": _("Status: %(status)s"),
+        "step": _("Step"),
+        "tomorrow": _("Tomorrow: %(task)s"),
+        "notes": _("Notes: %(notes)s"),
+        "number": _("Milestone %(number)s of %(total)s: %(name)s"),
+        "progress": _("Status: %(status)s (%(done)s of %(total)s steps done)"),
+        "a milestone": _("Milestone"),
+        "why": _("Why: %(why)s"),
+        "due": _("Due: %(date)s"),
+        "projected": _("Projected: %(date)s"),
+        "critical": _("On the critical path: a slip here moves the go-live"),
+        "open": _("Open the plan: %(url)s"),
+        "category": _(CATEGORY),
+    }
 
 
 def _done(plan: Plan, key: Key) -> bool:

@@ -7,6 +7,7 @@ Autoescaping is on, undefined variables are errors, and templates run in a sandb
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from datetime import date
@@ -61,7 +62,7 @@ def markdown_renderer(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
-# --- dates the way people read them: in the page's language (i18n.py) ------------------
+# --- dates the way people read them: in the language spoken (i18n.py) ------------------
 
 format_date = i18n.format_date
 relative = i18n.relative
@@ -79,6 +80,8 @@ def _output_escape(value: Any) -> str:
     a new Markup object, which the output never needs (a sixth of a page's render time)."""
     if type(value) is str:
         return _escape_inner(value)
+    if type(value) is Markup:  # safe already, and the words of every page are
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()  # type: ignore[no-any-return]
     return _escape_inner(str(value))
@@ -115,18 +118,29 @@ class CompiledTemplates(jinja2.BytecodeCache):
     than that: filters with constant arguments run at compile time, so the theme's
     icons (and Markdown, as the site allows it) are folded into the code of the
     templates that use them. So the check also covers every template file of the
-    theme chain, the site's Markdown setting, mapsite's filters and Jinja's version.
+    theme chain, the site's Markdown setting, mapsite's filters, Jinja's version, and
+    the language with its words (one environment per language: ``make_environment``).
     """
 
-    def __init__(self, theme: Theme, markdown_html: bool) -> None:
+    def __init__(
+        self, theme: Theme, markdown_html: bool, language: i18n.Language = i18n.ENGLISH
+    ) -> None:
         digest = hashlib.sha256()
         kind = environment_class(theme)
         # this file holds the filters: another mapsite (installed or edited) compiles anew
         stamp = Path(__file__).stat()
         # sandboxed code differs (calls go through the sandbox's checks): never load
         # code compiled without it into the sandbox
+        # a template's words with nothing to fill in are compiled into it (``label``):
+        # its language, the site's own wording and the catalog's file are part of it
+        po = i18n.catalog_path(language.code)
+        words = [
+            language.code,
+            sorted(language.overrides.items()),
+            po.stat().st_mtime_ns if po.is_file() else 0,
+        ]
         parts = [__file__, stamp.st_mtime_ns, stamp.st_size, jinja2.__version__, markdown_html,
-                 kind.__name__]  # fmt: skip
+                 kind.__name__, words]  # fmt: skip
         digest.update(repr(parts).encode())
         for folder in theme.chain:
             for path in sorted((folder / "templates").rglob("*.html")):
@@ -148,65 +162,17 @@ class CompiledTemplates(jinja2.BytecodeCache):
         cache.write_bytes(f"templates/{bucket.key}.jinja", bucket.bytecode_to_string())
 
 
-@jinja2.pass_context  # never run while compiling (Jinja would write the result in)
-def label(context: Any, message: str) -> Markup:
-    """A template's word with nothing to fill in (``_("Next up")``) in the language of
-    the page being written. Templates say many, and a call of ``_()`` goes through
-    Jinja's context while a filter does not: each such call becomes this filter when
-    the template is compiled (``LabelsAsFilters``)."""
-    said = i18n.current().markup
-    found = said.get(message)
-    if found is None:
-        found = said[message] = _fill(i18n.gettext(message), {})
-    return found  # type: ignore[no-any-return]
-
-
-class _Labels(NodeTransformer):
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:
-        node = self.generic_visit(node)
-        if (
-            isinstance(node.node, nodes.Name)
-            and node.node.name in ("_", "gettext")
-            and len(node.args) == 1
-            and isinstance(node.args[0], nodes.Const)
-            and isinstance(node.args[0].value, str)
-            and not node.kwargs
-            and node.dyn_args is None
-            and node.dyn_kwargs is None
-        ):
-            return nodes.Filter(node.args[0], "label", [], [], None, None, lineno=node.lineno)
-        return node
-
-
-class LabelsAsFilters(jinja2.Environment):
-    """Compiles ``_("...")`` with nothing to fill in as the ``label`` filter."""
-
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        return _Labels().visit(super()._parse(source, name, filename))  # type: ignore[no-any-return]
-
-
-class BuiltinEnvironment(LabelsAsFilters):
-    """Where mapsite's own templates run when the site's theme brings none of its own:
-    they are mapsite's code, so the sandbox's check of every attribute read (about 5%
-    of a build) buys nothing."""
-
-
-class SandboxEnvironment(LabelsAsFilters, ThemeSandbox):
-    """The theme sandbox (sandbox.py), with labels as filters."""
-
-
-def environment_class(theme: Theme) -> type[jinja2.Environment]:
-    """The sandbox as soon as one template comes from the site's themes/ folder."""
-    return SandboxEnvironment if theme.own_templates else BuiltinEnvironment
-
-
 def make_environment(
     theme: Theme,
     today: date,
     static_url: Callable[[str], str],
     md: MarkdownIt,
     compiled: jinja2.BytecodeCache | None = None,
+    language: i18n.Language = i18n.ENGLISH,
 ) -> jinja2.Environment:
+    """The environment pages in ``language`` are written in: one per language, so that
+    a template's words with nothing to fill in are compiled into its code (``label``)
+    and a page in English costs what it did before there were translations."""
     env = environment_class(theme)(
         loader=template_loader(theme),
         bytecode_cache=compiled,
@@ -220,17 +186,17 @@ def make_environment(
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
-    # the page's language is set around each page (i18n.speaking): one environment
-    # serves every language, and the theme's own templates can say _("...") too
     env.newstyle_gettext = True  # type: ignore[attr-defined]
-    env.globals.update(WORDS)
+    env.globals.update(words(language))
     env.policies["ext.i18n.trimmed"] = True
     env.template_class = _Template
-    env.filters["date"] = lambda d: format_date(d, today)
-    env.filters["relative"] = lambda d: relative(d, today)
-    env.filters["duration"] = duration
-    env.filters["label"] = label
-    env.filters["percent"] = lambda n: i18n.current().percent(n)
+    env.filters["date"] = lambda d: language.format_date(d, today)
+    env.filters["relative"] = lambda d: language.relative(d, today)
+    env.filters["duration"] = language.duration
+    env.language = language  # type: ignore[attr-defined]
+    env.filters["fill"] = fill
+    env.filters["plural"] = functools.partial(plural, language)
+    env.filters["percent"] = language.percent
     env.filters["sentence"] = sentence
     env.filters["state_label"] = state_label
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
@@ -266,37 +232,101 @@ def _fill(text: str, variables: dict[str, Any]) -> Markup:
     return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
 
 
-def _gettext(message: str, /, **variables: Any) -> Markup:
-    if variables:
-        return _fill(i18n.gettext(message), variables)
-    said = i18n.current().markup  # a label: the same on every page of the language
-    found = said.get(message)
-    if found is None:
-        found = said[message] = _fill(i18n.gettext(message), variables)
-    return found  # type: ignore[no-any-return]
+def words(language: i18n.Language) -> dict[str, Callable[..., Markup]]:
+    """``_``, ``gettext``, ``ngettext``, ``pgettext``, ``npgettext`` in ``language``,
+    as Jinja's i18n extension calls them (newstyle: the fields as keywords)."""
+
+    def gettext(message: str, /, **variables: Any) -> Markup:
+        return _fill(language.gettext(message), variables)
+
+    def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+        variables.setdefault("num", n)
+        return _fill(language.ngettext(singular, plural, n), variables)
+
+    def pgettext(where: str, message: str, /, **variables: Any) -> Markup:
+        return _fill(language.pgettext(where, message), variables)
+
+    def npgettext(where: str, singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+        variables.setdefault("num", n)
+        return _fill(language.npgettext(where, singular, plural, n), variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}  # fmt: skip
 
 
-def _ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+def plural(
+    language: i18n.Language, n: int, singular: str, plural: str, /, **variables: Any
+) -> Markup:
+    """The ``plural`` filter: ``ngettext`` of a template, in ``language``."""
     variables.setdefault("num", n)
-    return _fill(i18n.ngettext(singular, plural, n), variables)
+    return _fill(language.ngettext(singular, plural, n), variables)
 
 
-def _pgettext(where: str, message: str, /, **variables: Any) -> Markup:
-    return _fill(i18n.pgettext(where, message), variables)
+def fill(text: str, /, **variables: Any) -> Markup:
+    """The ``fill`` filter: a translated string, escaped, with its fields filled in."""
+    return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
 
 
-def _npgettext(where: str, singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
-    variables.setdefault("num", n)
-    return _fill(i18n.npgettext(where, singular, plural, n), variables)
+class _Words(NodeTransformer):
+    """A template's words in the environment's language, looked up while compiling:
+    ``_("Next up")`` becomes the text itself, ``_("Due %(date)s", date=...)`` the
+    translated text passed to the ``fill`` filter, and ``ngettext`` the ``plural``
+    filter (the form depends on the number). Jinja calls a filter directly, while a
+    call of ``_()`` goes through the template's context: a page says about 150 words,
+    and an English page costs what it did before it could be in any other language."""
+
+    def __init__(self, language: i18n.Language) -> None:
+        self.language = language
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(node)
+        if not isinstance(node.node, nodes.Name) or node.dyn_args or node.dyn_kwargs:
+            return node
+        name, args = node.node.name, node.args
+        texts = _texts(args)
+        if name in ("_", "gettext") and len(texts) == 1:
+            text = self.language.gettext(texts[0])
+        elif name == "pgettext" and len(texts) == 2:
+            text = self.language.pgettext(texts[0], texts[1])
+        elif name == "ngettext" and len(args) == 3 and _texts(args[:2]):
+            return nodes.Filter(args[2], "plural", args[:2], node.kwargs, None, None,
+                                lineno=node.lineno)  # fmt: skip
+        else:
+            return node
+        if not node.kwargs:
+            return nodes.Const(_fill(text, {}), lineno=node.lineno)
+        return nodes.Filter(nodes.Const(_escape_inner(text)), "fill", [], node.kwargs, None, None,
+                            lineno=node.lineno)  # fmt: skip
 
 
-WORDS = {
-    "_": _gettext,
-    "gettext": _gettext,
-    "ngettext": _ngettext,
-    "pgettext": _pgettext,
-    "npgettext": _npgettext,
-}
+def _texts(args: list[nodes.Expr]) -> list[str]:
+    """The arguments' texts, when every one is a constant text (else none)."""
+    texts = [a.value for a in args if isinstance(a, nodes.Const) and isinstance(a.value, str)]
+    return texts if len(texts) == len(args) else []
+
+
+class SaysWords(jinja2.Environment):
+    """Compiles a template's words in the environment's ``language`` (``_Words``)."""
+
+    language: i18n.Language = i18n.ENGLISH
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _Words(self.language).visit(super()._parse(source, name, filename))  # type: ignore[no-any-return]
+
+
+class BuiltinEnvironment(SaysWords):
+    """Where mapsite's own templates run when the site's theme brings none of its own:
+    they are mapsite's code, so the sandbox's check of every attribute read (about 5%
+    of a build) buys nothing."""
+
+
+class SandboxEnvironment(SaysWords, ThemeSandbox):
+    """The theme sandbox (sandbox.py), with labels as filters."""
+
+
+def environment_class(theme: Theme) -> type[jinja2.Environment]:
+    """The sandbox as soon as one template comes from the site's themes/ folder."""
+    return SandboxEnvironment if theme.own_templates else BuiltinEnvironment
 
 
 ICONS = "partials/icons.html"
@@ -309,9 +339,7 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
     Steps repeat the same status, date and owners over and over; calling a Jinja
     macro each time was most of the rendering time of a page.
     """
-    # the same arguments say different words in another language: a cache per language
-    caches: dict[i18n.Language, dict[tuple[Any, ...], Markup]] = {}
-    speaking = i18n.current
+    cache: dict[tuple[Any, ...], Markup] = {}
 
     def render(*args: Any) -> Markup:
         # Jinja folds a filter with constant arguments ({{ "calendar" | icon }}) into the
@@ -328,10 +356,6 @@ def memo_macro(env: jinja2.Environment, name: str) -> Callable[..., Markup]:
         return Markup(getattr(module, name)(*args))
 
     def call(*args: Any) -> Markup:
-        language = speaking()
-        cache = caches.get(language)
-        if cache is None:
-            cache = caches[language] = {}
         try:
             result = cache.get(args)
         except TypeError:  # a list among the arguments: cache it by its items
