@@ -268,8 +268,6 @@ def test_a_string_without_a_translation_stays_english_and_wording_wins() -> None
     assert (own.gettext("Go-live"), own.gettext("Next up")) == ("Start", "Als Nächstes")
     assert own.pgettext("before the word PDF", "Download") == "Holen"
     assert own.npgettext("x", "%(count)s day", "%(count)s days", 2) == "%(count)s days"
-    assert i18n.language("de-DE", {"Go-live": "Start", "Download": "Holen"}) is own
-    assert i18n.language("de") is GERMAN  # one per process
     assert "Go-live" in i18n.language("fr").missing or catalog("fr").get("Go-live")
     assert "Go-live" not in i18n.language("fr", {"Go-live": "Lancement"}).missing
     assert GERMAN.missing == []
