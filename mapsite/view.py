@@ -295,7 +295,7 @@ class PlanView:
     """The day weeks start on in the page's language: 0 Monday ... 6 Sunday."""
     script_words: dict[str, str] = field(default_factory=dict)
     """What mapsite.js says when it re-checks the dates on a later day, in the page's
-    language (``rechecked``, ``overdue-one``, ``overdue-other`` ...: data- attributes of
+    language (``checked``, ``overdue-one``, ``overdue-other`` ...: data- attributes of
     the ``data-rechecked`` element)."""
 
     @property
@@ -412,7 +412,7 @@ def build_view(
 def script_words(language: i18n.Language) -> dict[str, str]:
     """mapsite.js's words: ``{date}`` and ``{n}`` are filled in by the script, and the
     plural form is picked there by the browser's rules (Intl.PluralRules)."""
-    words = {"rechecked": _("dates checked against today, %(date)s") % {"date": "{date}"}}
+    words = {"checked": _("dates checked against today, %(date)s") % {"date": "{date}"}}
     for form, n in language.plural_samples.items():
         text = ngettext("%(count)s day overdue", "%(count)s days overdue", n)
         words[f"overdue-{form}"] = text % {"count": "{n}"}

@@ -69,7 +69,7 @@
       var shown = new Date(today).toLocaleDateString(lang, {
         weekday: "short", day: "numeric", month: "short", timeZone: "UTC"
       });
-      note.textContent = " · " + words(note, "rechecked", "dates checked against today, {date}")
+      note.textContent = " · " + words(note, "checked", "dates checked against today, {date}")
         .replace("{date}", shown);
       note.hidden = false;
     }
