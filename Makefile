@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TODAY ?=
 
-.PHONY: site test install install-test lint
+.PHONY: site test install install-test lint messages
 
 site: install
 	$(VENV)/bin/mapsite build . $(if $(TODAY),--today $(TODAY))
@@ -31,3 +31,15 @@ install-test: $(PY)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
 	$(PY) -m compileall -q mapsite
 	PY=$(PY) bash scripts/install-browser.sh
+
+# The catalogs (docs/translating.md): every string of mapsite's code and templates into
+# mapsite/locale/mapsite.pot, then into each language's mapsite.po (new strings empty,
+# gone ones dropped). tests/test_i18n.py fails when the .pot is stale or a catalog
+# misses a string.
+LOCALES := mapsite/locale
+messages: $(PY)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 -k npgettext:1c,2,3 \
+		--no-location --sort-output --add-comments=Translators: --project=mapsite \
+		--copyright-holder="mapsite contributors" -o $(LOCALES)/mapsite.pot .
+	$(VENV)/bin/pybabel -q update -i $(LOCALES)/mapsite.pot -d $(LOCALES) -D mapsite \
+		--no-fuzzy-matching --ignore-obsolete

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from . import brand, heap, incremental, names, output, routes, sandbox, schedule, themes
+from . import brand, heap, i18n, incremental, names, output, routes, sandbox, schedule, themes
 from .errors import MapsiteError, Problem, in_one_line
 from .load import Document, display_path
 from .passwords import password_problems
@@ -53,7 +53,7 @@ from .whatsnew import page_news, preload, since_days
 
 if TYPE_CHECKING:
     from . import calendars
-    from .pdf import PdfJob
+    from .pdf import Bands, PdfJob
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def build(
 
             fresh = {entry.page["token"] for entry in carried.values()}
             live = [p for p in published if not p.expired and p.token not in fresh]
-            jobs = pdf_jobs(live, tmp, today, clear=writer.clear)
+            jobs = pdf_jobs(live, tmp, today, clear=writer.clear, language=site.config.language)
             print_pdfs(jobs, site.config.page_size, chromium)
             # each plan's record was made as its page was written, before its PDF
             by_token = {entry.page["token"]: entry for entry in writer.entries.values()}
@@ -164,6 +164,8 @@ class Page:
     """The files of assets/ the plan names (the brand's logo is the site's)."""
     draft: bool = False
     """``draft: true``: the build checks the plan and publishes nothing of it."""
+    language: str | None = None
+    """The plan's own language (None: the site's), for its PDF's header and footer."""
 
     @classmethod
     def of(cls, doc: Document, today: date) -> Page:
@@ -172,7 +174,7 @@ class Page:
         logos = tuple(name for name in (plan.buyer.logo, plan.seller.logo) if name)
         return cls(doc.slug, doc.source.file, plan.title, plan.seller.name, plan.buyer.name,
                    share.token, tuple(share.previous), expired, share.password_env,
-                   logos, plan.draft)  # fmt: skip
+                   logos, plan.draft, i18n.canonical(plan.language or ""))  # fmt: skip
 
     def to_json(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -422,11 +424,16 @@ def pdf_jobs(
     today: date,
     out: Path | None = None,
     clear: dict[str, str] | None = None,
+    language: str = i18n.SOURCE,
 ) -> list[PdfJob]:
     """One PDF per plan page in ``dest``: beside the page, or in ``out`` when given.
     A protected plan is printed from its clear page in ``clear`` (token -> HTML, never
-    on disk), and its PDF encrypted before it is written."""
-    from .pdf import PdfJob
+    on disk), and its PDF encrypted before it is written. ``language``: the site's."""
+    from .pdf import PdfJob, words
+
+    def bands(page: Page) -> Bands:
+        with i18n.speaking(i18n.language(page.language or language)):
+            return words(today)
 
     clear = clear or {}
     return [
@@ -439,6 +446,7 @@ def pdf_jobs(
             as_of=today,
             content=clear[page.token] if page.password_env else None,
             password=os.environ[page.password_env] if page.password_env else None,
+            bands=bands(page),
         )
         for page in pages
     ]
@@ -480,7 +488,7 @@ def print_plans(
         for doc in site.documents:
             writer.write_plan(doc)
         writer.write_common(pages)
-        jobs = pdf_jobs(pages, Path(tmp), today, out, writer.clear)
+        jobs = pdf_jobs(pages, Path(tmp), today, out, writer.clear, site.config.language)
         print_pdfs(jobs, site.config.page_size, chromium)
     return [job.out for job in jobs]
 
@@ -524,14 +532,27 @@ class SiteWriter:
         self.base_url = base_url(site.config.base_url)
         """The site's public address, when known: calendars link to it (webcal://)."""
         self.md = markdown_renderer(site.config.markdown_html)
-        compiled = CompiledTemplates(site.theme, site.config.markdown_html)
-        self.env = make_environment(site.theme, today, self._static_url, self.md, compiled)
+        self._envs: dict[i18n.Language, jinja2.Environment] = {}
+        self.language = site.language()
+        self.env = self.env_for(self.language)
+        """The environment of the site's own language (``env_for``: any other)."""
         self.common = {
             "site": site.config,
             "theme": site.theme.name,
             "stylesheets": [*site.theme.stylesheets, BRAND_CSS],
             "brand": self.brand,
+            **speech(self.language),
         }
+
+    def env_for(self, language: i18n.Language) -> jinja2.Environment:
+        """The templates of pages in ``language``, which hold its words (render.py)."""
+        env = self._envs.get(language)
+        if env is None:
+            compiled = CompiledTemplates(self.site.theme, self.site.config.markdown_html, language)
+            env = self._envs[language] = make_environment(
+                self.site.theme, self.today, self._static_url, self.md, compiled, language
+            )
+        return env
 
     def remember(self, path: Path, page: Page) -> None:
         """Record what the plan at ``path`` was made from, beside the page written (in
@@ -554,6 +575,18 @@ class SiteWriter:
         calendar: calendars.CalendarLinks | None = None,
         projection: schedule.Projection | None = None,
     ) -> str:
+        with i18n.speaking(self.site.language(doc)) as language:
+            return self._render_plan(doc, language, logos, plan_css, calendar, projection)
+
+    def _render_plan(
+        self,
+        doc: Document,
+        language: i18n.Language,
+        logos: dict[str, str] | None,
+        plan_css: str | None,
+        calendar: calendars.CalendarLinks | None,
+        projection: schedule.Projection | None,
+    ) -> str:
         page = Page.of(doc, self.today)
         news = page_news(self.site, doc, self.today)
         view = build_view(
@@ -570,12 +603,18 @@ class SiteWriter:
             projection,
         )
         with template_errors():
-            template = self.env.get_template("plan.html")
-            return template.render(self.common, view=view, plan=view.plan, root="../")
+            template = self.env_for(language).get_template("plan.html")
+            return template.render(
+                self.common, **speech(language), view=view, plan=view.plan, root="../"
+            )
 
     def write_plan(self, doc: Document) -> Path:
         """The plan's page in its private folder (or the 'expired' page there), its logos
         and calendars beside it, and the 'replaced' page at each of its previous links."""
+        with i18n.speaking(self.site.language(doc)):  # its calendars and gone pages too
+            return self._write_plan(doc)
+
+    def _write_plan(self, doc: Document) -> Path:
         page = Page.of(doc, self.today)
         folder = self.dest / page.token
         try:
@@ -670,26 +709,35 @@ class SiteWriter:
         if self.keep_clear:
             self.clear[page.token] = clear
         with template_errors():
-            return self.env.get_template("locked.html").render(
-                self.common, sealed=sealed, root="../"
+            language = i18n.current()
+            return (
+                self.env_for(language)
+                .get_template("locked.html")
+                .render(self.common, **speech(language), sealed=sealed, root="../")
             )
 
     def render_gone(self, name: str, root: str) -> str:
         reason = "replaced" if name == GONE_REPLACED else "expired"
         with template_errors():
-            return self.env.get_template("gone.html").render(self.common, reason=reason, root=root)
+            language = i18n.current()
+            return (
+                self.env_for(language)
+                .get_template("gone.html")
+                .render(self.common, **speech(language), reason=reason, root=root)
+            )
 
     def write_common(self, pages: Sequence[Page] = ()) -> None:
         """The neutral root, 404 and gone pages, robots.txt, and _redirects: the links
         that answer 410 Gone (old tokens after a rotation, expired plans) and the icon."""
         # 404 and gone pages are shown at any depth (/TOKEN/x/y): their links start at
         # the site's root, not at the page's folder
-        with template_errors():
+        with i18n.speaking(self.language), template_errors():
             for name, root in (("index.html", ""), ("404.html", "/")):
                 html = self.env.get_template(name).render(self.common, root=root)
                 (self.dest / name).write_text(html, encoding="utf-8")
-        for name in (GONE_REPLACED, GONE_EXPIRED):
-            (self.dest / name).write_text(self.render_gone(name, "/"), encoding="utf-8")
+        with i18n.speaking(self.language):
+            for name in (GONE_REPLACED, GONE_EXPIRED):
+                (self.dest / name).write_text(self.render_gone(name, "/"), encoding="utf-8")
         (self.dest / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
         rules = sorted((token, name) for page in pages for token, name in page.gone.items())
         lines = [f"/{token}/*  /{name}  410!" for token, name in rules]
@@ -700,6 +748,11 @@ class SiteWriter:
             + "".join(f"{line}\n" for line in lines),
             encoding="utf-8",
         )
+
+
+def speech(language: i18n.Language) -> dict[str, str]:
+    """What base.html needs of a page's language: ``<html lang dir>``."""
+    return {"lang": language.tag, "dir": language.direction}
 
 
 def write_calendars(folder: Path, published: calendars.Calendars | None) -> None:

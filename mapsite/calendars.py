@@ -34,7 +34,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from icalendar import vCategory, vDate, vDatetime, vDuration, vUri
 
-from . import address, names, schedule
+from . import address, i18n, names, schedule
+from .i18n import N_, ngettext
+from .i18n import gettext as _
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step
 from .schedule import Key, Projection
@@ -49,7 +51,7 @@ ALARM = timedelta(hours=-15)
 EPOCH = date(2000, 1, 1)
 """SEQUENCE counts days from here."""
 SLUG_LENGTH = 60  # characters of a person's file name, before any disambiguating suffix
-CATEGORY = "Mutual action plan"
+CATEGORY = N_("Mutual action plan")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not tab, not line feed: text keeps them
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -143,20 +145,26 @@ def calendars(
     uid = uids(plan, doc.slug)
     stamp = Stamp.of(today)
     people = schedule.people_by_name(plan)
+    said = texts()  # in the language spoken, looked up once for the plan's events
     entries: list[Entry] = []
     for key in schedule.keys(plan):
         when = projection.projected.get(key)  # the target date, unless a slip moved it
         if when is not None and not _done(plan, key):
             due = doc.dates.due(key)
-            entries.append(entry(plan, key, when, due, projection, uid[key], people, page_url))
+            entries.append(
+                entry(plan, key, when, due, projection, uid[key], people, page_url, said)
+            )
     events = {e.uid: _event(e, stamp) for e in entries}  # each written once, shared
 
     title = plan_title(plan)
     plan_feed = _feed(
         PLAN_FILE,
         title,
-        f"The open steps and milestones of {title}, each on the date it is now expected. "
-        "Subscribe to keep it up to date as the plan changes.",
+        _(
+            "The open steps and milestones of %(title)s, each on the date it is now "
+            "expected. Subscribe to keep it up to date as the plan changes."
+        )
+        % {"title": title},
         list(events.values()),
         page_url,
     )
@@ -170,8 +178,11 @@ def calendars(
             by_file[file] = _feed(
                 file,
                 f"{plan.title} · {person.name}",
-                f"The open steps of {person.name} in {title}, each on the date it is now "
-                "expected. Subscribe to keep it up to date as the plan changes.",
+                _(
+                    "The open steps of %(name)s in %(title)s, each on the date it is now "
+                    "expected. Subscribe to keep it up to date as the plan changes."
+                )
+                % {"name": person.name, "title": title},
                 [events[e.uid] for e in entries if name in e.owners],
                 page_url,
             )
@@ -276,48 +287,88 @@ def entry(
     uid: str,
     people: dict[str, Stakeholder],
     page_url: str | None,
+    said: dict[str, str] | None = None,
 ) -> Entry:
-    """The event of the milestone or step at ``key``, on ``when`` (its target: ``due``)."""
+    """The event of the milestone or step at ``key``, on ``when`` (its target: ``due``);
+    ``said``: its words (``texts()``)."""
+    said = said or texts()
     item = schedule.item(plan, key)
     lines: list[str] = []
     if isinstance(item, Step):
         summary = item.task
         lines.append(_owners(plan, item, people))
-        lines.append(f"Milestone: {one_line(plan.milestones[key[0]].name)}")
+        lines.append(said["milestone"] % {"name": one_line(plan.milestones[key[0]].name)})
         status = item.status.label
-        lines.append(f"Status: {status}")
-        kind, alarm, notes = "Step", f"Tomorrow: {item.task}", item.notes
+        lines.append(said["status"] % {"status": status})
+        kind, alarm = said["step"], said["tomorrow"] % {"task": item.task}
+        notes = said["notes"] % {"notes": item.notes} if item.notes else None
     else:
-        summary = f"Milestone: {item.name}"
-        lines.append(f"Milestone {key[0] + 1} of {len(plan.milestones)}: {one_line(item.name)}")
-        status = schedule.milestone_state(item).capitalize()
+        summary = said["milestone"] % {"name": item.name}
+        lines.append(
+            said["number"]
+            % {"number": key[0] + 1, "total": len(plan.milestones), "name": one_line(item.name)}
+        )
+        status = schedule.state_label(schedule.milestone_state(item))
         progress = schedule.progress(item.steps)
-        steps = f" ({progress.done} of {progress.total} steps done)" if progress.total else ""
-        lines.append(f"Status: {status}{steps}")
-        kind, alarm, notes = "Milestone", None, item.why
+        if progress.total:
+            lines.append(
+                said["progress"]
+                % {"status": status, "done": progress.done, "total": progress.total}
+            )
+        else:
+            lines.append(said["status"] % {"status": status})
+        kind, alarm = said["a milestone"], None
+        notes = said["why"] % {"why": item.why} if item.why else None
     if due is not None:
-        lines.append(f"Due: {day(due)}")
+        lines.append(said["due"] % {"date": day(due)})
     if due is None or when > due:
-        late = f", {_days(when - due)} late" if due is not None else ""
-        lines.append(f"Projected: {day(when)}{late}")
+        if due is not None:
+            late = (when - due).days
+            lines.append(
+                ngettext("Projected: %(date)s, %(count)s day late",
+                         "Projected: %(date)s, %(count)s days late", late)
+                % {"date": day(when), "count": late}
+            )  # fmt: skip
+        else:
+            lines.append(said["projected"] % {"date": day(when)})
     if key in projection.critical:
-        lines.append("On the critical path: a slip here moves the go-live")
+        lines.append(said["critical"])
     if notes:
-        lines.append(f"{'Notes' if kind == 'Step' else 'Why'}: {notes}")
+        lines.append(notes)
     url = f"{page_url}#{address.anchor(plan, key)}" if page_url else None
     if url:
-        lines.append(f"Open the plan: {url}")
+        lines.append(said["open"] % {"url": url})
     owners = item.owner if isinstance(item, Step) else []
     return Entry(
         uid=uid,
         day=when,
         summary=summary,
         description="\n".join(lines),
-        categories=(CATEGORY, kind, status),
+        categories=(said["category"], kind, status),
         url=url,
         alarm=alarm,
         owners=frozenset(name.casefold() for name in owners),
     )
+
+
+def texts() -> dict[str, str]:
+    """The events' words in the language spoken (i18n.speaking)."""
+    return {
+        "milestone": _("Milestone: %(name)s"),
+        "status": _("Status: %(status)s"),
+        "step": _("Step"),
+        "tomorrow": _("Tomorrow: %(task)s"),
+        "notes": _("Notes: %(notes)s"),
+        "number": _("Milestone %(number)s of %(total)s: %(name)s"),
+        "progress": _("Status: %(status)s (%(done)s of %(total)s steps done)"),
+        "a milestone": _("Milestone"),
+        "why": _("Why: %(why)s"),
+        "due": _("Due: %(date)s"),
+        "projected": _("Projected: %(date)s"),
+        "critical": _("On the critical path: a slip here moves the go-live"),
+        "open": _("Open the plan: %(url)s"),
+        "category": _(CATEGORY),
+    }
 
 
 def _done(plan: Plan, key: Key) -> bool:
@@ -339,18 +390,15 @@ def _owners(plan: Plan, step: Step, people: dict[str, Stakeholder]) -> str:
         company = getattr(plan, person.side).name if person and person.side else None
         names.append(one_line(f"{owner} ({company})" if company else owner))
     if not names:
-        return "Owner: nobody yet"
-    return f"{'Owners' if len(names) > 1 else 'Owner'}: {', '.join(names)}"
+        return _("Owner: nobody yet")
+    return ngettext("Owner: %(names)s", "Owners: %(names)s", len(names)) % {
+        "names": ", ".join(names)
+    }
 
 
-def _days(delta: timedelta) -> str:
-    return f"{delta.days} day{'s' if delta.days != 1 else ''}"
-
-
-@functools.lru_cache(maxsize=1024)  # a plan's dates repeat
 def day(value: date) -> str:
     """``Tue 15 Dec 2026``: with the year always, as a calendar entry is read long after."""
-    return f"{value:%a} {value.day} {value:%b} {value.year}"
+    return i18n.current().full_date(value)
 
 
 def one_line(value: str) -> str:

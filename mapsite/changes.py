@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from . import address, matching, schedule
 from .dates import GO_LIVE, Offset
+from .i18n import N_, gettext, ngettext
 from .matching import text as _text
 from .model import Plan, Stakeholder, Status
 from .render import format_date
@@ -212,14 +213,17 @@ class Diff:
         before, after = self.old.dates.due(old_key), self.new.dates.due(new_key)
         shift = self.moved(old_key, new_key)
         if shift:
-            text = f"{name} moved {_shift(shift)}, to {self.day(after)}"
+            text = gettext("%(name)s moved %(shift)s, to %(date)s")
             if kind == "step-due":
-                text = f"Due date of {name} moved {_shift(shift)}, to {self.day(after)}"
+                text = gettext("Due date of %(name)s moved %(shift)s, to %(date)s")
+            text %= {"name": name, "shift": _shift(shift), "date": self.day(after)}
             say("due", old_spec, new_spec, kind, text)
         elif before is None and after is not None:
-            say("due", old_spec, new_spec, kind, f"{name} now due {self.day(after)}")
+            text = gettext("%(name)s now due %(date)s") % {"name": name, "date": self.day(after)}
+            say("due", old_spec, new_spec, kind, text)
         elif before is not None and after is None:
-            say("due", old_spec, new_spec, kind, f"{name} no longer has a due date")
+            text = gettext("%(name)s no longer has a due date") % {"name": name}
+            say("due", old_spec, new_spec, kind, text)
         else:  # the same date written another way
             say("due", old_spec, new_spec)
 
@@ -231,38 +235,52 @@ class Diff:
         if before == after:
             return
         if before is None:
-            say("go_live", before, after, "go-live-set", f"Go-live set for {self.day(after)}")
+            text = gettext("Go-live set for %(date)s") % {"date": self.day(after)}
+            say("go_live", before, after, "go-live-set", text)
         elif after is None:
-            text = f"Go-live date removed (was {self.day(before)})"
+            text = gettext("Go-live date removed (was %(date)s)") % {"date": self.day(before)}
             say("go_live", before, after, "go-live-removed", text)
         else:
             kind: Kind = "go-live-later" if after > before else "go-live-earlier"
-            text = f"Go-live moved from {self.day(before)} to {self.day(after)}"
+            text = gettext("Go-live moved from %(before)s to %(after)s") % {
+                "before": self.day(before), "after": self.day(after)
+            }  # fmt: skip
             say("go_live", before, after, kind, text)
 
     def _milestone_added(self, mj: int) -> None:
         name = self.new.plan.milestones[mj].name
         due = self.new.dates.due((mj, None))
         say = self.about(("milestone", "new", mj), (self.new.plan, (mj, None)), plan_wide=True)
-        text = f"New milestone: {name}" + (f", due {self.day(due)}" if due else "")
+        if due:
+            text = gettext("New milestone: %(name)s, due %(date)s") % {
+                "name": name, "date": self.day(due)
+            }  # fmt: skip
+        else:
+            text = gettext("New milestone: %(name)s") % {"name": name}
         say("exists", False, True, "milestone-new", text)
 
     def _milestone_removed(self, mi: int) -> None:
         name = self.old.plan.milestones[mi].name
         say = self.about(("milestone", "old", mi), (self.old.plan, (mi, None)), plan_wide=True)
-        say("exists", True, False, "milestone-removed", f"Milestone removed: {name}")
+        text = gettext("Milestone removed: %(name)s") % {"name": name}
+        say("exists", True, False, "milestone-removed", text)
 
     def _milestone(self, mi: int, mj: int) -> None:
         old, new = self.old.plan.milestones[mi], self.new.plan.milestones[mj]
         say = self.about(("milestone", "new", mj), (self.new.plan, (mj, None)), plan_wide=True)
         if _text(old.name) != _text(new.name):
-            text = f"Milestone '{old.name}' renamed to '{new.name}'"
+            text = gettext("Milestone '%(old)s' renamed to '%(new)s'") % {
+                "old": old.name, "new": new.name
+            }  # fmt: skip
             say("name", _text(old.name), _text(new.name), "milestone-renamed", text)
-        self._dated(say, "milestone-due", f"Milestone '{new.name}'", (mi, None), (mj, None))
+        name = gettext("Milestone '%(name)s'") % {"name": new.name}
+        self._dated(say, "milestone-due", name, (mi, None), (mj, None))
         was = schedule.milestone_state(old) == "done"
         done = schedule.milestone_state(new) == "done"
         if done and not was:
-            text = f"{new.name} (done {self.day(self.new.when)})"
+            text = gettext("%(name)s (done %(date)s)") % {
+                "name": new.name, "date": self.day(self.new.when)
+            }  # fmt: skip
             say("done", False, True, "milestone-done", text)
         elif was and not done:
             say("done", True, False)
@@ -271,21 +289,24 @@ class Diff:
 
     def _step_added(self, key: Key) -> None:
         step = matching.step(self.new.plan, key)
-        parts = [f"New step: {step.task}"]
+        parts = [gettext("New step: %(task)s") % {"task": step.task}]
         if step.owner:
-            parts.append(f"{'owners' if len(step.owner) > 1 else 'owner'} {_names(step.owner)}")
+            owners = _names(step.owner)
+            n = len(step.owner)
+            parts.append(ngettext("owner %(names)s", "owners %(names)s", n) % {"names": owners})
         due = self.new.dates.due(key)
         if due is not None:
-            parts.append(f"due {self.day(due)}")
+            parts.append(gettext("due %(date)s") % {"date": self.day(due)})
         if step.status is not Status.TODO:
-            parts.append(step.status.value)
+            parts.append(gettext(_NEW_STATUS.get(step.status.value, step.status.value)))
         say = self.about(("step", "new", key), (self.new.plan, key), step.owner)
         say("exists", False, True, "step-new", ", ".join(parts))
 
     def _step_removed(self, key: Key) -> None:
         step = matching.step(self.old.plan, key)
         say = self.about(("step", "old", key), (self.old.plan, key), step.owner)
-        say("exists", True, False, "step-removed", f"Step removed: {step.task}")
+        text = gettext("Step removed: %(task)s") % {"task": step.task}
+        say("exists", True, False, "step-removed", text)
 
     def _step(self, old_key: Key, new_key: Key) -> None:
         old, new = matching.step(self.old.plan, old_key), matching.step(self.new.plan, new_key)
@@ -293,32 +314,38 @@ class Diff:
             return
         people = [*new.owner, *old.owner]
         say = self.about(("step", "new", new_key), (self.new.plan, new_key), people)
-        name = f"'{new.task}'"
+        name = gettext("'%(name)s'") % {"name": new.task}
         if _text(old.task) != _text(new.task):
-            text = f"Step '{old.task}' renamed to '{new.task}'"
+            text = gettext("Step '%(old)s' renamed to '%(new)s'") % {
+                "old": old.task, "new": new.task
+            }  # fmt: skip
             say("task", _text(old.task), _text(new.task), "step-renamed", text)
         if old.status is not new.status:
             kind = _status_kind(old.status, new.status)
-            text = f"{name} {_STATUS_WORDS[kind]}" if kind else ""
+            text = gettext(_STATUS_WORDS[kind]) % {"name": name} if kind else ""
             say("status", old.status, new.status, kind, text)
         self._dated(say, "step-due", name, old_key, new_key)
         before, after = _people_set(old.owner), _people_set(new.owner)
         if before != after:
             if not old.owner:
-                text = f"{name} now owned by {_names(new.owner)}"
+                text = gettext("%(name)s now owned by %(owners)s") % {
+                    "name": name, "owners": _names(new.owner)
+                }  # fmt: skip
             elif not new.owner:
-                text = f"{name} no longer has an owner"
+                text = gettext("%(name)s no longer has an owner") % {"name": name}
             else:
-                text = f"Owner of {name} changed from {_names(old.owner)} to {_names(new.owner)}"
+                text = gettext("Owner of %(name)s changed from %(before)s to %(after)s") % {
+                    "name": name, "before": _names(old.owner), "after": _names(new.owner)
+                }  # fmt: skip
             say("owner", before, after, "step-owner", text)
         before, after = _text(old.notes), _text(new.notes)
         if before != after:
             if not before:
-                text = f"Note added to {name}"
+                text = gettext("Note added to %(name)s") % {"name": name}
             elif not after:
-                text = f"Note on {name} removed"
+                text = gettext("Note on %(name)s removed") % {"name": name}
             else:
-                text = f"Note on {name} updated"
+                text = gettext("Note on %(name)s updated") % {"name": name}
             say("notes", before, after, "step-notes", text)
 
     # --- people, risks, resources -----------------------------------------------------------
@@ -336,16 +363,24 @@ class Diff:
             before, after = old[name].role, person.role
             if _text(before) != _text(after):
                 if not before:
-                    text = f"{person.name} is now {after}"
+                    text = gettext("%(name)s is now %(role)s") % {
+                        "name": person.name,
+                        "role": after,
+                    }
                 elif not after:
-                    text = f"{person.name} is no longer {before}"
+                    text = gettext("%(name)s is no longer %(role)s") % {
+                        "name": person.name, "role": before
+                    }  # fmt: skip
                 else:
-                    text = f"{person.name} is now {after} (was {before})"
+                    text = gettext("%(name)s is now %(role)s (was %(before)s)") % {
+                        "name": person.name, "role": after, "before": before
+                    }  # fmt: skip
                 say("role", _text(before), _text(after), "person-role", text)
         for name, person in old.items():
             if name not in new:
                 say = self.about(("person", name), people=[person.name])
-                say("exists", True, False, "person-left", f"{person.name} left the plan")
+                text = gettext("%(name)s left the plan") % {"name": person.name}
+                say("exists", True, False, "person-left", text)
 
     def _listed(
         self, what: Literal["risk", "resource"], old: Sequence[Any], new: Sequence[Any], text: Any
@@ -358,12 +393,17 @@ class Diff:
         for key, thing in after.items():
             if key not in before:
                 say = self.about((what, key), people=[thing.owner] if thing.owner else [])
-                say("exists", False, True, f"{what}-new", f"New {what}: {text(thing)}")
+                if what == "risk":
+                    new_text = gettext("New risk: %(text)s") % {"text": text(thing)}
+                else:
+                    new_text = gettext("New resource: %(text)s") % {"text": text(thing)}
+                say("exists", False, True, f"{what}-new", new_text)
         for key, thing in before.items():
             if key not in after:
                 say = self.about((what, key), people=[thing.owner] if thing.owner else [])
                 gone: Kind | None = "risk-removed" if what == "risk" else None
-                say("exists", True, False, gone, f"Risk removed: {text(thing)}")
+                gone_text = gettext("Risk removed: %(text)s") % {"text": text(thing)}
+                say("exists", True, False, gone, gone_text)
 
 
 def _base(version: Version, ref: str) -> date | None:
@@ -377,12 +417,19 @@ def _base(version: Version, ref: str) -> date | None:
 
 
 _STATUS_WORDS: dict[str, str] = {
-    "step-done": "done",
-    "step-started": "started",
-    "step-blocked": "blocked",
-    "step-unblocked": "unblocked",
-    "step-reopened": "reopened",
+    "step-done": N_("%(name)s done"),
+    "step-started": N_("%(name)s started"),
+    "step-blocked": N_("%(name)s blocked"),
+    "step-unblocked": N_("%(name)s unblocked"),
+    "step-reopened": N_("%(name)s reopened"),
 }
+
+_NEW_STATUS: dict[str, str] = {
+    "in progress": N_("in progress"),
+    "done": N_("done"),
+    "blocked": N_("blocked"),
+}
+"""A new step's status, when it starts as more than to do."""
 
 
 def _status_kind(before: Status, after: Status) -> Kind | None:
@@ -404,17 +451,24 @@ def _shift(days: int) -> str:
     """``1 week later``, ``3 days earlier``: whole weeks in weeks, else days."""
     n = abs(days)
     if n % 7 == 0:
-        amount = f"{n // 7} week{'s' if n > 7 else ''}"
-    else:
-        amount = f"{n} day{'s' if n > 1 else ''}"
-    return f"{amount} {'later' if days > 0 else 'earlier'}"
+        weeks = n // 7
+        if days > 0:
+            return ngettext("%(count)s week later", "%(count)s weeks later", weeks) % {
+                "count": weeks
+            }
+        return ngettext("%(count)s week earlier", "%(count)s weeks earlier", weeks) % {
+            "count": weeks
+        }
+    if days > 0:
+        return ngettext("%(count)s day later", "%(count)s days later", n) % {"count": n}
+    return ngettext("%(count)s day earlier", "%(count)s days earlier", n) % {"count": n}
 
 
 def _names(names: Sequence[str]) -> str:
     """``Lee Park``, ``Lee Park and Ken Ito``, ``A, B and C``."""
     if len(names) < 2:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def _people_set(names: Sequence[str]) -> frozenset[str]:
@@ -422,9 +476,10 @@ def _people_set(names: Sequence[str]) -> frozenset[str]:
 
 
 def _joined(person: Stakeholder, plan: Plan) -> str:
-    text = f"{person.name} joined"
     if person.role:
-        text += f" as {person.role}"
+        text = gettext("%(name)s joined as %(role)s") % {"name": person.name, "role": person.role}
+    else:
+        text = gettext("%(name)s joined") % {"name": person.name}
     if person.side:
         text += f" ({plan.buyer.name if person.side == 'buyer' else plan.seller.name})"
     return text

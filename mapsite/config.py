@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
+from . import wording
 from .brand import Brand
-from .load import Invalid, Source, check_country, load_yaml_file
+from .load import Invalid, Source, check_country, check_language, load_yaml_file
 from .model import Country, LintSettings, Model, Text
 
 CONFIG_FILE = "mapsite.yml"
@@ -26,7 +27,9 @@ class SiteConfig(Model):
     base_url: Text | None = None
     """Public address of the site, e.g. https://plans.contoso.example (for share links)."""
     language: Text = "en"
-    """Language of the pages (the html lang attribute)."""
+    """Language of everything mapsite writes around the plans' own text: pages, PDFs,
+    password and gone pages, calendars, mail texts (ar, de, en, es, fr, ja, pt_BR; de-AT
+    or pt-br are taken too). A plan may set its own."""
     page_size: Literal["A4", "Letter"] = "A4"
     """Paper size for printing and PDFs."""
     next_up: int = Field(default=3, ge=1, le=10)
@@ -50,6 +53,9 @@ class SiteConfig(Model):
     """Rules of 'mapsite check' silenced for every plan."""
     brand: Brand = Field(default_factory=Brand)
     """Brand tokens (colours, font, logo, radius) over the theme's own."""
+    strings: dict[Text, Any] = Field(default_factory=dict)
+    """Your own wording for mapsite's strings, over the theme's: 'Go-live: Launch' in
+    every language, or under a language code for that language only (docs/theming.md)."""
 
 
 def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
@@ -58,8 +64,9 @@ def load_config(site: Path) -> tuple[SiteConfig, Source | None]:
     if not path.exists():
         return SiteConfig(), None
     config, source = load_yaml_file(path, SiteConfig)
+    problems = check_language(config.language, source) + wording.check(config.strings, source)
     if config.holidays is not None:
-        problems = check_country(config.holidays, source)
-        if problems:
-            raise Invalid(problems)
+        problems += check_country(config.holidays, source)
+    if problems:
+        raise Invalid(problems)
     return config, source

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
-from . import brand, explain, mailto, schedule
+from . import brand, explain, i18n, mailto, schedule
 from .errors import MapsiteError, Problem
 from .load import Document, Source
 from .model import Status, Step
@@ -71,6 +71,8 @@ class Context:
     last_update: date | None
     email_actions: bool = True
     """The site's email_actions setting (a plan's own wins)."""
+    language: i18n.Language = i18n.ENGLISH
+    """The language of the plan's page, with the site's own wording."""
 
 
 @dataclass(frozen=True)
@@ -389,6 +391,24 @@ def go_live_late(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
     )
 
 
+@rule("MAP024", "untranslated", "warning", "every word of the page is in the plan's language")
+def untranslated(ctx: Context) -> Iterator[tuple[Loc, str, str]]:
+    missing = ctx.language.missing
+    if not missing:
+        return
+    code = ctx.language.code
+    shown = ", ".join(f"'{m}'" for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
+    total = len(i18n.messages())
+    yield (
+        ("language",) if ctx.doc.plan.language else (),
+        f"{len(missing)} of {total} strings have no '{code}' translation and show in English: "
+        f"{shown}",
+        f"translate them in mapsite/locale/{code}/LC_MESSAGES/mapsite.po as docs/translating.md "
+        "shows, "
+        "or give them your own wording under 'strings:' in mapsite.yml",
+    )
+
+
 # --- running them ---------------------------------------------------------------------------
 
 
@@ -398,10 +418,11 @@ def lint(
     last_update: date | None,
     ignore: set[str],
     email_actions: bool = True,
+    language: i18n.Language = i18n.ENGLISH,
 ) -> list[Finding]:
     """Every finding of every rule not in ``ignore`` (codes or names, any case)."""
     ignored = {i.casefold() for i in ignore} | {i.casefold() for i in doc.plan.lint.ignore}
-    ctx = Context(doc, today, last_update, email_actions)
+    ctx = Context(doc, today, last_update, email_actions, language)
     findings = []
     for r in RULES:
         if r.code.casefold() in ignored or r.name in ignored:
@@ -438,6 +459,7 @@ def check_site(site: Site, today: date) -> list[Finding]:
             site.last_update(doc),
             set(site.config.lint.ignore),
             site.config.email_actions,
+            site.language(doc),
         )
     ignored = {i.casefold() for i in site.config.lint.ignore}
     if not {"map019", "brand-contrast"} & ignored:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import schedule, yamlmarks
+from . import i18n, schedule, yamlmarks
 from .dates import DATE_HINT as OFFSET_HINT
 from .dates import GO_LIVE, Calendar, supported_countries
 from .errors import Invalid, Problem, format_path
@@ -255,6 +255,8 @@ def validated_plan(source: Source, holidays: str | None) -> tuple[Plan, schedule
     problems = check_ids(plan, source) + check_contact(plan, source)
     if plan.holidays is not None:
         problems += check_country(plan.holidays, source)
+    if plan.language is not None:
+        problems += check_language(plan.language, source)
     if problems:
         raise Invalid(problems)
     calendar = Calendar(plan.holidays or holidays)
@@ -305,6 +307,15 @@ def check_country(code: str, source: Source, loc: tuple[str, ...] = ("holidays",
             "use a country code such as US, GB, DE or FR",
         )
     ]
+
+
+def check_language(
+    code: str, source: Source, loc: tuple[str, ...] = ("language",)
+) -> list[Problem]:
+    """A language must be one mapsite ships a catalog for (i18n.SHIPPED, or an alias)."""
+    if i18n.canonical(code) is not None:
+        return []
+    return [source.problem(loc, *i18n.unknown_language(code))]
 
 
 def load_yaml_file(path: Path, model: type[M]) -> tuple[M, Source]:

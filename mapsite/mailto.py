@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .address import address
+from .i18n import gettext as _
 from .model import Plan, Stakeholder, Step
 from .schedule import Key, people_by_name
 
@@ -97,6 +98,17 @@ class Mailer:
             "--",
             f"{plan.title} · {plan.seller.name} × {plan.buyer.name}",
         ]
+        # in the page's language, said once for the plan's every step
+        self.words = {
+            "done": (_("Done"), _("This step of our plan is done:")),
+            "question": (_("Question"), _("I have a question about this step of our plan:")),
+            "and": _("%(first)s and %(second)s"),
+            "hi": _("Hi %(names)s,"),
+            "milestone": _("Milestone: %(name)s"),
+            # Translators: one or several names, as the plan lists the step's owners
+            "owner": _("Owner: %(owners)s"),
+            "plan": _("Plan %(plan)s, step %(step)s"),
+        }
 
     def recipients(self, step: Step) -> list[Stakeholder]:
         """Who hears about a step: its seller-side owners with an email, else the plan's
@@ -108,11 +120,11 @@ class Mailer:
 
     def done(self, key: Key) -> Mail | None:
         """ "Done? Tell us": the buyer says a step is done."""
-        return self._mail(key, "Done", "This step of our plan is done:")
+        return self._mail(key, *self.words["done"])
 
     def question(self, key: Key) -> Mail | None:
         """ "Question about this step"."""
-        return self._mail(key, "Question", "I have a question about this step of our plan:")
+        return self._mail(key, *self.words["question"])
 
     def _mail(self, key: Key, kind: str, opening: str) -> Mail | None:
         mi, si = key
@@ -122,13 +134,18 @@ class Mailer:
         to = self.recipients(step)
         if not to:
             return None
-        greeting = " and ".join(dict.fromkeys(p.name.split()[0] for p in to))  # each once
-        lines = [f"Hi {greeting},", "", opening, "", step.task, f"Milestone: {milestone.name}"]
+        words = self.words
+        first_names = list(dict.fromkeys(p.name.split()[0] for p in to))  # each once
+        greeting = first_names[0]
+        for name in first_names[1:]:
+            greeting = words["and"] % {"first": greeting, "second": name}
+        lines = [words["hi"] % {"names": greeting}, "", opening, "", step.task]
+        lines.append(words["milestone"] % {"name": milestone.name})
         if step.owner:
-            lines.append(f"Owner: {', '.join(step.owner)}")
+            lines.append(words["owner"] % {"owners": ", ".join(step.owner)})
         lines += self.footer
         # what the rep types: mapsite done SLUG STEP
-        lines.append(f"Plan {self.slug}, step {address(self.plan, key)}")
+        lines.append(words["plan"] % {"plan": self.slug, "step": address(self.plan, key)})
         subject = f"{kind}: {_cut(step.task, SUBJECT_TASK)} [{self.plan.title}]"
         return Mail(tuple(p.email for p in to if p.email), subject, "\n".join(lines))
 

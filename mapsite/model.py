@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from .dates import DateSpec as _DateSpec
 from .dates import Offset, parse_date_spec
+from .i18n import N_, gettext
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
@@ -38,7 +39,16 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"todo": "To do", "in progress": "In progress"}.get(self.value, self.value.title())
+        """``To do``, ``In progress``, ``Done``, ``Blocked``: in the page's language."""
+        return gettext(STATUS_LABELS[self.value])
+
+
+STATUS_LABELS = {
+    "todo": N_("To do"),
+    "in progress": N_("In progress"),
+    "done": N_("Done"),
+    "blocked": N_("Blocked"),
+}
 
 
 _STATUSES = frozenset(s.value for s in Status)
@@ -285,6 +295,9 @@ class Plan(Model):
     """When the plan was last reviewed with the buyer."""
     holidays: Country | None = None
     """Country whose public holidays business days skip (e.g. US, GB, DE); overrides mapsite.yml."""
+    language: Text | None = None
+    """The language of this plan's page, PDF, calendars and mail texts (de, fr, ja ...);
+    overrides mapsite.yml. The plan's own text stays as written."""
     lint: LintSettings = Field(default_factory=LintSettings)
     """Rules of 'mapsite check' silenced for this plan."""
     email_actions: bool | None = None

@@ -31,8 +31,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import i18n
 from .browser import BrowserNotFound, find_chromium, install_hint
 from .errors import MapsiteError, Problem
+from .i18n import gettext as _
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, ViewportSize
@@ -104,6 +106,25 @@ BAND_FONT = "'Liberation Sans',Arial,sans-serif"  # header and footer, if the pa
 
 
 @dataclass(frozen=True)
+class Bands:
+    """The words of a PDF's header and footer, in its plan's language (``words``)."""
+
+    as_of: str
+    """``As of Tue 15 Dec 2026``."""
+    kind: str = "mutual action plan"
+    pages: str = "Page %(page)s of %(pages)s"
+
+
+def words(as_of: date) -> Bands:
+    """The header's and footer's words in the language being spoken (i18n.speaking)."""
+    return Bands(
+        _("As of %(date)s") % {"date": i18n.current().full_date(as_of)},
+        _("mutual action plan"),
+        _("Page %(page)s of %(pages)s"),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class PdfJob:
     html: Path
     """The page, where its relative links (stylesheets, logos) resolve."""
@@ -117,6 +138,12 @@ class PdfJob:
     which exists only in memory (the file there is its locked page)."""
     password: str | None = dataclasses.field(default=None, repr=False)
     """Encrypt the PDF with this password before it is written."""
+    bands: Bands | None = None
+    """The header's and footer's words (None: English)."""
+
+    @property
+    def words(self) -> Bands:
+        return self.bands or Bands(f"As of {self.as_of:%a} {self.as_of.day} {self.as_of:%b %Y}")
 
 
 def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = None) -> None:
@@ -331,8 +358,8 @@ def bands(job: PdfJob, font: str) -> str:
     boxes = {
         "top-left": (css_string(f"{job.title} · {job.subject}"), top),
         "top-right": (css_string(as_of(job)), top),
-        "bottom-left": (css_string(f"{job.author} × {job.subject} · mutual action plan"), bottom),
-        "bottom-right": ('"Page " counter(page) " of " counter(pages)', bottom),
+        "bottom-left": (css_string(f"{job.author} × {job.subject} · {job.words.kind}"), bottom),
+        "bottom-right": (page_counter(job.words.pages), bottom),
     }
     return (
         "@page {\n"
@@ -352,8 +379,21 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+def page_counter(template: str) -> str:
+    """``Page %(page)s of %(pages)s`` as CSS content: ``"Page " counter(page) ...``."""
+    parts = PAGE_FIELD.split(template)
+    return " ".join(
+        (f"counter({part})" if i % 2 else css_string(part))
+        for i, part in enumerate(parts)
+        if part or i % 2
+    )
+
+
+PAGE_FIELD = re.compile(r"%\((pages|page)\)s")
+
+
 def as_of(job: PdfJob) -> str:
-    return f"As of {job.as_of:%a} {job.as_of.day} {job.as_of:%b %Y}"
+    return job.words.as_of
 
 
 # Chromium's header and footer templates, for a Chromium without page margin boxes
@@ -371,8 +411,15 @@ def header(job: PdfJob, font: str = BAND_FONT) -> str:
 
 def footer(job: PdfJob, font: str = BAND_FONT) -> str:
     parties = f"{html.escape(job.author)} &times; {html.escape(job.subject)}"
-    left = f"<span>{parties} · mutual action plan</span>"
-    right = 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+    left = f"<span>{parties} · {html.escape(job.words.kind)}</span>"
+    spans = {
+        "page": '<span class="pageNumber"></span>',
+        "pages": '<span class="totalPages"></span>',
+    }
+    right = "".join(
+        spans[part] if i % 2 else html.escape(part)
+        for i, part in enumerate(PAGE_FIELD.split(job.words.pages))
+    )
     return _BAND.format(font=html.escape(font), left=left, right=right)
 
 

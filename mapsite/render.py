@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
 from markupsafe import Markup
@@ -27,9 +29,10 @@ except ImportError:  # pragma: no cover - markupsafe 2
         return str(Markup.escape(s))
 
 
-from . import cache
+from . import cache, i18n
 from .model import safe_url
 from .sandbox import ThemeSandbox
+from .schedule import state_label
 from .themes import Theme
 
 DECISION_ROLES = ("champion", "economic buyer", "decision maker", "executive sponsor", "signer")
@@ -59,44 +62,17 @@ def markdown_renderer(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
-# --- dates the way people read them --------------------------------------------------
+# --- dates the way people read them: in the language spoken (i18n.py) ------------------
+
+format_date = i18n.format_date
+relative = i18n.relative
+duration = i18n.duration
 
 
-@functools.lru_cache(maxsize=4096)  # a page shows the same few dates many times
-def format_date(value: date | None, today: date) -> str:
-    """``Tue 15 Dec``, with the year when it is not this year."""
-    if value is None:
-        return "No date"
-    text = f"{value:%a} {value.day} {value:%b}"
-    return text if value.year == today.year else f"{text} {value.year}"
-
-
-def relative(value: date | None, today: date) -> str:
-    """``today``, ``tomorrow``, ``in 3 weeks``, ``2 days ago``."""
-    if value is None:
-        return ""
-    days = (value - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {duration(days)}" if days > 0 else f"{duration(days)} ago"
-
-
-def duration(days: int) -> str:
-    """``1 day``, ``9 days``, ``3 weeks``, ``4 months``, ``2 years``."""
-    n = abs(days)
-    if n < 14:
-        amount, unit = n, "day"
-    elif n < 60:
-        amount, unit = round(n / 7), "week"
-    elif n < 365 * 2:
-        amount, unit = round(n / 30.44), "month"
-    else:
-        amount, unit = round(n / 365.25), "year"
-    return f"{amount} {unit}{'s' if amount != 1 else ''}"
+def sentence(text: str) -> str:
+    """The first letter capitalised and nothing else changed (Jinja's ``capitalize``
+    lowercases the rest, and German nouns keep their capitals)."""
+    return text[:1].upper() + text[1:]
 
 
 def _output_escape(value: Any) -> str:
@@ -104,6 +80,8 @@ def _output_escape(value: Any) -> str:
     a new Markup object, which the output never needs (a sixth of a page's render time)."""
     if type(value) is str:
         return _escape_inner(value)
+    if type(value) is Markup:  # safe already, and the words of every page are
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()  # type: ignore[no-any-return]
     return _escape_inner(str(value))
@@ -140,18 +118,29 @@ class CompiledTemplates(jinja2.BytecodeCache):
     than that: filters with constant arguments run at compile time, so the theme's
     icons (and Markdown, as the site allows it) are folded into the code of the
     templates that use them. So the check also covers every template file of the
-    theme chain, the site's Markdown setting, mapsite's filters and Jinja's version.
+    theme chain, the site's Markdown setting, mapsite's filters, Jinja's version, and
+    the language with its words (one environment per language: ``make_environment``).
     """
 
-    def __init__(self, theme: Theme, markdown_html: bool) -> None:
+    def __init__(
+        self, theme: Theme, markdown_html: bool, language: i18n.Language = i18n.ENGLISH
+    ) -> None:
         digest = hashlib.sha256()
         kind = environment_class(theme)
         # this file holds the filters: another mapsite (installed or edited) compiles anew
         stamp = Path(__file__).stat()
         # sandboxed code differs (calls go through the sandbox's checks): never load
         # code compiled without it into the sandbox
+        # a template's words with nothing to fill in are compiled into it (``label``):
+        # its language, the site's own wording and the catalog's file are part of it
+        po = i18n.catalog_path(language.code)
+        words = [
+            language.code,
+            sorted(language.overrides.items()),
+            po.stat().st_mtime_ns if po.is_file() else 0,
+        ]
         parts = [__file__, stamp.st_mtime_ns, stamp.st_size, jinja2.__version__, markdown_html,
-                 kind.__name__]  # fmt: skip
+                 kind.__name__, words]  # fmt: skip
         digest.update(repr(parts).encode())
         for folder in theme.chain:
             for path in sorted((folder / "templates").rglob("*.html")):
@@ -173,24 +162,17 @@ class CompiledTemplates(jinja2.BytecodeCache):
         cache.write_bytes(f"templates/{bucket.key}.jinja", bucket.bytecode_to_string())
 
 
-class BuiltinEnvironment(jinja2.Environment):
-    """Where mapsite's own templates run when the site's theme brings none of its own:
-    they are mapsite's code, so the sandbox's check of every attribute read (about 5%
-    of a build) buys nothing."""
-
-
-def environment_class(theme: Theme) -> type[jinja2.Environment]:
-    """The sandbox as soon as one template comes from the site's themes/ folder."""
-    return ThemeSandbox if theme.own_templates else BuiltinEnvironment
-
-
 def make_environment(
     theme: Theme,
     today: date,
     static_url: Callable[[str], str],
     md: MarkdownIt,
     compiled: jinja2.BytecodeCache | None = None,
+    language: i18n.Language = i18n.ENGLISH,
 ) -> jinja2.Environment:
+    """The environment pages in ``language`` are written in: one per language, so that
+    a template's words with nothing to fill in are compiled into its code (``label``)
+    and a page in English costs what it did before there were translations."""
     env = environment_class(theme)(
         loader=template_loader(theme),
         bytecode_cache=compiled,
@@ -202,11 +184,21 @@ def make_environment(
         # an environment lives for one build (the dev server makes a new one when a
         # theme changes): no need to stat every template on every page
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(words(language))
+    env.policies["ext.i18n.trimmed"] = True
     env.template_class = _Template
-    env.filters["date"] = lambda d: format_date(d, today)
-    env.filters["relative"] = lambda d: relative(d, today)
-    env.filters["duration"] = duration
+    env.filters["date"] = lambda d: language.format_date(d, today)
+    env.filters["relative"] = lambda d: language.relative(d, today)
+    env.filters["duration"] = language.duration
+    env.language = language  # type: ignore[attr-defined]
+    env.filters["fill"] = fill
+    env.filters["plural"] = functools.partial(plural, language)
+    env.filters["percent"] = language.percent
+    env.filters["sentence"] = sentence
+    env.filters["state_label"] = state_label
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials
@@ -222,6 +214,119 @@ def make_environment(
         env.filters[name] = memo_macro(env, name)
     env.globals["critical"] = memo_macro(env, "critical")
     return env
+
+
+# --- words in the page's language -------------------------------------------------------
+# Jinja's own gettext callables take the template's context (which Jinja copies for
+# a call inside a loop), call through it twice and format with Markup's %: some
+# 10 µs a string, and a page says about 150. These need no context. A translation
+# (or a site's own wording) is escaped like any text: the catalogs hold no markup,
+# and a theme's strings: must not be a way to put some on the page; the values
+# filled in are escaped unless they are safe already.
+
+
+def _fill(text: str, variables: dict[str, Any]) -> Markup:
+    text = _escape_inner(text)
+    if not variables:
+        return Markup(text.replace("%%", "%") if "%%" in text else text)
+    return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
+
+
+def words(language: i18n.Language) -> dict[str, Callable[..., Markup]]:
+    """``_``, ``gettext``, ``ngettext``, ``pgettext``, ``npgettext`` in ``language``,
+    as Jinja's i18n extension calls them (newstyle: the fields as keywords)."""
+
+    def gettext(message: str, /, **variables: Any) -> Markup:
+        return _fill(language.gettext(message), variables)
+
+    def ngettext(singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+        variables.setdefault("num", n)
+        return _fill(language.ngettext(singular, plural, n), variables)
+
+    def pgettext(where: str, message: str, /, **variables: Any) -> Markup:
+        return _fill(language.pgettext(where, message), variables)
+
+    def npgettext(where: str, singular: str, plural: str, n: int, /, **variables: Any) -> Markup:
+        variables.setdefault("num", n)
+        return _fill(language.npgettext(where, singular, plural, n), variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
+            "npgettext": npgettext}  # fmt: skip
+
+
+def plural(
+    language: i18n.Language, n: int, singular: str, plural: str, /, **variables: Any
+) -> Markup:
+    """The ``plural`` filter: ``ngettext`` of a template, in ``language``."""
+    variables.setdefault("num", n)
+    return _fill(language.ngettext(singular, plural, n), variables)
+
+
+def fill(text: str, /, **variables: Any) -> Markup:
+    """The ``fill`` filter: a translated string, escaped, with its fields filled in."""
+    return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
+
+
+class _Words(NodeTransformer):
+    """A template's words in the environment's language, looked up while compiling:
+    ``_("Next up")`` becomes the text itself, ``_("Due %(date)s", date=...)`` the
+    translated text passed to the ``fill`` filter, and ``ngettext`` the ``plural``
+    filter (the form depends on the number). Jinja calls a filter directly, while a
+    call of ``_()`` goes through the template's context: a page says about 150 words,
+    and an English page costs what it did before it could be in any other language."""
+
+    def __init__(self, language: i18n.Language) -> None:
+        self.language = language
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(node)
+        if not isinstance(node.node, nodes.Name) or node.dyn_args or node.dyn_kwargs:
+            return node
+        name, args = node.node.name, node.args
+        texts = _texts(args)
+        if name in ("_", "gettext") and len(texts) == 1:
+            text = self.language.gettext(texts[0])
+        elif name == "pgettext" and len(texts) == 2:
+            text = self.language.pgettext(texts[0], texts[1])
+        elif name == "ngettext" and len(args) == 3 and _texts(args[:2]):
+            return nodes.Filter(args[2], "plural", args[:2], node.kwargs, None, None,
+                                lineno=node.lineno)  # fmt: skip
+        else:
+            return node
+        if not node.kwargs:
+            return nodes.Const(_fill(text, {}), lineno=node.lineno)
+        return nodes.Filter(nodes.Const(_escape_inner(text)), "fill", [], node.kwargs, None, None,
+                            lineno=node.lineno)  # fmt: skip
+
+
+def _texts(args: list[nodes.Expr]) -> list[str]:
+    """The arguments' texts, when every one is a constant text (else none)."""
+    texts = [a.value for a in args if isinstance(a, nodes.Const) and isinstance(a.value, str)]
+    return texts if len(texts) == len(args) else []
+
+
+class SaysWords(jinja2.Environment):
+    """Compiles a template's words in the environment's ``language`` (``_Words``)."""
+
+    language: i18n.Language = i18n.ENGLISH
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _Words(self.language).visit(super()._parse(source, name, filename))  # type: ignore[no-any-return]
+
+
+class BuiltinEnvironment(SaysWords):
+    """Where mapsite's own templates run when the site's theme brings none of its own:
+    they are mapsite's code, so the sandbox's check of every attribute read (about 5%
+    of a build) buys nothing."""
+
+
+class SandboxEnvironment(SaysWords, ThemeSandbox):
+    """The theme sandbox (sandbox.py), with labels as filters."""
+
+
+def environment_class(theme: Theme) -> type[jinja2.Environment]:
+    """The sandbox as soon as one template comes from the site's themes/ folder."""
+    return SandboxEnvironment if theme.own_templates else BuiltinEnvironment
 
 
 ICONS = "partials/icons.html"

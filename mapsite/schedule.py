@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from .i18n import N_, gettext, ngettext
 from .model import Milestone, Plan, Stakeholder, Status, Step
 from .projection import Projection, expected, project
 from .workback import DateProblem, Dates, Key, Loc, due_loc, item, keys, resolve
@@ -92,6 +93,19 @@ def side_progress(
 MilestoneState = Literal["done", "blocked", "in progress", "upcoming"]
 
 
+STATE_LABELS: dict[str, str] = {
+    "done": N_("Done"),
+    "blocked": N_("Blocked"),
+    "in progress": N_("In progress"),
+    "upcoming": N_("Upcoming"),
+}
+
+
+def state_label(state: MilestoneState) -> str:
+    """A milestone's state as the page says it: ``In progress``."""
+    return gettext(STATE_LABELS[state])
+
+
 def milestone_state(milestone: Milestone) -> MilestoneState:
     """A milestone's status, rolled up from its steps."""
     statuses = {s.status for s in milestone.steps}
@@ -140,7 +154,15 @@ class Health:
 
     @property
     def label(self) -> str:
-        return self.state.capitalize()
+        """``On track``, ``At risk``, ``Stalled`` in the page's language."""
+        return gettext(HEALTH_LABELS[self.state])
+
+
+HEALTH_LABELS: dict[str, str] = {
+    "on track": N_("On track"),
+    "at risk": N_("At risk"),
+    "stalled": N_("Stalled"),
+}
 
 
 HEALTH_RANK: dict[str, int] = {"stalled": 0, "at risk": 1, "on track": 2}
@@ -165,12 +187,20 @@ def health(
     ]
     worst = max(overdue, default=0)
     if worst >= STALLED_OVERDUE_DAYS:
+        n = sum(d >= STALLED_OVERDUE_DAYS for d in overdue)
         stalled.append(
-            _count(sum(d >= STALLED_OVERDUE_DAYS for d in overdue), "step")
-            + f" {STALLED_OVERDUE_DAYS} or more days overdue"
+            ngettext(
+                "%(count)s step %(days)s or more days overdue",
+                "%(count)s steps %(days)s or more days overdue",
+                n,
+            )
+            % {"count": n, "days": STALLED_OVERDUE_DAYS}
         )
     elif overdue:
-        at_risk.append(_count(len(overdue), "step") + " overdue")
+        n = len(overdue)
+        at_risk.append(
+            ngettext("%(count)s step overdue", "%(count)s steps overdue", n) % {"count": n}
+        )
     # open steps not overdue yet whose owner expects them after their due date
     expected_late = sum(
         1
@@ -184,27 +214,37 @@ def health(
     )
     if expected_late:
         at_risk.append(
-            _count(expected_late, "step")
-            + (
-                " expected after its due date"
-                if expected_late == 1
-                else " expected after their due dates"
+            ngettext(
+                "%(count)s step expected after its due date",
+                "%(count)s steps expected after their due dates",
+                expected_late,
             )
+            % {"count": expected_late}
         )
     if last_update is not None and (today - last_update).days >= STALE_DAYS:
-        stalled.append(f"no update for {(today - last_update).days} days")
+        days = (today - last_update).days
+        stalled.append(
+            ngettext("no update for %(count)s day", "no update for %(count)s days", days)
+            % {"count": days}
+        )
     blocked = sum(s.status is Status.BLOCKED for _, s in plan.steps())
     if blocked:
-        at_risk.append(_count(blocked, "step") + " blocked")
+        at_risk.append(
+            ngettext("%(count)s step blocked", "%(count)s steps blocked", blocked)
+            % {"count": blocked}
+        )
     late = projection.late_by(plan)
     if late:
-        at_risk.append(f"go-live projected {_count(late, 'day')} late")
+        at_risk.append(
+            ngettext(
+                "go-live projected %(count)s day late",
+                "go-live projected %(count)s days late",
+                late,
+            )
+            % {"count": late}
+        )
     if stalled:
         return Health("stalled", stalled + at_risk)
     if at_risk:
         return Health("at risk", at_risk)
     return Health("on track", [])
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"

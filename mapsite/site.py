@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import brand, confine, history, themes
+from . import brand, confine, history, i18n, themes, wording
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
 from .load import Document, Invalid, Source, display_path, find_plans, load_plan, real_path
@@ -38,6 +38,13 @@ class Site:
     """Last commit date of each plan file (empty outside git)."""
     history: history.Log | None = None
     """The plans folder's git history (None outside git): what changed, and when."""
+
+    def language(self, doc: Document | None = None) -> i18n.Language:
+        """The language ``doc``'s page is written in (the site's own without a plan)."""
+        code = i18n.canonical((doc.plan.language if doc is not None else None) or "")
+        code = code or i18n.canonical(self.config.language) or i18n.SOURCE
+        layers = [*self.theme.strings, self.config.strings]
+        return i18n.language(code, wording.for_language(layers, code))
 
     def last_update(self, doc: Document) -> date | None:
         committed = self.commits.get(real_path(doc.path)) if self.commits else None

@@ -69,13 +69,13 @@ def _fields_table(cls: type) -> list[str]:
 
 
 def _blocks(template: Path) -> list[str]:
-    env = jinja2.Environment()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     ast_ = env.parse(template.read_text(encoding="utf-8"))
     return [b.name for b in ast_.find_all(nodes.Block)]
 
 
 def _macros(template: Path) -> list[str]:
-    env = jinja2.Environment()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     ast_ = env.parse(template.read_text(encoding="utf-8"))
     return [f"{m.name}({', '.join(a.name for a in m.args)})" for m in ast_.find_all(nodes.Macro)]
 
@@ -90,7 +90,7 @@ def reference() -> str:
         out.append(f"| `{name}` | {blocks} |")
     out += ["", "Macros in `partials/icons.html` (cached per distinct arguments):", ""]
     out += [f"- `{m}`" for m in _macros(templates / "partials" / "icons.html")]
-    env = jinja2.Environment()
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     out += ["", "Filters and globals every template can use:", ""]
     extra_filters = sorted(set(_environment_names("filters")) - set(env.filters))
     out += [f"- filters: {', '.join(f'`{f}`' for f in extra_filters)}"]
@@ -102,7 +102,10 @@ def reference() -> str:
         "",
         "Every page: `site` (the settings of mapsite.yml), `theme` (its name), `brand` (the "
         f"merged brand tokens), `stylesheets` (the theme chain's stylesheets, then "
-        f"`{BRAND_CSS}`), `root` (the relative path to the site root, e.g. `../`). A plan "
+        f"`{BRAND_CSS}`), `root` (the relative path to the site root, e.g. `../`), `lang` "
+        "and `dir` (the page's language as HTML writes it, `de` or `pt-BR`, and its "
+        "direction, `ltr` or `rtl`), and `_()`, `gettext`, `ngettext`, `pgettext` and "
+        "`{% trans %}` for words in the page's language (docs/translating.md). A plan "
         f"page also gets `plan` (the plan as the buyer sees it: `view.plan`) and `view` "
         f"(computed for display); a plan with a buyer colour links its own `{PLAN_CSS}`.",
         "",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 
-from . import confine
+from . import confine, wording
 from .brand import Brand
 from .load import Invalid, load_yaml_file
 from .model import Model, Text
@@ -37,6 +38,9 @@ class ThemeMeta(Model):
     """Files in this theme's static/ that every page links after its parent's."""
     tokens: Brand = Field(default_factory=Brand)
     """Default brand tokens; the site's brand: in mapsite.yml overrides them."""
+    strings: dict[Text, Any] = Field(default_factory=dict)
+    """The theme's own wording for mapsite's strings ('Go-live: Launch'), in every
+    language or under a language code; the site's strings: win (docs/theming.md)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class Theme:
         for meta in reversed(self.meta):
             merged.update(meta.tokens.model_dump(exclude_none=True, exclude_defaults=True))
         return merged
+
+    @property
+    def strings(self) -> list[dict[str, object]]:
+        """Each theme's own wording, the base theme's first (``wording.for_language``)."""
+        return [dict(meta.strings) for meta in reversed(self.meta)]
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -157,6 +166,7 @@ def _meta(folder: Path) -> ThemeMeta:
             for loc, name in named
             if not (folder / "static" / name).is_file()
         ]  # fmt: skip
+        missing += wording.check(meta.strings, source)
         if missing:
             raise Invalid(missing)
     if meta.extends is None and not builtin:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from . import i18n
 from .address import anchor
 from .model import Plan, Status
 from .schedule import Dates, Key, Projection, days_overdue, item, milestone_state
@@ -317,14 +318,15 @@ def month_ticks(start: date, end: date) -> list[Tick]:
         space = position(min([*after[:1], end]), start, end) - position(when, start, end)
         return space >= room
 
+    month_name = i18n.current().month  # in the page's language
     ticks = [
-        Tick(start, 0.0, f"{start:%b}", named(start, wide, ROOM_WIDE),
+        Tick(start, 0.0, month_name(start), named(start, wide, ROOM_WIDE),
              named(start, narrow, ROOM_NARROW), line=False)
     ]  # fmt: skip
     for first in firsts:
         at = position(first, start, end)
         ticks.append(
-            Tick(first, at, f"{first:%b}", named(first, wide, ROOM_WIDE),
+            Tick(first, at, month_name(first), named(first, wide, ROOM_WIDE),
                  named(first, narrow, ROOM_NARROW))
         )  # fmt: skip
     return ticks

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import audience, explain, mailto, schedule
+from . import audience, explain, i18n, mailto, schedule
 from .address import address, anchor, step_keys
 from .config import SiteConfig
+from .i18n import gettext as _
+from .i18n import ngettext
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step
 from .timeline import Timeline, build_timeline
@@ -124,8 +126,8 @@ def progress_split(plan: Plan, sides: dict[schedule.Key, schedule.Side]) -> list
     labels: dict[schedule.Side, str] = {
         "seller": plan.seller.name,
         "buyer": plan.buyer.name,
-        "joint": "Both sides",
-        "unassigned": "Others",
+        "joint": _("Both sides"),
+        "unassigned": _("Others"),
     }
     lines = []
     for side, label in labels.items():
@@ -285,6 +287,16 @@ class PlanView:
     late_reason: str | None = None
     """Why go-live is projected late, in words: "'Security questionnaire' (Aisha Bello)
     is 10 days overdue and must be done 6 weeks before go-live" (None when on time)."""
+    language: str = "en"
+    """The page's language as HTML writes it: ``de``, ``pt-BR`` (also ``lang``)."""
+    direction: str = "ltr"
+    """``rtl`` for a language written right to left (Arabic), else ``ltr`` (also ``dir``)."""
+    first_week_day: int = 0
+    """The day weeks start on in the page's language: 0 Monday ... 6 Sunday."""
+    script_words: dict[str, str] = field(default_factory=dict)
+    """What mapsite.js says when it re-checks the dates on a later day, in the page's
+    language (``checked``, ``overdue-one``, ``overdue-other`` ...: data- attributes of
+    the ``data-rechecked`` element)."""
 
     @property
     def overdue(self) -> list[StepView]:
@@ -307,6 +319,7 @@ def build_view(
 ) -> PlanView:
     """``news``: the first day of the "What's new" panel and the changes since then;
     ``projection``: the plan's projection on ``today``, when the caller has it."""
+    language = i18n.current()  # the page's (i18n.speaking around the caller)
     plan, dates = audience.for_buyer(doc.plan, config.show_buyer_roles), doc.dates
     if projection is None:
         projection = schedule.project(plan, dates, doc.calendar, today)
@@ -389,4 +402,18 @@ def build_view(
         whats_new=news_view(*news) if news else NewsView(),
         timeline=build_timeline(plan, dates, projection, today),
         late_reason=explain.reason(plan, dates, projection, today),
+        language=language.tag,
+        direction=language.direction,
+        first_week_day=language.first_week_day,
+        script_words=script_words(language),
     )
+
+
+def script_words(language: i18n.Language) -> dict[str, str]:
+    """mapsite.js's words: ``{date}`` and ``{n}`` are filled in by the script, and the
+    plural form is picked there by the browser's rules (Intl.PluralRules)."""
+    words = {"checked": _("dates checked against today, %(date)s") % {"date": "{date}"}}
+    for form, n in language.plural_samples.items():
+        text = ngettext("%(count)s day overdue", "%(count)s days overdue", n)
+        words[f"overdue-{form}"] = text % {"count": "{n}"}
+    return words

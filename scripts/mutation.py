@@ -39,6 +39,7 @@ MODULES: dict[str, list[str]] = {
     "digest": ["tests/test_digest.py"],
     "edit": ["tests/test_edit.py", "tests/test_update_cli.py"],
     "export": ["tests/test_export.py"],
+    "i18n": ["tests/test_i18n.py"],
     "importer": ["tests/test_import.py", "tests/test_export.py"],
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],
@@ -65,10 +66,12 @@ MODULES: dict[str, list[str]] = {
         "tests/test_hostile_input.py",
         "tests/test_errors.py",
     ],
+    "wording": ["tests/test_i18n.py"],
     "yamlwrite": ["tests/test_edit.py"],
 }
 # what the tests read besides the code and the tests themselves
-ALSO_COPY = ["plans", "assets", "themes", "mapsite.yml", "README.md", "docs", "netlify.toml"]
+ALSO_COPY = ["plans", "assets", "themes", "mapsite.yml", "README.md", "docs", "netlify.toml",
+             "babel.cfg"]  # fmt: skip
 KILLED = {"killed", "timeout"}
 CACHE_DECORATOR = re.compile(r"^[ \t]*@(?:functools\.)?(?:lru_cache|cache)\b.*\n", re.MULTILINE)
 

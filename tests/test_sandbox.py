@@ -560,13 +560,13 @@ def site_theme(site: Path, files: dict[str, str]) -> None:
 def test_only_the_sites_own_templates_run_in_the_sandbox(
     tmp_path: Path, files: dict[str, str], sandboxed: bool
 ) -> None:
-    from mapsite.render import BuiltinEnvironment, environment_class
+    from mapsite.render import BuiltinEnvironment, SandboxEnvironment, environment_class
     from mapsite.themes import resolve
 
     site_theme(tmp_path, files)
     theme = resolve(tmp_path, "own")
 
-    assert environment_class(theme) is (ThemeSandbox if sandboxed else BuiltinEnvironment)
+    assert environment_class(theme) is (SandboxEnvironment if sandboxed else BuiltinEnvironment)
     assert environment_class(resolve(tmp_path, "default")) is BuiltinEnvironment
 
 

@@ -10,25 +10,50 @@
   }
   var now = new Date();
   var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  var lang = document.documentElement.lang || "en";
+  var rtf = window.Intl && Intl.RelativeTimeFormat;
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
 
+  // the same whole units as the page (i18n.span): days, then weeks, months, years
+  function span(days) {
+    var n = Math.abs(days);
+    if (n < 14) return [n, "day"];
+    if (n < 60) return [Math.round(n / 7), "week"];
+    if (n < 730) return [Math.round(n / 30.44), "month"];
+    return [Math.round(n / 365.25), "year"];
+  }
   function amount(days) {
-    var n = Math.abs(days), value, unit;
-    if (n < 14) { value = n; unit = "day"; }
-    else if (n < 60) { value = Math.round(n / 7); unit = "week"; }
-    else if (n < 730) { value = Math.round(n / 30.44); unit = "month"; }
-    else { value = Math.round(n / 365.25); unit = "year"; }
-    return value + " " + unit + (value === 1 ? "" : "s");
+    var s = span(days);
+    return s[0] + " " + s[1] + (s[0] === 1 ? "" : "s");
   }
   function relative(days) {
+    if (rtf && lang !== "en") {  // the page's language, from the browser's CLDR data
+      var s = span(days);
+      var numeric = Math.abs(days) <= 1 ? "auto" : "always";  // today, tomorrow
+      return new Intl.RelativeTimeFormat(lang, { numeric: numeric })
+        .format(days < 0 ? -s[0] : s[0], s[1]);
+    }
     if (days === 0) return "today";
     if (days === 1) return "tomorrow";
     if (days === -1) return "yesterday";
     return days > 0 ? "in " + amount(days) : amount(days) + " ago";
   }
 
+  // what the page says in its language, carried by data-rechecked as data- attributes
+  function words(note, name, english) {
+    return (note && note.getAttribute("data-" + name)) || english;
+  }
+  function overdue(days, note) {
+    var form = plurals ? plurals.select(days) : (days === 1 ? "one" : "other");
+    var text = words(note, "overdue-" + form, "") || words(note, "overdue-other", "");
+    if (!text) text = "{n}" + (days === 1 ? " day" : " days") + " overdue";
+    return text.replace("{n}", days);
+  }
+
   function recheck() {
     var built = document.querySelector("[data-built]");
     if (!built || today <= parse(built.getAttribute("datetime"))) return;
+    var note = document.querySelector("[data-rechecked]");
     document.querySelectorAll("[data-relative]").forEach(function (el) {
       el.textContent = relative(Math.round((parse(el.getAttribute("data-relative")) - today) / DAY));
     });
@@ -36,16 +61,16 @@
       var days = Math.round((today - parse(el.getAttribute("data-overdue"))) / DAY);
       if (days <= 0) return;
       el.hidden = false;
-      el.lastElementChild.textContent = days + (days === 1 ? " day" : " days") + " overdue";
+      el.lastElementChild.textContent = overdue(days, note);
       var row = el.closest(".step, .next");
       if (row) row.classList.add(row.classList.contains("step") ? "step--overdue" : "next--overdue");
     });
-    var note = document.querySelector("[data-rechecked]");
     if (note) {
-      var shown = new Date(today).toLocaleDateString(undefined, {
+      var shown = new Date(today).toLocaleDateString(lang, {
         weekday: "short", day: "numeric", month: "short", timeZone: "UTC"
       });
-      note.textContent = " · dates checked against today, " + shown;
+      note.textContent = " · " + words(note, "checked", "dates checked against today, {date}")
+        .replace("{date}", shown);
       note.hidden = false;
     }
   }

@@ -14,6 +14,9 @@
   var remember = document.getElementById("unlock-remember");
   var error = document.getElementById("unlock-error");
   var button = form.querySelector("button");
+  var openLabel = button.textContent;
+  // the page's words, in its language: the locked page carries them as data- attributes
+  function say(name, english) { return form.dataset[name] || english; }
   var subtle = window.crypto && window.crypto.subtle;
   var plan = location.pathname;
   // before keys, "Remember" kept the password itself in localStorage under this prefix
@@ -108,11 +111,11 @@
   function forgetButton() {
     var note = document.createElement("p");
     note.className = "device-key";
-    note.textContent = "This device opens the plan without its password. ";
+    note.textContent = say("remembered", "This device opens the plan without its password.") + " ";
     var forgetIt = document.createElement("button");
     forgetIt.type = "button";
     forgetIt.className = "device-key__button";
-    forgetIt.textContent = "Forget on this device";
+    forgetIt.textContent = say("forget", "Forget on this device");
     forgetIt.addEventListener("click", function () {
       forgetIt.disabled = true;
       quietly(forget()).then(function () { location.reload(); });
@@ -143,7 +146,7 @@
     var keepIt = remember.checked;
     error.textContent = "";
     button.disabled = true;
-    button.textContent = "Opening…";
+    button.textContent = say("opening", "Opening…");
     derive(input.value).then(function (key) {
       return decrypt(key).then(function (html) {
         return quietly(keepIt ? keep(key) : forget()).then(function (done) {
@@ -152,10 +155,10 @@
       });
     }).catch(function (failure) {
       button.disabled = false;
-      button.textContent = "Open the plan";
+      button.textContent = openLabel;
       error.textContent = failure && failure.message === "unsupported"
-        ? "This browser cannot open protected plans. Try a current browser."
-        : "That password is not right. Check it and try again.";
+        ? say("unsupported", "This browser cannot open protected plans. Try a current browser.")
+        : say("wrong", "That password is not right. Check it and try again.");
       input.setAttribute("aria-invalid", "true");
       input.select();
     });
@@ -176,7 +179,7 @@
       return decrypt(key).then(function (html) { show(html, true); }, function () {
         // a new password (or a key from elsewhere): it never opens this plan again
         return quietly(forget()).then(function () {
-          ask("This plan's password has changed. Enter the new one.");
+          ask(say("changed", "This plan's password has changed. Enter the new one."));
         });
       });
     }).catch(function () { ask(); });
