@@ -99,6 +99,18 @@ def duration(days: int) -> str:
     return f"{amount} {unit}{'s' if amount != 1 else ''}"
 
 
+# Languages written right to left. A stand-in until the translations (i18n.py) read
+# it from CLDR, Babel's Locale.character_order.
+RIGHT_TO_LEFT = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (``ar``, ``he``, ``fa-IR``), else
+    ``ltr``: the ``dir`` of a page in ``language``."""
+    base = language.replace("-", "_").partition("_")[0].casefold()
+    return "rtl" if base in RIGHT_TO_LEFT else "ltr"
+
+
 def _output_escape(value: Any) -> str:
     """What ``{{ value }}`` writes: markupsafe's escape without wrapping every result in
     a new Markup object, which the output never needs (a sixth of a page's render time)."""
@@ -210,6 +222,7 @@ def make_environment(
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials
+    env.filters["direction"] = direction
     env.filters["safe_url"] = lambda url: url if url and safe_url(url) else None
     env.filters["tel"] = lambda phone: "".join(c for c in phone if c.isdigit() or c == "+")
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES
