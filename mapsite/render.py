@@ -111,6 +111,13 @@ def direction(language: str) -> str:
     return "rtl" if base in RIGHT_TO_LEFT else "ltr"
 
 
+def bdi(text: str | None) -> Markup:
+    """The rep's own words (a name, a company, a step) isolated from the sentence around
+    them, so that in a right-to-left page a Latin name keeps its punctuation and does not
+    reorder the words beside it: ``<bdi>Acme Inc.</bdi>``. Nothing for nothing."""
+    return Markup("<bdi>%s</bdi>") % text if text else Markup()
+
+
 def _output_escape(value: Any) -> str:
     """What ``{{ value }}`` writes: markupsafe's escape without wrapping every result in
     a new Markup object, which the output never needs (a sixth of a page's render time)."""
@@ -223,6 +230,7 @@ def make_environment(
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials
     env.filters["direction"] = direction
+    env.filters["bdi"] = bdi
     env.filters["safe_url"] = lambda url: url if url and safe_url(url) else None
     env.filters["tel"] = lambda phone: "".join(c for c in phone if c.isdigit() or c == "+")
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES
