@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bidi import page_direction
 from .browser import BrowserNotFound, find_chromium, install_hint
 from .errors import MapsiteError, Problem
 
@@ -322,15 +323,6 @@ def print_failed(job: PdfJob, exc: Exception) -> MapsiteError:
 
 def first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-_HTML_DIR = re.compile(r"""<html\b[^>]*?\sdir=["']?(\w+)""", re.IGNORECASE)
-
-
-def page_direction(page: str) -> str:
-    """The ``dir`` of a page's ``<html>`` element: ``rtl`` or ``ltr``."""
-    found = _HTML_DIR.search(page, 0, 4096)
-    return "rtl" if found and found.group(1).casefold() == "rtl" else "ltr"
 
 
 def bands(job: PdfJob, font: str, rtl: bool = False) -> str:

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - markupsafe 2
 
 
 from . import cache
+from .bidi import bdi, direction
 from .model import safe_url
 from .sandbox import ThemeSandbox
 from .themes import Theme
@@ -97,25 +98,6 @@ def duration(days: int) -> str:
     else:
         amount, unit = round(n / 365.25), "year"
     return f"{amount} {unit}{'s' if amount != 1 else ''}"
-
-
-# Languages written right to left. A stand-in until the translations (i18n.py) read
-# it from CLDR, Babel's Locale.character_order.
-RIGHT_TO_LEFT = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
-
-
-def direction(language: str) -> str:
-    """``rtl`` for a language written right to left (``ar``, ``he``, ``fa-IR``), else
-    ``ltr``: the ``dir`` of a page in ``language``."""
-    base = language.replace("-", "_").partition("_")[0].casefold()
-    return "rtl" if base in RIGHT_TO_LEFT else "ltr"
-
-
-def bdi(text: str | None) -> Markup:
-    """The rep's own words (a name, a company, a step) isolated from the sentence around
-    them, so that in a right-to-left page a Latin name keeps its punctuation and does not
-    reorder the words beside it: ``<bdi>Acme Inc.</bdi>``. Nothing for nothing."""
-    return Markup("<bdi>%s</bdi>") % text if text else Markup()
 
 
 def _output_escape(value: Any) -> str:

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from support import TODAY, VALID_PLAN, page_of, pdf_of, token_for
 
 import mapsite.pdf
-from mapsite.pdf import PdfJob, page_direction, print_pdfs
-from mapsite.render import bdi, direction
+from mapsite.bidi import bdi, direction, page_direction
+from mapsite.pdf import PdfJob, print_pdfs
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,39 @@
+"""Writing direction: which languages read right to left, the rep's own words isolated
+inside a page in the other direction, and the direction a written page declares.
+
+Pure functions: render.py offers the first two to templates (the ``direction`` and
+``bdi`` filters), pdf.py mirrors a PDF's header and footer by the third.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+# Languages written right to left. A stand-in until the translations (i18n.py) read
+# it from CLDR, Babel's Locale.character_order.
+RIGHT_TO_LEFT = frozenset({"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (``ar``, ``he``, ``fa-IR``), else
+    ``ltr``: the ``dir`` of a page in ``language``."""
+    base = language.replace("-", "_").partition("_")[0].casefold()
+    return "rtl" if base in RIGHT_TO_LEFT else "ltr"
+
+
+def bdi(text: str | None) -> Markup:
+    """The rep's own words (a name, a company, a step) isolated from the sentence around
+    them, so that in a right-to-left page a Latin name keeps its punctuation and does not
+    reorder the words beside it: ``<bdi>Acme Inc.</bdi>``. Nothing for nothing."""
+    return Markup("<bdi>%s</bdi>") % text if text else Markup()
+
+
+_HTML_DIR = re.compile(r"""<html\b[^>]*?\sdir=["']?(\w+)""", re.IGNORECASE)
+
+
+def page_direction(page: str) -> str:
+    """The ``dir`` of a page's ``<html>`` element (in its first 4 KB): ``rtl`` or ``ltr``."""
+    found = _HTML_DIR.search(page, 0, 4096)
+    return "rtl" if found and found.group(1).casefold() == "rtl" else "ltr"
