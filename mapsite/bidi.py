@@ -30,10 +30,13 @@ def bdi(text: str | None) -> Markup:
     return Markup("<bdi>%s</bdi>") % text if text else Markup()
 
 
-_HTML_DIR = re.compile(r"""<html\b[^>]*?\sdir=["']?(\w+)""", re.IGNORECASE)
+# the page's first tag, after its doctype: the <html> element, and its dir
+_HTML_DIR = re.compile(
+    r"""\s*(?:<!doctype[^>]*>\s*)?<html\b[^>]*?\sdir=["']?(\w+)""", re.IGNORECASE
+)
 
 
 def page_direction(page: str) -> str:
-    """The ``dir`` of a page's ``<html>`` element (in its first 4 KB): ``rtl`` or ``ltr``."""
-    found = _HTML_DIR.search(page, 0, 4096)
+    """The ``dir`` of a page's ``<html>`` element: ``rtl`` or ``ltr``."""
+    found = _HTML_DIR.match(page)
     return "rtl" if found and found.group(1).casefold() == "rtl" else "ltr"

@@ -131,6 +131,7 @@ def test_the_reps_names_are_isolated_on_the_page(
         ('<html lang="en"><body dir="rtl">', "ltr"),  # the body's is not the page's
         ('<html data-dir="rtl">', "ltr"),
         ("<p>no html element</p>", "ltr"),
+        ('<!doctype html><p>a page <code><html dir="rtl"></code></p>', "ltr"),
     ],
 )
 def test_page_direction(html: str, expected: str) -> None:
