@@ -30,6 +30,13 @@ def bdi(text: str | None) -> Markup:
     return Markup("<bdi>%s</bdi>") % text if text else Markup()
 
 
+def isolated(text: str) -> str:
+    """Plain text's ``<bdi>``, for where no markup goes (a PDF's header, a calendar's
+    description): ``text`` between Unicode's first strong isolate and pop directional
+    isolate, invisible marks that keep it whole inside a line in the other direction."""
+    return f"\u2068{text}\u2069"
+
+
 # the page's first tag, after its doctype: the <html> element, and its dir
 _HTML_DIR = re.compile(
     r"""\s*(?:<!doctype[^>]*>\s*)?<html\b[^>]*?\sdir=["']?(\w+)""", re.IGNORECASE

@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bidi import page_direction
+from .bidi import isolated, page_direction
 from .browser import BrowserNotFound, find_chromium, install_hint
 from .errors import MapsiteError, Problem
 
@@ -333,9 +333,10 @@ def bands(job: PdfJob, font: str, rtl: bool = False) -> str:
     top = "vertical-align: top; padding-top: 5.1mm"  # where Chromium's templates put them
     bottom = "vertical-align: bottom; padding-bottom: 5.6mm"
     start, end = ("right", "left") if rtl else ("left", "right")
-    parties = f"{job.author} × {job.subject} · mutual action plan"
+    title, author, subject = names(job, rtl)
+    parties = f"{author} × {subject} · mutual action plan"
     boxes = {
-        f"top-{start}": (css_string(f"{job.title} · {job.subject}"), top),
+        f"top-{start}": (css_string(f"{title} · {subject}"), top),
         f"top-{end}": (css_string(as_of(job)), top),
         f"bottom-{start}": (css_string(parties), bottom),
         f"bottom-{end}": ('"Page " counter(page) " of " counter(pages)', bottom),
@@ -348,6 +349,14 @@ def bands(job: PdfJob, font: str, rtl: bool = False) -> str:
         )
         + "}\n"
     )
+
+
+def names(job: PdfJob, rtl: bool) -> tuple[str, str, str]:
+    """The plan's title, seller and buyer; each isolated in a right-to-left page, where
+    a Latin name's full stop would otherwise leave its end."""
+    if not rtl:
+        return job.title, job.author, job.subject
+    return isolated(job.title), isolated(job.author), isolated(job.subject)
 
 
 def css_string(text: str) -> str:
@@ -371,14 +380,16 @@ _BAND = (
 
 
 def header(job: PdfJob, font: str = BAND_FONT, rtl: bool = False) -> str:
-    left = f"<span>{html.escape(job.title)} · {html.escape(job.subject)}</span>"
+    title, _, subject = names(job, rtl)
+    left = f"<span>{html.escape(title)} · {html.escape(subject)}</span>"
     return _BAND.format(
         dir="rtl" if rtl else "ltr", font=html.escape(font), left=left, right=as_of(job)
     )
 
 
 def footer(job: PdfJob, font: str = BAND_FONT, rtl: bool = False) -> str:
-    parties = f"{html.escape(job.author)} &times; {html.escape(job.subject)}"
+    _, author, subject = names(job, rtl)
+    parties = f"{html.escape(author)} &times; {html.escape(subject)}"
     left = f"<span>{parties} · mutual action plan</span>"
     right = 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'
     return _BAND.format(dir="rtl" if rtl else "ltr", font=html.escape(font), left=left, right=right)

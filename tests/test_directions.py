@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from support import TODAY, VALID_PLAN, page_of, pdf_of, token_for
 
 import mapsite.pdf
-from mapsite.bidi import bdi, direction, page_direction
-from mapsite.pdf import PdfJob, print_pdfs
+from mapsite.bidi import bdi, direction, isolated, page_direction
+from mapsite.pdf import PdfJob, bands, footer, header, print_pdfs
 
 
 @pytest.mark.parametrize(
@@ -138,6 +138,42 @@ def test_page_direction(html: str, expected: str) -> None:
     assert page_direction(html) == expected
 
 
+def test_isolated_text_is_between_unicode_isolates() -> None:
+    assert isolated("Wingtip Toys Inc.") == "\u2068Wingtip Toys Inc.\u2069"
+
+
+ARABIC_JOB = PdfJob(Path("p.html"), Path("p.pdf"), "إطلاق المنصة", "Contoso", "Wingtip Toys Inc.",
+                    date(2026, 11, 23))  # fmt: skip
+FSI, PDI = "\u2068", "\u2069"
+
+
+def test_a_right_to_left_pdfs_header_and_footer_isolate_the_names() -> None:
+    """Mirrored, and the Latin names kept whole (their full stop at their end)."""
+    css = bands(ARABIC_JOB, "serif", rtl=True)
+    assert f'@top-right {{ content: "{FSI}إطلاق المنصة{PDI} · {FSI}Wingtip Toys Inc.{PDI}";' in css
+    assert '@top-left { content: "As of Mon 23 Nov 2026";' in css
+    assert f'@bottom-right {{ content: "{FSI}Contoso{PDI} × {FSI}Wingtip Toys Inc.{PDI} · ' in css
+    assert '@bottom-left { content: "Page " counter(page)' in css
+    assert header(ARABIC_JOB, rtl=True).startswith('<div dir="rtl" ')
+    assert f"<span>{FSI}إطلاق المنصة{PDI} · {FSI}Wingtip Toys Inc.{PDI}</span>" in header(
+        ARABIC_JOB, rtl=True
+    )
+    assert footer(ARABIC_JOB, rtl=True).startswith('<div dir="rtl" ')
+    assert f"<span>{FSI}Contoso{PDI} &times; {FSI}Wingtip Toys Inc.{PDI} · " in footer(
+        ARABIC_JOB, rtl=True
+    )
+
+
+def test_a_left_to_right_pdfs_header_and_footer_are_as_they_were() -> None:
+    css = bands(ARABIC_JOB, "serif")
+    assert '@top-left { content: "إطلاق المنصة · Wingtip Toys Inc.";' in css
+    assert '@bottom-left { content: "Contoso × Wingtip Toys Inc. · mutual action plan";' in css
+    assert '@top-right { content: "As of' in css and '@bottom-right { content: "Page' in css
+    assert FSI not in css + header(ARABIC_JOB) + footer(ARABIC_JOB)
+    assert header(ARABIC_JOB).startswith('<div dir="ltr" ')
+    assert footer(ARABIC_JOB).startswith('<div dir="ltr" ')
+
+
 def positions(pdf: Path, page: int = 0) -> dict[str, float]:
     """Each piece of text on a page of ``pdf`` and where it starts (points from the left)."""
     found: dict[str, float] = {}
@@ -150,9 +186,9 @@ def positions(pdf: Path, page: int = 0) -> dict[str, float]:
     return found
 
 
-def where(found: dict[str, float], start: str) -> float:
-    xs = [x for text, x in found.items() if text.startswith(start)]
-    assert xs, f"no text starting {start!r} in {sorted(found)}"
+def where(found: dict[str, float], words: str) -> float:
+    xs = [x for text, x in found.items() if words in text]
+    assert xs, f"no text with {words!r} in {sorted(found)}"
     return xs[0]
 
 
@@ -165,10 +201,12 @@ def test_the_pdfs_header_and_footer_follow_the_page(
     """Right to left, the title and the parties are on the right, the date and the page
     number on the left."""
     write_plan("northwind")
-    found = positions(pdf_of(build(site, run, language, "--pdf"), "northwind"))
-    title, as_of = where(found, "Revenue forecasting rollout ·"), where(found, "As of")
-    parties, number = where(found, "Contoso × Northwind"), where(found, "Page")
-    assert (title > as_of) is rtl and (parties > number) is rtl, found
+    pdf = pdf_of(build(site, run, language, "--pdf"), "northwind")
+    found, middle = positions(pdf), float(PdfReader(pdf).pages[0].mediabox.width) / 2
+    as_of, number = where(found, "As of"), where(found, "Page")
+    parties = where(found, "mutual action plan")  # the footer's words after the parties
+    assert (as_of < middle) is rtl and (number < middle) is rtl, found
+    assert (parties > middle) is rtl, found
 
 
 PAGE = '<!doctype html>\n<html lang="{lang}" dir="{dir}"><head><meta charset="utf-8"><title>t</title></head><body><p>{text}</p></body></html>\n'  # noqa: E501
