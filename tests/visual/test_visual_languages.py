@@ -32,22 +32,23 @@ FILES = {name: PLANS / f"{language}.md" for language, name in OWN.items()}
 
 
 class LanguageSites:
-    """The example site built in each language (no PDFs), with that language's plan
-    added (English: all of them), each served over HTTP on first use."""
+    """The example site built in each language and theme (no PDFs), with that
+    language's plan added (English: all of them), each served over HTTP on first use."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.servers: dict[str, ThreadingHTTPServer] = {}
+        self.servers: dict[tuple[str, str], ThreadingHTTPServer] = {}
 
-    def url(self, language: str, page: str) -> str:
-        if language not in self.servers:
+    def url(self, language: str, page: str, theme: str = "default") -> str:
+        if (language, theme) not in self.servers:
             plans = [FILES[OWN[language]]] if language in OWN else list(FILES.values())
-            public = build_example(self.root / language, "default", language, plans, pdf=False)
+            folder = self.root / f"{language}-{theme}"
+            public = build_example(folder, theme, language, plans, pdf=False)
             handler = functools.partial(QuietHandler, directory=str(public))
             server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
             threading.Thread(target=server.serve_forever, daemon=True).start()
-            self.servers[language] = server
-        port = self.servers[language].server_address[1]
+            self.servers[language, theme] = server
+        port = self.servers[language, theme].server_address[1]
         return f"http://127.0.0.1:{port}/{path_of(page)}"
 
     def close(self) -> None:
@@ -71,51 +72,57 @@ def languages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LanguageSite
 
 
 def open_page(screens: Screens, sites: LanguageSites, language: str, page: str, size: str,
-              scheme: str = "light") -> Page:  # fmt: skip
-    return screens.open(sites.url(language, page), SIZES[size], scheme)
+              scheme: str = "light", theme: str = "default") -> Page:  # fmt: skip
+    return screens.open(sites.url(language, page, theme), SIZES[size], scheme)
 
 
+THEMES = ("classic", "contoso")  # the other bundled themes, right to left too
+# (language, page, screen size, theme)
 LAYOUT_CASES = [
-    *[("ar", page, size) for page in ("arabic", "northwind") for size in ("phone", "desktop")],
-    ("ar", "arabic", "small-phone"),
-    ("ar", "locked", "phone"),
-    ("ar", "404", "phone"),
-    *[
-        (lang, OWN[lang], size)
-        for lang in ("ja", "de")
-        for size in ("small-phone", "phone", "desktop")
-    ],
-]
+    *[("ar", page, size, "default") for page in ("arabic", "northwind")
+      for size in ("phone", "desktop")],
+    ("ar", "arabic", "small-phone", "default"),
+    ("ar", "locked", "phone", "default"),
+    ("ar", "404", "phone", "default"),
+    *[(lang, OWN[lang], size, "default") for lang in ("ja", "de")
+      for size in ("small-phone", "phone", "desktop")],
+    *[("ar", page, size, theme) for theme in THEMES for page in ("arabic", "northwind")
+      for size in ("phone", "desktop")],
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("language", "page", "size"), [pytest.param(*c, id="-".join(c)) for c in LAYOUT_CASES]
+    ("language", "page", "size", "theme"),
+    [pytest.param(*c, id="-".join(c)) for c in LAYOUT_CASES],
 )
-def test_layout(language: str, page: str, size: str, languages: LanguageSites, screens: Screens):
+def test_layout(
+    language: str, page: str, size: str, theme: str, languages: LanguageSites, screens: Screens
+):
     """No sideways scrolling, no text cut off or overlapping, tap targets 44 px."""
-    tab = open_page(screens, languages, language, page, size)
+    tab = open_page(screens, languages, language, page, size, theme=theme)
     found = tab.evaluate(CHECKS, {"tapTargets": size in PHONES, "minTap": MIN_TAP})
     problems = [f"  {p['check']}: {p['where']}: {p['detail']}" for p in found]
-    assert not problems, f"{language}/{page} at {size}:\n" + "\n".join(problems)
+    assert not problems, f"{language}/{page} at {size} ({theme}):\n" + "\n".join(problems)
 
 
+# (language, page, colour scheme, theme)
 AXE_CASES = [
-    *[
-        ("ar", page, scheme)
-        for page in ("arabic", "northwind", "locked")
-        for scheme in ("light", "dark")
-    ],
-    *[(lang, OWN[lang], scheme) for lang in ("ja", "de") for scheme in ("light", "dark")],
-]
+    *[("ar", page, scheme, "default") for page in ("arabic", "northwind", "locked")
+      for scheme in ("light", "dark")],
+    *[(lang, OWN[lang], scheme, "default") for lang in ("ja", "de")
+      for scheme in ("light", "dark")],
+    *[("ar", "arabic", scheme, theme) for theme in THEMES for scheme in ("light", "dark")],
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("language", "page", "scheme"), [pytest.param(*c, id="-".join(c)) for c in AXE_CASES]
+    ("language", "page", "scheme", "theme"),
+    [pytest.param(*c, id="-".join(c)) for c in AXE_CASES],
 )
 def test_no_wcag_violations(
-    language: str, page: str, scheme: str, languages: LanguageSites, screens: Screens
+    language: str, page: str, scheme: str, theme: str, languages: LanguageSites, screens: Screens
 ):
-    tab = open_page(screens, languages, language, page, "phone", scheme)
+    tab = open_page(screens, languages, language, page, "phone", scheme, theme)
     tab.evaluate(AXE_SCRIPT)
     violations = tab.evaluate(RUN_AXE, TAGS)
     problems = [
