@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Languages written right to left. A stand-in until the translations (i18n.py) read
 # it from CLDR, Babel's Locale.character_order.
@@ -26,8 +26,9 @@ def direction(language: str) -> str:
 def bdi(text: str | None) -> Markup:
     """The rep's own words (a name, a company, a step) isolated from the sentence around
     them, so that in a right-to-left page a Latin name keeps its punctuation and does not
-    reorder the words beside it: ``<bdi>Acme Inc.</bdi>``. Nothing for nothing."""
-    return Markup("<bdi>%s</bdi>") % text if text else Markup()
+    reorder the words beside it: ``<bdi>Acme Inc.</bdi>``. Nothing for nothing. (For
+    values passed into a sentence; elsewhere templates write the tag themselves.)"""
+    return Markup(f"<bdi>{escape(text)}</bdi>") if text else Markup()
 
 
 def isolated(text: str) -> str:
