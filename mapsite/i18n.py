@@ -25,6 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import bidi
+
 if TYPE_CHECKING:  # Babel is loaded only for a language other than English
     from babel import Locale
 
@@ -35,7 +37,6 @@ SOURCE = "en"
 """The catalogs' source language: its words are the msgids themselves."""
 SHIPPED = ("ar", "de", "en", "es", "fr", "ja", "pt_BR")
 """The languages mapsite has a catalog for (``en`` needs none)."""
-RIGHT_TO_LEFT = "right-to-left"
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -141,9 +142,9 @@ class Language:
     @functools.cached_property
     def direction(self) -> str:
         """``rtl`` for a language written right to left (Arabic, Hebrew), else ``ltr``."""
-        if self.code == SOURCE:
+        if self.code == SOURCE:  # without loading Babel
             return "ltr"
-        return "rtl" if self.locale.character_order == RIGHT_TO_LEFT else "ltr"
+        return bidi.direction(self.code)
 
     @functools.cached_property
     def first_week_day(self) -> int:

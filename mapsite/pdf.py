@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import i18n
+from .bidi import isolated, page_direction
 from .browser import BrowserNotFound, find_chromium, install_hint
 from .errors import MapsiteError, Problem
 from .i18n import gettext as _
@@ -84,6 +85,7 @@ SWAP_BODY = """async ([html, url, style]) => {
         document.head.append(copy);
     }));
     document.documentElement.lang = fresh.documentElement.lang;
+    document.documentElement.dir = fresh.documentElement.dir;
     document.title = fresh.title;
     document.body.replaceWith(document.adoptNode(fresh.body));
     await Promise.all(loads);
@@ -272,7 +274,8 @@ class Printer:
 
     async def print(self, job: PdfJob) -> bytes:
         html = job.content if job.content is not None else job.html.read_text(encoding="utf-8")
-        style = HIDDEN + (bands(job, self.font) if self.margin_boxes else "")
+        rtl = page_direction(html) == "rtl"
+        style = HIDDEN + (bands(job, self.font, rtl) if self.margin_boxes else "")
         await self.page.evaluate(SWAP_BODY, [html, job.html.as_uri(), style])
         # Tagged: the PDF carries the page's structure (headings, lists, tables, links,
         # the logos' alt text) for screen readers. Chromium builds the outline (a
@@ -286,8 +289,8 @@ class Printer:
             format=self.page_size,
             print_background=True,
             display_header_footer=True,
-            header_template=header(job, self.font),
-            footer_template=footer(job, self.font),
+            header_template=header(job, self.font, rtl),
+            footer_template=footer(job, self.font, rtl),
             margin=PAGE_MARGIN,
             tagged=True,
             outline=True,
@@ -349,17 +352,21 @@ def first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def bands(job: PdfJob, font: str) -> str:
+def bands(job: PdfJob, font: str, rtl: bool = False) -> str:
     """The header and footer as CSS page margin boxes, in the page's own font (each font
-    a PDF uses is embedded): title and buyer, the date; parties, page X of Y."""
+    a PDF uses is embedded): title and buyer, the date; parties, page X of Y. A
+    right-to-left page has them mirrored: the title at the top right."""
     box = f"font-family: {font}; font-size: 7.5pt; font-weight: 400; color: #535b73"
     top = "vertical-align: top; padding-top: 5.1mm"  # where Chromium's templates put them
     bottom = "vertical-align: bottom; padding-bottom: 5.6mm"
+    start, end = ("right", "left") if rtl else ("left", "right")
+    title, author, subject = names(job, rtl)
+    parties = f"{author} × {subject} · {job.words.kind}"
     boxes = {
-        "top-left": (css_string(f"{job.title} · {job.subject}"), top),
-        "top-right": (css_string(as_of(job)), top),
-        "bottom-left": (css_string(f"{job.author} × {job.subject} · {job.words.kind}"), bottom),
-        "bottom-right": (page_counter(job.words.pages), bottom),
+        f"top-{start}": (css_string(f"{title} · {subject}"), top),
+        f"top-{end}": (css_string(as_of(job)), top),
+        f"bottom-{start}": (css_string(parties), bottom),
+        f"bottom-{end}": (page_counter(job.words.pages), bottom),
     }
     return (
         "@page {\n"
@@ -369,6 +376,14 @@ def bands(job: PdfJob, font: str) -> str:
         )
         + "}\n"
     )
+
+
+def names(job: PdfJob, rtl: bool) -> tuple[str, str, str]:
+    """The plan's title, seller and buyer; each isolated in a right-to-left page, where
+    a Latin name's full stop would otherwise leave its end."""
+    if not rtl:
+        return job.title, job.author, job.subject
+    return isolated(job.title), isolated(job.author), isolated(job.subject)
 
 
 def css_string(text: str) -> str:
@@ -398,19 +413,23 @@ def as_of(job: PdfJob) -> str:
 
 # Chromium's header and footer templates, for a Chromium without page margin boxes
 _BAND = (
-    '<div style="width:100%;margin:0 13mm;display:flex;justify-content:space-between;'
+    '<div dir="{dir}" style="width:100%;margin:0 13mm;display:flex;justify-content:space-between;'
     'font-family:{font};font-size:7.5pt;color:#535b73;-webkit-print-color-adjust:exact">'
     "{left}<span>{right}</span></div>"
 )
 
 
-def header(job: PdfJob, font: str = BAND_FONT) -> str:
-    left = f"<span>{html.escape(job.title)} · {html.escape(job.subject)}</span>"
-    return _BAND.format(font=html.escape(font), left=left, right=as_of(job))
+def header(job: PdfJob, font: str = BAND_FONT, rtl: bool = False) -> str:
+    title, _, subject = names(job, rtl)
+    left = f"<span>{html.escape(title)} · {html.escape(subject)}</span>"
+    return _BAND.format(
+        dir="rtl" if rtl else "ltr", font=html.escape(font), left=left, right=as_of(job)
+    )
 
 
-def footer(job: PdfJob, font: str = BAND_FONT) -> str:
-    parties = f"{html.escape(job.author)} &times; {html.escape(job.subject)}"
+def footer(job: PdfJob, font: str = BAND_FONT, rtl: bool = False) -> str:
+    _, author, subject = names(job, rtl)
+    parties = f"{html.escape(author)} &times; {html.escape(subject)}"
     left = f"<span>{parties} · {html.escape(job.words.kind)}</span>"
     spans = {
         "page": '<span class="pageNumber"></span>',
@@ -420,7 +439,7 @@ def footer(job: PdfJob, font: str = BAND_FONT) -> str:
         spans[part] if i % 2 else html.escape(part)
         for i, part in enumerate(PAGE_FIELD.split(job.words.pages))
     )
-    return _BAND.format(font=html.escape(font), left=left, right=right)
+    return _BAND.format(dir="rtl" if rtl else "ltr", font=html.escape(font), left=left, right=right)
 
 
 _NODE_ID = re.compile(rb"\(node(\d{8})\)")

@@ -30,6 +30,7 @@ except ImportError:  # pragma: no cover - markupsafe 2
 
 
 from . import cache, i18n
+from .bidi import bdi, direction
 from .model import safe_url
 from .sandbox import ThemeSandbox
 from .schedule import state_label
@@ -202,6 +203,8 @@ def make_environment(
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["markdown"] = lambda text: Markup(md.render(text or ""))
     env.filters["initials"] = initials
+    env.filters["direction"] = direction
+    env.filters["bdi"] = bdi
     env.filters["safe_url"] = lambda url: url if url and safe_url(url) else None
     env.filters["tel"] = lambda phone: "".join(c for c in phone if c.isdigit() or c == "+")
     env.filters["is_key_role"] = lambda role: bool(role) and role.casefold() in DECISION_ROLES

@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 MODULES: dict[str, list[str]] = {
     "address": ["tests/test_address.py"],
     "audience": ["tests/test_audience.py"],
+    "bidi": ["tests/test_directions.py"],
     "brand": ["tests/test_brand.py"],
     "calendars": ["tests/test_calendars.py"],
     "cells": ["tests/test_cells.py", "tests/test_import.py"],

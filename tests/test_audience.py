@@ -52,7 +52,7 @@ def people(html: str) -> dict[str, str]:
     found = {}
     for entry in re.findall(r'<div class="person__text">(.*?)</div>', html, re.DOTALL):
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", entry)).strip()
-        name = re.search(r'<p class="person__name">(.*?)</p>', entry)
+        name = re.search(r'<p class="person__name"><bdi>(.*?)</bdi></p>', entry)
         assert name
         found[name[1]] = text
     return found

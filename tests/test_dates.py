@@ -351,7 +351,7 @@ def test_an_unknown_holiday_country_in_mapsite_yml(site: Path, write_plan, run) 
 def due_shown(html: str, task: str) -> tuple[str, str]:
     """(machine date, visible date) of the due date shown for the step ``task``."""
     for block in re.findall(r'<li class="step[ "].*?</li>', html, flags=re.DOTALL):
-        if f'<p class="step__task">{task}</p>' in block:
+        if f'<p class="step__task"><bdi>{task}</bdi></p>' in block:
             found = re.search(
                 r'<time class="due[^"]*" datetime="([^"]+)">.*?<span>([^<]+)</span>',
                 block,

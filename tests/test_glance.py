@@ -82,7 +82,8 @@ JOINT = VALID_PLAN.replace(
 
 def split(html: str) -> list[tuple[str, int, int]]:
     lines = re.findall(
-        r'<span class="split__name">(.*?)</span><span class="split__count">(\d+) of (\d+)</span>',
+        r'<span class="split__name"><bdi>(.*?)</bdi></span>'
+        r'<span class="split__count">(\d+) of (\d+)</span>',
         html,
     )
     return [(name, int(done), int(total)) for name, done, total in lines]

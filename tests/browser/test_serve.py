@@ -609,7 +609,7 @@ def test_on_the_network_protected_plans_are_served_locked(tmp_path: Path):
         page = body.decode("utf-8")
         assert code == 200 and "<title>Protected plan" in page
         assert "Northwind" not in page and "go_live" not in page
-        assert ">Revenue forecasting rollout</h1>" in seal.unseal(sealed_of(page), PASSWORD)
+        assert ">Revenue forecasting rollout</bdi></h1>" in seal.unseal(sealed_of(page), PASSWORD)
         # an edit is sealed too, before any request can read it
         edit(server.plan("northwind"), "title: ", "title: Edited — ")
         deadline = time.monotonic() + WAIT  # each look derives the key: 600,000 rounds

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -179,22 +180,33 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def build_example(site: Path, theme: str) -> Path:
+def build_example(
+    site: Path,
+    theme: str,
+    language: str | None = None,
+    plans: Sequence[Path] = (),
+    pdf: bool = True,
+) -> Path:
     """The repo's example site (plans, assets, themes, settings) with ``theme``, in a git
-    repository of its own with a short history (``support.commit_example_history``)."""
+    repository of its own with a short history (``support.commit_example_history``);
+    in ``language`` when given, with ``plans`` besides its own."""
     site.mkdir(parents=True)
     for folder in ("plans", "assets", "themes"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, site / folder)
     commit_example_history(site)
     (site / "plans" / f"{LOCKED_PLAN}.md").write_text(LOCKED_TEXT, encoding="utf-8")
+    for plan in plans:
+        shutil.copy(plan, site / "plans" / plan.name)
     config = yaml.safe_load((REPO / "mapsite.yml").read_text(encoding="utf-8")) or {}
     config["theme"] = theme
+    if language is not None:
+        config["language"] = language
     (site / "mapsite.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     before = os.environ.get(PASSWORD_ENV)
     os.environ[PASSWORD_ENV] = "visual-tests"
     try:
-        build(site, site / "public", today=TODAY, pdf=True)
+        build(site, site / "public", today=TODAY, pdf=pdf)
     finally:
         if before is None:
             del os.environ[PASSWORD_ENV]
