@@ -22,7 +22,7 @@ from support import REPO, TODAY, VALID_PLAN, token_for
 from mapsite import i18n, wording
 
 LOCALE = REPO / "mapsite" / "locale"
-TRANSLATED = ["de"]
+TRANSLATED = ["de", "es", "fr", "pt_BR"]
 """Languages whose catalog is complete: the lead adds each one as its translation lands."""
 
 # On TODAY (Mon 23 Nov 2026): the order form is due Tue 1 Dec (in 8 days), its
