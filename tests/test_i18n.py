@@ -22,7 +22,7 @@ from support import REPO, TODAY, VALID_PLAN, token_for
 from mapsite import i18n, wording
 
 LOCALE = REPO / "mapsite" / "locale"
-TRANSLATED = ["de", "es", "fr", "pt_BR"]
+TRANSLATED = ["ar", "de", "es", "fr", "ja", "pt_BR"]
 """Languages whose catalog is complete: the lead adds each one as its translation lands."""
 
 # On TODAY (Mon 23 Nov 2026): the order form is due Tue 1 Dec (in 8 days), its
@@ -416,7 +416,8 @@ def test_one_plan_in_every_translated_language(code: str, site: Path, write_plan
     skeleton = "MMMEd" if code != "en" else None
     dec1 = date(2026, 12, 1)
     assert (format_skeleton(skeleton, dec1, locale=code) if skeleton else "Tue 1 Dec") in text
-    assert html_tag(page) == f'<html lang="{code.replace("_", "-")}" dir="ltr">'
+    spoken = i18n.language(code)  # Arabic runs right to left
+    assert html_tag(page) == f'<html lang="{spoken.tag}" dir="{spoken.direction}">'
 
 
 def test_arabic_runs_right_to_left_with_cldr_dates_and_english_where_untranslated(
