@@ -18,17 +18,24 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Page
 from test_visual_axe import RUN_AXE, TAGS
 from test_visual_layout import CHECKS, MIN_TAP
-from visual_support import OTHER_PAGES, PHONES, SIZES, QuietHandler, Screens, build_example
+from visual_support import (
+    LANGUAGE_PLANS,
+    LANGUAGES,
+    OTHER_PAGES,
+    PHONES,
+    SIZES,
+    QuietHandler,
+    Screens,
+    build_example,
+)
 
 from mapsite.load import load_plan
 
 pytestmark = pytest.mark.visual
 
-PLANS = Path(__file__).parent / "languages"
 EXAMPLE = Path(__file__).parents[2] / "plans"
-# the site's language -> its own plan (besides the example's), by name
-OWN = {"ar": "arabic", "ja": "japanese", "de": "german"}
-FILES = {name: PLANS / f"{language}.md" for language, name in OWN.items()}
+OWN = LANGUAGES  # the site's language -> its own plan (besides the example's), by name
+FILES = {name: LANGUAGE_PLANS / f"{language}.md" for language, name in OWN.items()}
 
 
 class LanguageSites:

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import io
 from functools import partial
+from pathlib import Path
 
 import pypdfium2
 import pytest
 from playwright.sync_api import Browser
 from visual_support import (
     BASELINES,
+    LANGUAGES,
     OTHER_PAGES,
     Baselines,
     Case,
     Screens,
     Sites,
     expected_baselines,
+    language_cases,
     plans,
     rel,
     screenshot_cases,
@@ -29,11 +32,11 @@ pytestmark = pytest.mark.visual
 PDF_SCALE = 1.5  # 108 dpi: a Letter page is 918x1188 px
 
 
-@pytest.mark.parametrize("case", screenshot_cases(), ids=str)
+@pytest.mark.parametrize("case", [*screenshot_cases(), *language_cases()], ids=str)
 def test_page_looks_like_its_baseline(
     case: Case, sites: Sites, screens: Screens, baselines: Baselines, browser: Browser
 ):
-    page = screens.open(sites.url(case.theme, case.page), case.size, case.scheme)
+    page = screens.open(sites.url(case.theme, case.page, case.language), case.size, case.scheme)
     full = case.size.full_page and case.page not in OTHER_PAGES
     # rendered at the device's scale, stored at one pixel per CSS px (small baselines)
     png = page.screenshot(full_page=full, scale="css", animations="disabled", caret="hide")
@@ -47,7 +50,20 @@ def test_page_looks_like_its_baseline(
 def test_pdf_first_page_looks_like_its_baseline(
     theme: str, plan: str, sites: Sites, baselines: Baselines, browser: Browser
 ):
-    document = pypdfium2.PdfDocument(sites.pdf(theme, plan))
+    check_pdf_page(sites.pdf(theme, plan), f"{theme}/{plan}", baselines, browser)
+
+
+@pytest.mark.parametrize(("language", "plan"), LANGUAGES.items())
+def test_translated_pdf_first_page_looks_like_its_baseline(
+    language: str, plan: str, sites: Sites, baselines: Baselines, browser: Browser
+):
+    pdf = sites.pdf("default", plan, language)
+    check_pdf_page(pdf, f"default/{language}/{plan}", baselines, browser)
+
+
+def check_pdf_page(path: Path, name: str, baselines: Baselines, browser: Browser) -> None:
+    """The first page of the PDF at ``path`` looks as the baseline ``name``."""
+    document = pypdfium2.PdfDocument(path)
     try:
         first = document[0]
         image = first.render(scale=PDF_SCALE).to_pil()
@@ -58,7 +74,7 @@ def test_pdf_first_page_looks_like_its_baseline(
     image.save(data, "PNG", compress_level=9)
     # the PDF was printed by mapsite with the same Chromium as this browser
     failure = baselines.check(
-        f"{theme}/{plan}.pdf-page1", data.getvalue(), browser.version, unit=f"px at {PDF_SCALE}x"
+        f"{name}.pdf-page1", data.getvalue(), browser.version, unit=f"px at {PDF_SCALE}x"
     )
     if failure:
         pytest.fail(failure, pytrace=False)

@@ -142,37 +142,66 @@ class Sites:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.built: dict[str, Path] = {}
-        self.servers: dict[str, ThreadingHTTPServer] = {}
+        self.built: dict[tuple[str, str | None], Path] = {}
+        self.servers: dict[tuple[str, str | None], ThreadingHTTPServer] = {}
 
     def close(self) -> None:
         for server in self.servers.values():
             server.shutdown()
             server.server_close()
 
-    def public(self, theme: str) -> Path:
-        if theme not in self.built:
-            self.built[theme] = build_example(self.root / theme, theme)
-        return self.built[theme]
+    def public(self, theme: str, language: str | None = None) -> Path:
+        """The example site in ``theme``; in ``language`` (with that language's own plan,
+        LANGUAGES) when given."""
+        key = (theme, language)
+        if key not in self.built:
+            if language is None:
+                self.built[key] = build_example(self.root / theme, theme)
+            else:
+                plans = [LANGUAGE_PLANS / f"{language}.md"]
+                folder = self.root / f"{theme}-{language}"
+                self.built[key] = build_example(folder, theme, language, plans)
+        return self.built[key]
 
-    def file(self, theme: str, page: str) -> Path:
-        public = self.public(theme)
+    def file(self, theme: str, page: str, language: str | None = None) -> Path:
+        public = self.public(theme, language)
         if page in OTHER_PAGES:
             return public / OTHER_PAGES[page]
-        return public / load_plan(REPO / "plans" / f"{page}.md").plan.share.token / "index.html"
+        return public / load_plan(plan_file(page)).plan.share.token / "index.html"
 
-    def url(self, theme: str, page: str) -> str:
-        public = self.public(theme)
-        if theme not in self.servers:
+    def url(self, theme: str, page: str, language: str | None = None) -> str:
+        key = (theme, language)
+        public = self.public(theme, language)
+        if key not in self.servers:
             handler = functools.partial(QuietHandler, directory=str(public))
             server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
             threading.Thread(target=server.serve_forever, daemon=True).start()
-            self.servers[theme] = server
-        port = self.servers[theme].server_address[1]
-        return f"http://127.0.0.1:{port}/{self.file(theme, page).relative_to(public).as_posix()}"
+            self.servers[key] = server
+        port = self.servers[key].server_address[1]
+        path = self.file(theme, page, language).relative_to(public).as_posix()
+        return f"http://127.0.0.1:{port}/{path}"
 
-    def pdf(self, theme: str, plan: str) -> Path:
-        return self.file(theme, plan).parent / PDF_NAMES[plan]
+    def pdf(self, theme: str, plan: str, language: str | None = None) -> Path:
+        folder = self.file(theme, plan, language).parent
+        if language is None:
+            return folder / PDF_NAMES[plan]
+        (pdf,) = folder.glob("*.pdf")  # named from the plan's buyer and title
+        return pdf
+
+
+LANGUAGE_PLANS = HERE / "languages"
+LANGUAGES = {"de": "german", "ja": "japanese", "ar": "arabic"}
+"""Languages with baselines (the site's language -> its own plan, languages/CODE.md):
+German's long words, Japanese without spaces, Arabic right to left."""
+LANGUAGE_SIZES = ("phone", "small-phone", "desktop")
+
+
+def plan_file(page: str) -> Path:
+    """The plan file of a page: one of the example's, or a language's own plan."""
+    for code, name in LANGUAGES.items():
+        if page == name:
+            return LANGUAGE_PLANS / f"{code}.md"
+    return REPO / "plans" / f"{page}.md"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -413,8 +442,9 @@ def rel(path: Path) -> str:
 
 def expected_baselines() -> set[str]:
     """Every baseline the suite compares with, as paths relative to baselines/."""
-    names = {f"{c.name}.png" for c in screenshot_cases()}
+    names = {f"{c.name}.png" for c in [*screenshot_cases(), *language_cases()]}
     names |= {f"{theme}/{plan}.pdf-page1.png" for theme in themes() for plan in plans()}
+    names |= {f"default/{code}/{plan}.pdf-page1.png" for code, plan in LANGUAGES.items()}
     return names
 
 
@@ -424,13 +454,28 @@ class Case:
     page: str
     size: Size
     scheme: str
+    language: str | None = None
+    """The site's language (None: the example's own, English)."""
 
     @property
     def name(self) -> str:
-        return f"{self.theme}/{self.page}.{self.size}.{self.scheme}"
+        where = f"{self.theme}/{self.language}" if self.language else self.theme
+        return f"{where}/{self.page}.{self.size}.{self.scheme}"
 
     def __str__(self) -> str:
-        return f"{self.theme}-{self.page}-{self.size}-{self.scheme}"
+        where = f"{self.theme}-{self.language}" if self.language else self.theme
+        return f"{where}-{self.page}-{self.size}-{self.scheme}"
+
+
+def language_cases() -> list[Case]:
+    """Each language's own plan in the default theme, on phones and a desk, light and
+    dark (the theme's other pages in each language: test_visual_languages.py)."""
+    return [
+        Case("default", plan, SIZES[size], scheme, language)
+        for language, plan in LANGUAGES.items()
+        for size in LANGUAGE_SIZES
+        for scheme in SCHEMES
+    ]
 
 
 def screenshot_cases() -> list[Case]:
