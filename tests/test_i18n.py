@@ -302,7 +302,10 @@ def test_mistakes_in_the_wording_are_located(site: Path, write_plan, run) -> Non
         "    Go-live: x\n"
         "  fr:\n"
         "    Timeline: Calendrier\n"
-        "    Timelime: Calendrier\n",
+        "    Timelime: Calendrier\n"
+        "  Banana split: Dessert\n"
+        "  '%(done)s of %(total)s': done\n"
+        "  Timeline: Plan for %(date)s\n",
         encoding="utf-8",
     )
     write_plan("northwind", PLAN)
@@ -326,7 +329,12 @@ def test_mistakes_in_the_wording_are_located(site: Path, write_plan, run) -> Non
         "es, fr, ja, pt_BR)",
         f"mapsite.yml:12:5: strings.fr.Timelime: unknown string 'Timelime' (did you mean "
         f"'Timeline'? {hint})",
-        "8 errors in 1 file",
+        f"mapsite.yml:13:3: strings.Banana split: unknown string 'Banana split' ({hint})",
+        "mapsite.yml:14:28: strings.%(done)s of %(total)s: the wording of '%(done)s of "
+        "%(total)s' must keep its fields: %(done)s, %(total)s (mapsite fills them in)",
+        "mapsite.yml:15:13: strings.Timeline: the wording of 'Timeline' must keep its fields: "
+        "none (mapsite fills them in)",
+        "11 errors in 1 file",
     ]
 
 
@@ -487,24 +495,31 @@ def test_the_reps_commands_stay_english_for_a_german_plan(site: Path, write_plan
     assert "MAP024" not in run("check", "--today", TODAY).output  # German is complete
 
 
+INCOMPLETE = [c for c in i18n.SHIPPED if len(i18n.untranslated(c)) > 1]
+"""Shipped catalogs that still lack strings (MAP024 warns of those)."""
+
+
+@pytest.mark.skipif(not INCOMPLETE, reason="every shipped catalog is complete")
 def test_check_warns_of_strings_a_plans_language_lacks(site: Path, write_plan, run) -> None:
-    (site / "mapsite.yml").write_text("strings:\n  fr:\n    Next up: À suivre\n", encoding="utf-8")
-    write_plan("northwind", with_language(PLAN, "fr"))
+    code = INCOMPLETE[0]
+    first = next(  # one a site may word its own way: no fields, no plural
+        m for m in i18n.untranslated(code) if not i18n.placeholders(m) and not i18n.messages()[m]
+    )
+    (site / "mapsite.yml").write_text(
+        f"strings:\n  {code}:\n    '{first}': Own wording\n", encoding="utf-8"
+    )
+    write_plan("northwind", with_language(PLAN, code))
     result = run("check", "--today", TODAY)
-    missing = i18n.language("fr", {"Next up": "À suivre"}).missing
-    if not missing:
-        pytest.skip("the French catalog is complete")
+    missing = i18n.language(code, {first: "Own wording"}).missing
     total = len(i18n.messages())
     shown = ", ".join(f"'{m}'" for m in missing[:3]) + (", ..." if len(missing) > 3 else "")
     assert (
         f"plans/northwind.md:3:11: warning: language: {len(missing)} of {total} strings have no "
-        f"'fr' translation and show in English: {shown} (translate them in "
-        "mapsite/locale/fr/LC_MESSAGES/mapsite.po as docs/translating.md shows, or give them "
-        "your own wording under 'strings:' in mapsite.yml) [MAP024 untranslated]"
+        f"'{code}' translation and show in English: {shown} (translate them in "
+        f"mapsite/locale/{code}/LC_MESSAGES/mapsite.po as docs/translating.md shows, or give "
+        "them your own wording under 'strings:' in mapsite.yml) [MAP024 untranslated]"
     ) in result.output
-    assert "'Next up'" not in result.output
-    page = build(run) / token_for("northwind") / "index.html"
-    assert "À suivre" in words(page)  # and the page says the rest in English meanwhile
+    assert f"'{first}'" not in result.output
 
 
 @pytest.mark.pdf

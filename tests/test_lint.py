@@ -349,7 +349,8 @@ def test_rule_fires(check, changes: list[tuple[str, str]], line: str) -> None:
 
 def test_every_rule_has_a_firing_case() -> None:
     # below: MAP013 (31 steps) and MAP019 (a site rule, on mapsite.yml)
-    fired = {p.id.split("-")[0] for p in FIRING} | {"MAP013", "MAP019"}
+    # MAP024 untranslated: tests/test_i18n.py, with a shipped catalog not yet complete
+    fired = {p.id.split("-")[0] for p in FIRING} | {"MAP013", "MAP019", "MAP024"}
     assert fired == {r.code for r in RULES}
 
 
@@ -1021,7 +1022,7 @@ def test_rules_lists_every_rule(run) -> None:
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 24)]
+    assert [line.split()[0] for line in lines] == [f"MAP{n:03}" for n in range(1, 25)]
     assert lines[3] == (
         "MAP004  step-after-milestone     error    steps are due by their milestone"
     )
