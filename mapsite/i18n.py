@@ -122,8 +122,6 @@ class Language:
         if isinstance(translations, _gettext.GNUTranslations):
             words = {m: translations.gettext(m) for m in messages()}
         self._words = words | self.overrides
-        self.markup: dict[str, Any] = {}
-        """Templates' strings without fields, escaped once (render.py)."""
 
     def __repr__(self) -> str:
         return f"Language({self.code!r})"

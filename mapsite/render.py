@@ -229,7 +229,7 @@ def make_environment(
 
 
 def _fill(text: str, variables: dict[str, Any]) -> Markup:
-    text = _escape_inner(text)
+    text = _text(text)
     if not variables:
         return Markup(text.replace("%%", "%") if "%%" in text else text)
     return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
@@ -265,6 +265,12 @@ def plural(
     return _fill(language.ngettext(singular, plural, n), variables)
 
 
+def _text(text: str) -> str:
+    """A translation, escaped for text and double-quoted attributes: an apostrophe stays
+    one ("What's new" reads the same in the page's source as it did before)."""
+    return _escape_inner(text).replace("&#39;", "'")
+
+
 def fill(text: str, /, **variables: Any) -> Markup:
     """The ``fill`` filter: a translated string, escaped, with its fields filled in."""
     return Markup(text % {k: _output_escape(v) for k, v in variables.items()})
@@ -298,7 +304,7 @@ class _Words(NodeTransformer):
             return node
         if not node.kwargs:
             return nodes.Const(_fill(text, {}), lineno=node.lineno)
-        return nodes.Filter(nodes.Const(_escape_inner(text)), "fill", [], node.kwargs, None, None,
+        return nodes.Filter(nodes.Const(_text(text)), "fill", [], node.kwargs, None, None,
                             lineno=node.lineno)  # fmt: skip
 
 

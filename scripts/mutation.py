@@ -40,7 +40,13 @@ MODULES: dict[str, list[str]] = {
     "digest": ["tests/test_digest.py"],
     "edit": ["tests/test_edit.py", "tests/test_update_cli.py"],
     "export": ["tests/test_export.py"],
-    "i18n": ["tests/test_i18n.py"],
+    # the freshness test extracts the strings of mutmut's own copy of i18n.py (its
+    # mutants' strings too): it tests the catalogs, not the module
+    "i18n": [
+        "tests/test_i18n.py",
+        "--deselect",
+        "tests/test_i18n.py::test_the_committed_template_holds_every_string_the_code_and_templates_use",
+    ],
     "importer": ["tests/test_import.py", "tests/test_export.py"],
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],

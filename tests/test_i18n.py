@@ -116,6 +116,44 @@ def test_a_complete_catalog_translates_every_string(code: str) -> None:
     assert i18n.untranslated(code) == ()
 
 
+@pytest.mark.parametrize("code", i18n.SHIPPED)
+def test_what_a_catalog_lacks_is_each_string_with_an_empty_form(code: str) -> None:
+    if code == i18n.SOURCE:
+        assert i18n.untranslated(code) == ()
+        return
+    with (LOCALE / code / "LC_MESSAGES" / "mapsite.po").open("rb") as f:
+        empty = {
+            m.id if isinstance(m.id, str) else m.id[0]
+            for m in read_po(f)
+            if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
+        }
+    assert set(i18n.untranslated(code)) == empty
+
+
+def test_words_with_a_context_and_plural_forms_from_a_catalog() -> None:
+    """A catalog with a context string (the kind mapsite's "Download" before "PDF" is)."""
+    from io import BytesIO
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    source = Catalog(locale="de")
+    source.add("Word", "Wort (ohne)")
+    source.add("Word", "Wort", context="here")
+    source.add(("%(n)s day", "%(n)s days"), ("%(n)s Tag", "%(n)s Tage"), context="here")
+    mo = BytesIO()
+    write_mo(mo, source)
+    mo.seek(0)
+    import gettext
+
+    lang = i18n.Language("de", gettext.GNUTranslations(mo))
+    with i18n.speaking(lang):
+        assert i18n.pgettext("here", "Word") == "Wort"
+        assert i18n.npgettext("here", "%(n)s day", "%(n)s days", 1) == "%(n)s Tag"
+        assert i18n.npgettext("here", "%(n)s day", "%(n)s days", 5) == "%(n)s Tage"
+        assert i18n.pgettext("elsewhere", "Word") == "Word"
+
+
 def test_the_catalogs_messages_and_what_each_language_lacks() -> None:
     assert i18n.messages()["Go-live"] is False
     assert i18n.messages()["%(count)s day"] is True  # a plural string, by its singular
@@ -131,7 +169,8 @@ def test_the_catalogs_messages_and_what_each_language_lacks() -> None:
     ("written", "shipped"),
     [("de", "de"), ("DE", "de"), ("de-DE", "de"), ("de_at", "de"), (" fr ", "fr"),
      ("pt-BR", "pt_BR"), ("pt_br", "pt_BR"), ("pt", "pt_BR"), ("en-US", "en"), ("ja", "ja"),
-     ("xx", None), ("", None), ("zh-CN", None), ("d", None), ("-de", None)],
+     ("de-CH-1996", "de"), ("xx", None), ("", None), ("zh-CN", None), ("d", None),
+     ("-de", None)],
 )  # fmt: skip
 def test_a_language_is_its_code_with_any_region_and_case(written: str, shipped: str) -> None:
     assert i18n.canonical(written) == shipped
@@ -145,6 +184,7 @@ def test_a_language_is_its_code_with_any_region_and_case(written: str, shipped: 
         ("japanese", "did you mean 'ja'? supported: ar, de, en, es, fr, ja, pt_BR"),
         ("portugese", "did you mean 'pt_BR'? supported: ar, de, en, es, fr, ja, pt_BR"),
         ("esp", "did you mean 'es'? supported: ar, de, en, es, fr, ja, pt_BR"),
+        ("dx", "did you mean 'de'? supported: ar, de, en, es, fr, ja, pt_BR"),
     ],
 )
 def test_an_unknown_language_names_the_supported_ones(written: str, hint: str) -> None:
@@ -172,7 +212,7 @@ def test_an_unknown_language_in_the_settings_is_located(site: Path, write_plan, 
     ("days", "said"),
     [(0, (0, "day")), (13, (13, "day")), (14, (2, "week")), (-21, (3, "week")),
      (59, (8, "week")), (60, (2, "month")), (729, (24, "month")), (730, (2, "year")),
-     (1100, (3, "year"))],
+     (1100, (3, "year")), (1279, (4, "year"))],
 )  # fmt: skip
 def test_a_duration_is_said_in_whole_days_weeks_months_or_years(days: int, said) -> None:
     assert i18n.span(days) == said
@@ -230,6 +270,7 @@ def test_dates_are_written_the_way_each_language_writes_them() -> None:
 def test_numbers_percents_and_what_a_language_reads_from_cldr() -> None:
     assert (ENGLISH.number(1234), GERMAN.number(1234)) == ("1,234", "1.234")
     assert (ENGLISH.percent(40), GERMAN.percent(40)) == ("40%", "40\xa0%")
+    assert GERMAN.percent(100) == "100\xa0%"
     arabic, brazil = i18n.language("ar"), i18n.language("pt-br")
     assert [ENGLISH.direction, GERMAN.direction, arabic.direction] == ["ltr", "ltr", "rtl"]
     assert [ENGLISH.tag, brazil.tag, brazil.code] == ["en", "pt-BR", "pt_BR"]
@@ -302,7 +343,10 @@ def test_mistakes_in_the_wording_are_located(site: Path, write_plan, run) -> Non
         "    Go-live: x\n"
         "  fr:\n"
         "    Timeline: Calendrier\n"
-        "    Timelime: Calendrier\n",
+        "    Timelime: Calendrier\n"
+        "  Banana split: Dessert\n"
+        "  '%(done)s of %(total)s': done\n"
+        "  Timeline: Plan for %(date)s\n",
         encoding="utf-8",
     )
     write_plan("northwind", PLAN)
@@ -326,7 +370,12 @@ def test_mistakes_in_the_wording_are_located(site: Path, write_plan, run) -> Non
         "es, fr, ja, pt_BR)",
         f"mapsite.yml:12:5: strings.fr.Timelime: unknown string 'Timelime' (did you mean "
         f"'Timeline'? {hint})",
-        "8 errors in 1 file",
+        f"mapsite.yml:13:3: strings.Banana split: unknown string 'Banana split' ({hint})",
+        "mapsite.yml:14:28: strings.%(done)s of %(total)s: the wording of '%(done)s of "
+        "%(total)s' must keep its fields: %(done)s, %(total)s (mapsite fills them in)",
+        "mapsite.yml:15:13: strings.Timeline: the wording of 'Timeline' must keep its fields: "
+        "none (mapsite fills them in)",
+        "11 errors in 1 file",
     ]
 
 
