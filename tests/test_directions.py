@@ -4,6 +4,7 @@ and PDFs mirrored. How the pages look: tests/visual/test_visual_languages.py."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -115,7 +116,7 @@ def test_the_reps_names_are_isolated_on_the_page(
     assert '<p class="step__task"><bdi>Send the order form</bdi></p>' in page
     assert '<h3 class="milestone__name"><bdi>Contract signed</bdi></h3>' in page
     assert f'<span class="owner__org">, {company}</span>' in page
-    assert f"Shared privately by <bdi>Contoso</bdi> with {company}." in page
+    assert f"خطة خاصة تشاركها <bdi>Contoso</bdi> مع {company}." in page  # "Shared privately by"
     assert '<p class="why__value" dir="auto">Forecasts everyone trusts.</p>' in page
     assert '<a href="tel:+97145550121" dir="ltr">+971 4 555 0121</a>' in page
 
@@ -175,12 +176,13 @@ def test_a_left_to_right_pdfs_header_and_footer_are_as_they_were() -> None:
 
 
 def positions(pdf: Path, page: int = 0) -> dict[str, float]:
-    """Each piece of text on a page of ``pdf`` and where it starts (points from the left)."""
+    """Each piece of text on a page of ``pdf`` and where it starts (points from the left);
+    Arabic letters in their plain forms (a PDF holds their shapes: NFKC undoes them)."""
     found: dict[str, float] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
         if text.strip():
-            found.setdefault(text.strip(), tm[4] * cm[0] + cm[4])
+            found.setdefault(unicodedata.normalize("NFKC", text.strip()), tm[4] * cm[0] + cm[4])
 
     PdfReader(pdf).pages[page].extract_text(visitor_text=visit)
     return found
@@ -203,8 +205,12 @@ def test_the_pdfs_header_and_footer_follow_the_page(
     write_plan("northwind")
     pdf = pdf_of(build(site, run, language, "--pdf"), "northwind")
     found, middle = positions(pdf), float(PdfReader(pdf).pages[0].mediabox.width) / 2
-    as_of, number = where(found, "As of"), where(found, "Page")
-    parties = where(found, "mutual action plan")  # the footer's words after the parties
+    # the bands' own words: "As of", "Page" and the footer's "mutual action plan" after
+    # the parties (Arabic: بتاريخ, الصفحة, مشتركة; read back as presentation forms)
+    words = ("As of", "Page", "mutual action plan")
+    if language == "ar":
+        words = ("بتاريخ", "الصفحة", "مشتركة")
+    as_of, number, parties = (where(found, w) for w in words)
     assert (as_of < middle) is rtl and (number < middle) is rtl, found
     assert (parties > middle) is rtl, found
 
