@@ -591,6 +591,36 @@ def test_check_warns_of_strings_a_plans_language_lacks(
 
 
 @pytest.mark.pdf
+def test_the_pdf_of_one_plan_in_every_translated_language(site: Path, write_plan, run) -> None:
+    """One build, one plan per language: each PDF's first page says "Next up" and the
+    step's date (CLDR's, Tue 1 Dec) in its language, and its band "mutual action plan"."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    for code in TRANSLATED:
+        plan = with_language(PLAN, code).replace("Revenue forecasting rollout", f"Plan {code}")
+        write_plan(f"plan-{code}", plan)
+    result = run("build", "--pdf", "--today", TODAY, env={"URL": ""})
+    assert result.exit_code == 0, result.output
+    public = Path("public")
+    for code in TRANSLATED:
+        (pdf,) = (public / token_for(f"plan-{code}")).glob("*.pdf")
+        text = PdfReader(pdf).pages[0].extract_text()
+        # a PDF holds Arabic letters in their shaped forms: NFKC gives the plain ones
+        plain = unicodedata.normalize("NFKC", text)
+        said, unspaced = set(plain.split()), "".join(plain.split())
+        words = catalog(code)
+        dec1 = format_skeleton("MMMEd", date(2026, 12, 1), locale=code)
+        for phrase in (words["Next up"], words["mutual action plan"], dec1):
+            # word by word (right to left, a line's words come back in either order);
+            # Japanese has no spaces between words: the line without its spaces
+            found = all(w in said for w in phrase.split()) or "".join(phrase.split()) in unspaced
+            assert found, (code, phrase, plain)
+        assert "Next" not in said, code
+
+
+@pytest.mark.pdf
 def test_the_pdf_of_a_german_plan(site: Path, write_plan, run) -> None:
     from pypdf import PdfReader
 
