@@ -522,7 +522,12 @@ def _categories(values: tuple[str, ...]) -> str:
 
 
 def _uri(value: str) -> str:
-    return vUri(value).to_ical().decode()
+    """What ``vUri(value).to_ical()`` writes, without the parameters object it makes
+    for each value: a page's address here has no control character (``calendars``
+    removes them) and its anchors are ids."""
+    if "\r" in value or "\n" in value:
+        return vUri(value).to_ical().decode()  # refuses it, as icalendar does
+    return value
 
 
 @functools.cache
