@@ -109,6 +109,7 @@ class Mailer:
             "owner": _("Owner: %(owners)s"),
             "plan": _("Plan %(plan)s, step %(step)s"),
         }
+        self._parts: dict[Key, tuple[tuple[str, ...], str, tuple[str, ...], str]] = {}
 
     def recipients(self, step: Step) -> list[Stakeholder]:
         """Who hears about a step: its seller-side owners with an email, else the plan's
@@ -127,27 +128,39 @@ class Mailer:
         return self._mail(key, *self.words["question"])
 
     def _mail(self, key: Key, kind: str, opening: str) -> Mail | None:
+        parts = self._parts.get(key)
+        if parts is None:  # the same for both of a step's messages: made once
+            parts = self._parts[key] = self._step_parts(key)
+        to, greeting, rest, task = parts
+        if not to:
+            return None
+        subject = f"{kind}: {task} [{self.plan.title}]"
+        return Mail(to, subject, "\n".join((greeting, "", opening, "", *rest)))
+
+    def _step_parts(self, key: Key) -> tuple[tuple[str, ...], str, tuple[str, ...], str]:
+        """The addresses, greeting, lines after the opening, and the subject's task of
+        the messages about the step at ``key`` (no addresses: no message)."""
         mi, si = key
         assert si is not None
         milestone = self.plan.milestones[mi]
         step = milestone.steps[si]
         to = self.recipients(step)
         if not to:
-            return None
+            return (), "", (), ""
         words = self.words
         first_names = list(dict.fromkeys(p.name.split()[0] for p in to))  # each once
         greeting = first_names[0]
         for name in first_names[1:]:
             greeting = words["and"] % {"first": greeting, "second": name}
-        lines = [words["hi"] % {"names": greeting}, "", opening, "", step.task]
-        lines.append(words["milestone"] % {"name": milestone.name})
+        lines = [step.task, words["milestone"] % {"name": milestone.name}]
         if step.owner:
             lines.append(words["owner"] % {"owners": ", ".join(step.owner)})
         lines += self.footer
         # what the rep types: mapsite done SLUG STEP
         lines.append(words["plan"] % {"plan": self.slug, "step": address(self.plan, key)})
-        subject = f"{kind}: {_cut(step.task, SUBJECT_TASK)} [{self.plan.title}]"
-        return Mail(tuple(p.email for p in to if p.email), subject, "\n".join(lines))
+        addresses = tuple(p.email for p in to if p.email)
+        hi = words["hi"] % {"names": greeting}
+        return addresses, hi, tuple(lines), _cut(step.task, SUBJECT_TASK)
 
 
 def seller_contact(plan: Plan, people: dict[str, Stakeholder] | None = None) -> Stakeholder | None:
