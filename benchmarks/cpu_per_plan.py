@@ -42,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         site = work / "site"
         generate_site(site, args.plans, 2026)
-        build.PARALLEL_FROM = 10**9  # one process: its CPU time is the whole build's
+        try:  # one process: its CPU time is the whole build's
+            from mapsite import workers as parallel
+        except ImportError:  # a checkout from before workers.py
+            parallel = build
+        parallel.PARALLEL_FROM = 10**9
         # older checkouts have no incremental builds, newer ones must not carry plans over
         full = {"full": True} if "full" in inspect.signature(build.build).parameters else {}
         run = dict(today=date.fromisoformat(TODAY.isoformat()), pdf=False, **full)

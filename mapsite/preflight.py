@@ -12,11 +12,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from .build import GONE_EXPIRED, GONE_REPLACED, Page, SiteWriter, template_errors
 from .errors import MapsiteError, Problem
+from .page import GONE_EXPIRED, GONE_REPLACED, Page
 from .passwords import password_problems
 from .seal import Sealed
 from .site import Site
+from .writer import SiteWriter, template_errors
 
 
 def build_problems(site: Site, today: date) -> list[Problem]:

@@ -35,10 +35,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import incremental
-from .build import Page, SiteWriter, load_served, render_each
 from .config import CONFIG_FILE
 from .errors import MapsiteError, Problem, in_one_line
 from .load import Document, display_path, find_plans, is_plan
+from .page import Page
 from .routes import Answer, host_allowed, is_loopback, route
 from .site import (
     ASSETS_DIR,
@@ -47,6 +47,8 @@ from .site import (
     load_settings,
     token_clashes,
 )
+from .workers import load_served, render_each
+from .writer import SiteWriter
 
 DEBOUNCE = 0.1  # editors' multi-write saves land within a few ms of each other
 SETTLE = 0.02  # after a close-write event the file is complete: almost no wait

@@ -12,6 +12,7 @@ import yaml
 from support import REPO, TODAY, VALID_PLAN, leftovers, page_of, token_for, tree_hash, with_token
 
 import mapsite.build
+import mapsite.workers
 
 THEME = REPO / "mapsite" / "themes" / "default"
 EXAMPLE_PLANS = sorted((REPO / "plans").glob("*.md"))
@@ -279,7 +280,7 @@ def test_large_sites_build_in_parallel_with_every_error_reported(
     site: Path, write_plan, run
 ) -> None:
     """From PARALLEL_FROM plans on, plans are built by one process per core."""
-    count = mapsite.build.PARALLEL_FROM + 6
+    count = mapsite.workers.PARALLEL_FROM + 6
     for i in range(count):
         write_plan(f"plan-{i:03d}", VALID_PLAN.replace("title: ", f"title: Deal {i:03d} ", 1))
 

@@ -680,8 +680,8 @@ def test_expired_and_replaced_links_take_their_calendars_with_them(
 def test_a_plan_that_becomes_protected_loses_its_calendars_in_the_dev_server(
     write_plan, site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from mapsite.build import SiteWriter
     from mapsite.site import load_site
+    from mapsite.writer import SiteWriter
 
     monkeypatch.setenv("URL", "")
     path = write_plan("northwind", PLAN)
@@ -792,7 +792,7 @@ def test_hostile_names_come_out_as_the_same_text(
     run, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # one process, as for a small site: a mutation-testing tool then sees every call
-    monkeypatch.setattr("mapsite.build.PARALLEL_FROM", 10_000)
+    monkeypatch.setattr("mapsite.workers.PARALLEL_FROM", 10_000)
     payloads = xss_payloads()
     assert len(payloads) > 60
     for i, (_, p) in enumerate(payloads):

@@ -11,7 +11,7 @@ import pytest
 from support import VALID_PLAN, token_for
 
 from mapsite import serve
-from mapsite.build import SiteWriter
+from mapsite.writer import SiteWriter
 
 PLANS = 60
 
@@ -179,9 +179,9 @@ def test_a_large_site_builds_on_every_core_with_its_broken_plans_aside(
     after): a broken plan and a plan taking another's link are left out, the rest served."""
     import threading
 
-    from mapsite import build
+    from mapsite import workers
 
-    monkeypatch.setattr(build, "PARALLEL_FROM", 8)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 8)
     for n in range(12):
         write_plan(f"plan{n:03}", VALID_PLAN.replace("Northwind Financial", f"Buyer {n}"))
     (site / "plans" / "plan004.md").write_text("---\ntitle: [unclosed\n---\n")

@@ -358,9 +358,9 @@ def test_a_build_on_every_core_records_and_carries_the_same(
     example_site: Path, build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """From PARALLEL_FROM plans on, worker processes render and record the plans."""
-    from mapsite import build as building
+    from mapsite import workers
 
-    monkeypatch.setattr(building, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     build()
     edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
 

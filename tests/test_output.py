@@ -774,7 +774,7 @@ def test_an_error_reading_the_site_is_not_an_output_fault(
     def unreadable(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EACCES, "Permission denied", "/elsewhere/logo.svg")
 
-    monkeypatch.setattr("mapsite.build.write_calendars", unreadable)
+    monkeypatch.setattr("mapsite.writer.write_calendars", unreadable)
     with pytest.raises(PermissionError):
         output_build(built)
     assert leftovers(built.parent) == []

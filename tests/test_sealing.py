@@ -12,8 +12,10 @@ from pypdf import PdfReader
 from support import TODAY, VALID_PLAN, leftovers, sealed_of, token_for, tree_hash
 
 import mapsite.build
+import mapsite.page
+import mapsite.writer
 from mapsite import output, seal, stop
-from mapsite.build import Page
+from mapsite.page import Page
 
 PHRASE = "Zanzibar escrow arrangement"
 PROTECTED = VALID_PLAN.replace("Send the order form", f"Agree the {PHRASE}").replace(
@@ -107,7 +109,7 @@ def page(buyer: str, title: str, password_env: str | None = None) -> Page:
 def test_a_pdf_is_named_from_buyer_and_title(buyer: str, title: str, name: str) -> None:
     assert page(buyer, title).document_name == name
     assert page(buyer, title).pdf_name == name
-    assert len(name) <= len(".pdf") + mapsite.build.NAME_LENGTH
+    assert len(name) <= len(".pdf") + mapsite.page.NAME_LENGTH
 
 
 def test_a_protected_plans_pdf_on_the_site_says_nothing() -> None:
@@ -164,13 +166,13 @@ def test_ctrl_c_stops_a_build_cleanly(
     write_plan("northwind")
     assert run("build", "--today", TODAY).exit_code == 0
     before = tree_hash(site / "public")
-    real = mapsite.build.SiteWriter.write_common
+    real = mapsite.writer.SiteWriter.write_common
 
     def interrupted(self, pages):  # type: ignore[no-untyped-def]
         real(self, pages)
         os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(mapsite.build.SiteWriter, "write_common", interrupted)
+    monkeypatch.setattr(mapsite.writer.SiteWriter, "write_common", interrupted)
     handler = signal.getsignal(signal.SIGINT)
 
     result = run("build", "--today", TODAY)
