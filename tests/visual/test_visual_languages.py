@@ -6,9 +6,7 @@ drawn in fonts that have the script's letters. The plans: tests/visual/languages
 
 from __future__ import annotations
 
-import functools
 import itertools
-import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -24,18 +22,17 @@ from visual_support import (
     OTHER_PAGES,
     PHONES,
     SIZES,
-    QuietHandler,
     Screens,
     build_example,
+    plan_file,
+    serve,
 )
 
 from mapsite.load import load_plan
 
 pytestmark = pytest.mark.visual
 
-EXAMPLE = Path(__file__).parents[2] / "plans"
 OWN = LANGUAGES  # the site's language -> its own plan (besides the example's), by name
-FILES = {name: LANGUAGE_PLANS / f"{language}.md" for language, name in OWN.items()}
 
 
 class LanguageSites:
@@ -48,13 +45,11 @@ class LanguageSites:
 
     def url(self, language: str, page: str, theme: str = "default") -> str:
         if (language, theme) not in self.servers:
-            plans = [FILES[OWN[language]]] if language in OWN else list(FILES.values())
+            codes = [language] if language in OWN else list(OWN)
+            plans = [LANGUAGE_PLANS / f"{code}.md" for code in codes]
             folder = self.root / f"{language}-{theme}"
             public = build_example(folder, theme, language, plans, pdf=False)
-            handler = functools.partial(QuietHandler, directory=str(public))
-            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            self.servers[language, theme] = server
+            self.servers[language, theme] = serve(public)
         port = self.servers[language, theme].server_address[1]
         return f"http://127.0.0.1:{port}/{path_of(page)}"
 
@@ -67,8 +62,7 @@ class LanguageSites:
 def path_of(page: str) -> str:
     if page in OTHER_PAGES:
         return OTHER_PAGES[page]
-    plan = FILES.get(page, EXAMPLE / f"{page}.md")
-    return f"{load_plan(plan).plan.share.token}/index.html"
+    return f"{load_plan(plan_file(page)).plan.share.token}/index.html"
 
 
 @pytest.fixture(scope="module")

@@ -173,10 +173,7 @@ class Sites:
         key = (theme, language)
         public = self.public(theme, language)
         if key not in self.servers:
-            handler = functools.partial(QuietHandler, directory=str(public))
-            server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            self.servers[key] = server
+            self.servers[key] = serve(public)
         port = self.servers[key].server_address[1]
         path = self.file(theme, page, language).relative_to(public).as_posix()
         return f"http://127.0.0.1:{port}/{path}"
@@ -202,6 +199,14 @@ def plan_file(page: str) -> Path:
         if page == name:
             return LANGUAGE_PLANS / f"{code}.md"
     return REPO / "plans" / f"{page}.md"
+
+
+def serve(public: Path) -> ThreadingHTTPServer:
+    """A server of the built site ``public`` at its root, on a free port, in a thread."""
+    handler = functools.partial(QuietHandler, directory=str(public))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
