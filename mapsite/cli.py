@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
@@ -18,6 +17,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import click
 
+from . import heap
 from .build import build, print_plans
 from .dates import DateSpec
 from .errors import MapsiteError
@@ -78,13 +78,6 @@ def format_option(*choices: str, help: str | None = None):  # type: ignore[no-un
         show_default=True,
         help=help,
     )
-
-
-def one_shot() -> None:
-    """A command that loads every plan and exits: the cyclic garbage collector would
-    re-scan hundreds of thousands of live objects many times over for nothing."""
-    gc.freeze()
-    gc.disable()
 
 
 def _today(value: datetime | None) -> date:
@@ -314,7 +307,7 @@ def build_command(
     when a plan is invalid.
     """
     start = time.perf_counter()
-    one_shot()
+    heap.one_shot()
     result = build(site, out, today=_today(today), pdf=pdf, chromium=chromium,
                    replace=replace_output, full=full)  # fmt: skip
     for warning in result.warnings:
@@ -375,7 +368,7 @@ def check(site: Path, today: datetime | None, fmt: str, strict: bool) -> None:
     """
     from . import lint  # only check needs the rules
 
-    one_shot()
+    heap.one_shot()
     try:
         loaded = load_site(site)
         findings = lint.check_site(loaded, _today(today))
@@ -562,7 +555,7 @@ def report(site: Path, today: datetime | None, fmt: str) -> None:
     """
     from . import report as report_module
 
-    one_shot()
+    heap.one_shot()
     loaded = load_site(site)
     click.echo(report_module.render(report_module.rows(loaded, _today(today)), fmt), nl=False)
 
@@ -712,7 +705,7 @@ def digest(site: Path, since: str, person: str | None, fmt: str, today: datetime
     day = _today(today)
     start = _since(since, day)
     assert start is not None
-    one_shot()
+    heap.one_shot()
     loaded = load_site(site)
     try:
         found = digest_module.digest(loaded, day, start, person)
