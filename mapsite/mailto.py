@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .address import address
@@ -37,14 +37,22 @@ class Mail:
     to: tuple[str, ...]
     subject: str
     body: str
+    encoded: str = field(default="", repr=False, compare=False)
+    """The link, when the Mailer has made it from parts it encoded once for all of a
+    plan's messages (``url`` is the same, made from the whole message)."""
 
     @property
     def url(self) -> str:
         """The ``mailto:`` link (RFC 6068). The subject is one line: a line break in a
         header is no text, and some mail apps would start a new header with it."""
+        if self.encoded:
+            return self.encoded
         to = ",".join(map(_quote_address, self.to))
-        subject = " ".join(self.subject.split())
-        return f"mailto:{to}?subject={_encode(subject)}&body={_encode(self.body)}"
+        return f"mailto:{to}?subject={_encode(_one_line(self.subject))}&body={_encode(self.body)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 @functools.lru_cache(maxsize=256)  # a plan has a few sellers, written to many times
@@ -57,12 +65,15 @@ def _quote_address(address: str) -> str:
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+LINE = "%0D%0A"  # CRLF, as RFC 6068 writes a line break in a body
+
+
 def _encode(value: str) -> str:
     if CONTROLS.search(value):
         value = CONTROLS.sub("", value)
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "%0D%0A".join(map(_quote, value.split("\n")))
+    return LINE.join(map(_quote, value.split("\n")))
 
 
 # urllib's quote() works a character at a time in Python, and made these links most of
@@ -110,6 +121,16 @@ class Mailer:
             "plan": _("Plan %(plan)s, step %(step)s"),
         }
         self._parts: dict[Key, tuple[tuple[str, ...], str, tuple[str, ...], str]] = {}
+        self._encoded: dict[Key, tuple[str, str, str, str]] = {}
+        # a mail's link is its parts encoded, joined: the opening lines once a plan, each
+        # step's lines once for its two messages (``Mail.url`` encodes the whole message
+        # to the same link: encoding a line break never depends on what is around it,
+        # and no part but the last can end in a CR)
+        self._openings = {
+            kind: (_encode(_one_line(f"{word}:")), _encode(opening))
+            for kind, (word, opening) in (("done", self.words["done"]),
+                                          ("question", self.words["question"]))
+        }  # fmt: skip
 
     def recipients(self, step: Step) -> list[Stakeholder]:
         """Who hears about a step: its seller-side owners with an email, else the plan's
@@ -121,21 +142,33 @@ class Mailer:
 
     def done(self, key: Key) -> Mail | None:
         """ "Done? Tell us": the buyer says a step is done."""
-        return self._mail(key, *self.words["done"])
+        return self._mail(key, "done")
 
     def question(self, key: Key) -> Mail | None:
         """ "Question about this step"."""
-        return self._mail(key, *self.words["question"])
+        return self._mail(key, "question")
 
-    def _mail(self, key: Key, kind: str, opening: str) -> Mail | None:
+    def _mail(self, key: Key, kind: str) -> Mail | None:
         parts = self._parts.get(key)
         if parts is None:  # the same for both of a step's messages: made once
             parts = self._parts[key] = self._step_parts(key)
         to, greeting, rest, task = parts
         if not to:
             return None
-        subject = f"{kind}: {task} [{self.plan.title}]"
-        return Mail(to, subject, "\n".join((greeting, "", opening, "", *rest)))
+        word, opening = self.words[kind]
+        subject = f"{task} [{self.plan.title}]"
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            encoded = self._encoded[key] = (
+                ",".join(map(_quote_address, to)),
+                _encode(_one_line(subject)),
+                _encode(greeting) + LINE + LINE,
+                LINE + LINE + _encode("\n".join(rest)),
+            )
+        address, topic, hi, lines = encoded
+        about, said = self._openings[kind]
+        url = f"mailto:{address}?subject={about}%20{topic}&body={hi}{said}{lines}"
+        return Mail(to, f"{word}: {subject}", "\n".join((greeting, "", opening, "", *rest)), url)
 
     def _step_parts(self, key: Key) -> tuple[tuple[str, ...], str, tuple[str, ...], str]:
         """The addresses, greeting, lines after the opening, and the subject's task of

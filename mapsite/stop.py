@@ -8,12 +8,15 @@ cleanup runs as for Ctrl-C, and the command exits with 128 + the signal's number
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # asyncio takes 16 ms to import: every command would pay it at start
+    import asyncio
 
 NAMES = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 if hasattr(signal, "SIGHUP"):  # not on Windows
@@ -60,6 +63,8 @@ def cancelling(task: asyncio.Task[object]) -> Iterator[list[int]]:
     cancel ``task`` instead, once: an exception raised in the middle of a task leaves
     asyncio half stopped (browsers not closed, a traceback at exit). Yields the list
     the signal received is added to; afterwards the handlers are as they were."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     ours = [s for s in NAMES if getattr(signal.getsignal(s), "mapsite_stops", False)]
     if threading.current_thread() is not threading.main_thread():

@@ -12,6 +12,8 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import TODAY, VALID_PLAN, sealed_of
 
 from mapsite import mailto, seal
@@ -329,3 +331,36 @@ def test_a_protected_plan_keeps_them_inside_its_ciphertext(run, site: Path, writ
     assert "mailto:" not in page and "Question" not in page
     clear = seal.unseal(sealed_of(page), "correct horse")
     assert [label for label, _ in actions(clear)] == ["Question", "Question"]
+
+
+# what a plan's texts can hold: line breaks of every kind, controls, wide and odd spaces
+TEXT = st.text(
+    st.sampled_from(list("ab Zé→😀,&=%#?+\n\r\t\x00\x1f\x7f\u2028\u00a0")), min_size=1, max_size=12
+).filter(str.strip)
+
+
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
+@given(task=TEXT, milestone=TEXT, title=TEXT, owner=TEXT)
+def test_a_link_made_from_parts_is_the_link_of_the_whole_message(
+    task: str, milestone: str, title: str, owner: str
+) -> None:
+    """The Mailer encodes a step's lines once for both of its messages; the link is the
+    one ``Mail.url`` makes from the whole message, whatever the texts hold."""
+    data = plan().model_dump()
+    data["title"] = title
+    data["milestones"][0]["name"] = milestone
+    data["milestones"][0]["steps"][0]["task"] = task
+    data["milestones"][0]["steps"][0]["owner"] = [owner, "Sam Ortiz"]
+    mailer = mailto.Mailer(Plan.model_validate(data), "northwind")
+    for mail in (mailer.question((0, 0)), mailer.done((0, 0))):
+        assert mail is not None and mail.encoded
+        whole = mailto.Mail(mail.to, mail.subject, mail.body)
+        assert mail.url == whole.url
+        assert read(mail.url)[1] == {
+            "subject": " ".join(mail.subject.split()).translate(NO_CONTROLS),
+            "body": mail.body.translate(NO_CONTROLS).replace("\r\n", "\n").replace("\r", "\n")
+            .replace("\n", "\r\n"),
+        }  # fmt: skip
+
+
+NO_CONTROLS = {c: None for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
