@@ -435,7 +435,7 @@ def _event(e: Entry, stamp: Stamp) -> bytes:
         lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{text(e.alarm)}",
                   f"TRIGGER:{_duration(ALARM)}", "END:VALARM"]  # fmt: skip
     lines.append("END:VEVENT")
-    return b"".join(fold(line) for line in lines)
+    return content(lines)
 
 
 def _feed(
@@ -459,8 +459,7 @@ def _feed(
     ]
     if page_url:
         lines += [f"SOURCE;VALUE=URI:{_uri(page_url + file)}", f"URL:{_uri(page_url)}"]
-    head = b"".join(fold(line) for line in lines)
-    data = head + b"".join(events) + fold("END:VCALENDAR")
+    data = content(lines) + b"".join(events) + b"END:VCALENDAR" + CRLF
     return Feed(file, len(events), data)
 
 
@@ -480,6 +479,16 @@ def text(value: str, *, keep_lines: bool = False) -> str:
 def _clean(value: str, *, keep_lines: bool = False) -> str:
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value if keep_lines else one_line(value)
+
+
+def content(lines: list[str]) -> bytes:
+    """Content lines, each folded (``fold``) and ended with CRLF: the short ASCII lines
+    of an event (most of them) as they are, encoded once together."""
+    shown = [
+        line if len(line) <= LINE_OCTETS and line.isascii() else fold(line)[:-2].decode()
+        for line in lines
+    ]
+    return ("\r\n".join(shown) + "\r\n").encode() if shown else b""
 
 
 def fold(line: str) -> bytes:

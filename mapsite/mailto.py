@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from .address import address
@@ -37,16 +37,11 @@ class Mail:
     to: tuple[str, ...]
     subject: str
     body: str
-    encoded: str = field(default="", repr=False, compare=False)
-    """The link, when the Mailer has made it from parts it encoded once for all of a
-    plan's messages (``url`` is the same, made from the whole message)."""
 
     @property
     def url(self) -> str:
         """The ``mailto:`` link (RFC 6068). The subject is one line: a line break in a
         header is no text, and some mail apps would start a new header with it."""
-        if self.encoded:
-            return self.encoded
         to = ",".join(map(_quote_address, self.to))
         return f"mailto:{to}?subject={_encode(_one_line(self.subject))}&body={_encode(self.body)}"
 
@@ -121,7 +116,7 @@ class Mailer:
             "plan": _("Plan %(plan)s, step %(step)s"),
         }
         self._parts: dict[Key, tuple[tuple[str, ...], str, tuple[str, ...], str]] = {}
-        self._encoded: dict[Key, tuple[str, str, str, str]] = {}
+        self._encoded: dict[Key, tuple[str, str, str, str] | None] = {}
         # a mail's link is its parts encoded, joined: the opening lines once a plan, each
         # step's lines once for its two messages (``Mail.url`` encodes the whole message
         # to the same link: encoding a line break never depends on what is around it,
@@ -148,27 +143,41 @@ class Mailer:
         """ "Question about this step"."""
         return self._mail(key, "question")
 
+    def link(self, key: Key, kind: str) -> str | None:
+        """The link of the ``done`` or ``question`` message about the step at ``key``,
+        what a page shows (``Mail.url``, made from parts encoded once a step)."""
+        encoded = self._encoded.get(key)
+        if encoded is None:
+            to, greeting, rest, task = self._parts_of(key)
+            encoded = self._encoded[key] = (
+                (
+                    ",".join(map(_quote_address, to)),
+                    _encode(_one_line(f"{task} [{self.plan.title}]")),
+                    _encode(greeting) + LINE + LINE,
+                    LINE + LINE + _encode("\n".join(rest)),
+                )
+                if to
+                else None
+            )
+        if encoded is None:
+            return None
+        address, topic, hi, lines = encoded
+        about, said = self._openings[kind]
+        return f"mailto:{address}?subject={about}%20{topic}&body={hi}{said}{lines}"
+
     def _mail(self, key: Key, kind: str) -> Mail | None:
-        parts = self._parts.get(key)
-        if parts is None:  # the same for both of a step's messages: made once
-            parts = self._parts[key] = self._step_parts(key)
-        to, greeting, rest, task = parts
+        to, greeting, rest, task = self._parts_of(key)
         if not to:
             return None
         word, opening = self.words[kind]
-        subject = f"{task} [{self.plan.title}]"
-        encoded = self._encoded.get(key)
-        if encoded is None:
-            encoded = self._encoded[key] = (
-                ",".join(map(_quote_address, to)),
-                _encode(_one_line(subject)),
-                _encode(greeting) + LINE + LINE,
-                LINE + LINE + _encode("\n".join(rest)),
-            )
-        address, topic, hi, lines = encoded
-        about, said = self._openings[kind]
-        url = f"mailto:{address}?subject={about}%20{topic}&body={hi}{said}{lines}"
-        return Mail(to, f"{word}: {subject}", "\n".join((greeting, "", opening, "", *rest)), url)
+        subject = f"{word}: {task} [{self.plan.title}]"
+        return Mail(to, subject, "\n".join((greeting, "", opening, "", *rest)))
+
+    def _parts_of(self, key: Key) -> tuple[tuple[str, ...], str, tuple[str, ...], str]:
+        parts = self._parts.get(key)
+        if parts is None:  # the same for both of a step's messages: made once
+            parts = self._parts[key] = self._step_parts(key)
+        return parts
 
     def _step_parts(self, key: Key) -> tuple[tuple[str, ...], str, tuple[str, ...], str]:
         """The addresses, greeting, lines after the opening, and the subject's task of

@@ -337,9 +337,9 @@ def build_view(
         due = dates.due(key)
         done = question = None
         if mailer is not None:
-            question = mailer.question(key)
+            question = mailer.link(key, "question")
             if step.status is not Status.DONE and sides[key] in ("buyer", "joint"):
-                done = mailer.done(key)
+                done = mailer.link(key, "done")
         return StepView(
             step=step,
             milestone=milestone,
@@ -352,8 +352,8 @@ def build_view(
             owners=tuple(people.get(name.casefold(), name) for name in step.owner),
             address=address(plan, key),
             anchor=anchor(plan, key),
-            done_mail=done.url if done else None,
-            question_mail=question.url if question else None,
+            done_mail=done,
+            question_mail=question,
             expected=step.expected if due and step.expected and step.expected > due else None,
         )
 

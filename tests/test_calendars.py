@@ -20,6 +20,8 @@ import icalendar
 import pytest
 import vobject
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import REPO, TODAY, token_for
 
 from mapsite import calendars, seal
@@ -869,3 +871,11 @@ def test_fold() -> None:
     assert calendars.fold("X" * 74 + "é") == b"X" * 74 + b"\r\n " + "é".encode() + b"\r\n"
     # an escape stays whole
     assert calendars.fold("X" * 74 + "\\n") == b"X" * 74 + b"\r\n \\n\r\n"
+
+
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["X", "é", "€", "😀", "\\", ",", " "]), max_size=160)))
+def test_lines_written_together_are_each_folded(lines: list[str]) -> None:
+    """An event's lines are folded together (short ASCII ones as they are, encoded once):
+    the same octets as folding each line alone."""
+    assert calendars.content(lines) == b"".join(calendars.fold(line) for line in lines)
