@@ -206,6 +206,7 @@ class Stamp:
     """Days from 2000-01-01 to the build date."""
 
     @classmethod
+    @functools.lru_cache(maxsize=8)  # one build day: the same for every plan
     def of(cls, today: date) -> Stamp:
         stamp = datetime.combine(today, time(), UTC)
         return cls(vDatetime(stamp).to_ical().decode(), max(0, (today - EPOCH).days))
@@ -477,7 +478,8 @@ def text(value: str, *, keep_lines: bool = False) -> str:
 
 
 def _clean(value: str, *, keep_lines: bool = False) -> str:
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if not value.isprintable():  # line breaks or control characters (or odd spaces)
+        value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value if keep_lines else one_line(value)
 
 

@@ -183,8 +183,13 @@ def asset_hashes(site: Site, names: Iterable[str]) -> dict[str, str]:
 
 
 def relative(site: Site, path: Path) -> str:
+    return _relative(site.root, path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1 << 14)  # asked three times a plan, by the worker and the build
+def _relative(root: Path, path: Path, cwd: str) -> str:  # cwd: what absolute() starts from
     try:
-        return path.absolute().relative_to(site.root.absolute()).as_posix()
+        return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.absolute().as_posix()
 

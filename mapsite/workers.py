@@ -163,7 +163,7 @@ def _write_chunk(
         if (problems or stop) and not each:
             continue  # the build fails anyway: keep checking, stop rendering
         try:
-            writer.write_plan(doc)
+            writer.write_plan(doc, page)
         except MapsiteError as exc:  # a template error: the same for every plan
             return problems + exc.problems, pages
         if not each:

@@ -139,20 +139,22 @@ class SiteWriter:
         plan_css: str | None = None,
         calendar: calendars.CalendarLinks | None = None,
         projection: schedule.Projection | None = None,
+        page: Page | None = None,
     ) -> str:
         with i18n.speaking(self.site.language(doc)) as language:
-            return self._render_plan(doc, language, logos, plan_css, calendar, projection)
+            page = page or Page.of(doc, self.today)
+            return self._render_plan(doc, page, language, logos, plan_css, calendar, projection)
 
     def _render_plan(
         self,
         doc: Document,
+        page: Page,
         language: i18n.Language,
         logos: dict[str, str] | None,
         plan_css: str | None,
         calendar: calendars.CalendarLinks | None,
         projection: schedule.Projection | None,
     ) -> str:
-        page = Page.of(doc, self.today)
         news = page_news(self.site, doc, self.today)
         view = build_view(
             doc,
@@ -173,14 +175,14 @@ class SiteWriter:
                 self.common, **speech(language), view=view, plan=view.plan, root="../"
             )
 
-    def write_plan(self, doc: Document) -> Path:
+    def write_plan(self, doc: Document, page: Page | None = None) -> Path:
         """The plan's page in its private folder (or the 'expired' page there), its logos
-        and calendars beside it, and the 'replaced' page at each of its previous links."""
+        and calendars beside it, and the 'replaced' page at each of its previous links
+        (``page``: ``Page.of(doc)``, when the caller has it)."""
         with i18n.speaking(self.site.language(doc)):  # its calendars and gone pages too
-            return self._write_plan(doc)
+            return self._write_plan(doc, page or Page.of(doc, self.today))
 
-    def _write_plan(self, doc: Document) -> Path:
-        page = Page.of(doc, self.today)
+    def _write_plan(self, doc: Document, page: Page) -> Path:
         folder = self.dest / page.token
         try:
             folder.mkdir()
@@ -197,7 +199,7 @@ class SiteWriter:
             logos = self._logos(doc, folder, inline=bool(page.password_env))
             plan_css = self._plan_css(doc, folder, inline=bool(page.password_env))
             links = published.links() if published else None
-            html = self.render_plan(doc, logos, plan_css, links, projection)
+            html = self.render_plan(doc, logos, plan_css, links, projection, page)
             if page.password_env and self.seal:
                 html = self.seal_page(page, html)
         output.write_file(folder / "index.html", html.encode())
