@@ -99,6 +99,14 @@ class Group(click.Group):
             ctx.exit(128 + exc.signum)
 
 
+def run() -> None:
+    """The ``mapsite`` command line (``main``, and the way out: ``heap.ending``)."""
+    try:
+        main()
+    except SystemExit as exc:  # click ends every command with one
+        heap.ending(exc.code)
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "--version", package_name="mapsite", prog_name="mapsite")
 def main() -> None:

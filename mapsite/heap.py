@@ -13,7 +13,10 @@ every 700. Cycles are still collected, just less often.
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -35,12 +38,41 @@ def tuned() -> Iterator[None]:
         gc.unfreeze()
 
 
+_one_shot = False
+
+
 def one_shot() -> None:
     """For a command that loads every plan and exits (build, check, report, digest): no
     cycle collection at all, which would re-scan hundreds of thousands of live objects
-    many times over for nothing (``tuned`` then leaves it off)."""
+    many times over for nothing (``tuned`` then leaves it off), and no freeing of them
+    one by one at the end (``leave``)."""
+    global _one_shot
+    _one_shot = True
     gc.freeze()
     gc.disable()
+
+
+def ending(status: object) -> None:
+    """End the process with ``status`` (as ``sys.exit`` takes it). After a one-shot
+    command, without tearing the interpreter down: freeing every module and object one
+    at a time took 0.07 s after a 1000-plan build, and the system frees the memory at
+    once. The exit handlers run and the output is flushed, as at a normal exit."""
+    if not _one_shot:
+        sys.exit(status)
+    if status is None:
+        code = 0
+    elif isinstance(status, int):
+        code = status
+    else:  # a message, as sys.exit prints it
+        print(status, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()  # what a normal exit runs first
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (mapsite report | head)
+            code = code or 1
+    os._exit(code & 0xFF)  # as the system keeps it: sys.exit(-1) is 255
 
 
 def freeze() -> None:
