@@ -116,6 +116,7 @@ class Language:
         self.translations = translations
         self.overrides = dict(overrides or {})
         self._dates: dict[tuple[date, bool], str] = {}
+        self._months: dict[int, str] = {}
         # a page says a few hundred strings: one dict lookup each (English: the
         # strings themselves, no catalog to read)
         words = {}
@@ -209,6 +210,12 @@ class Language:
 
     def month(self, value: date) -> str:
         """A month's short name: ``Dec``, ``Dez``, ``12月``."""
+        name = self._months.get(value.month)  # every timeline names a few
+        if name is None:
+            name = self._months[value.month] = self._month(value)
+        return name
+
+    def _month(self, value: date) -> str:
         if self.code == SOURCE:
             return f"{value:%b}"
         from babel.dates import format_skeleton
