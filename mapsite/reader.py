@@ -43,7 +43,8 @@ def read_bytes(path: Path, shown: str) -> bytes:
     except OSError as exc:
         raise Invalid([_cannot_read(shown, exc)]) from None
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if stat.S_ISDIR(mode):
             raise Invalid(
                 [_problem(shown, "cannot read file: it is a folder", "rename or remove the folder")]
@@ -58,8 +59,7 @@ def read_bytes(path: Path, shown: str) -> bytes:
                     )
                 ]
             )
-        with open(fd, "rb", closefd=False) as file:
-            data = file.read(MAX_BYTES + 1)
+        data = _read_up_to(fd, MAX_BYTES + 1, status.st_size)
     except OSError as exc:
         raise Invalid([_cannot_read(shown, exc)]) from None
     finally:
@@ -75,6 +75,22 @@ def read_bytes(path: Path, shown: str) -> bytes:
             ]
         )
     return data
+
+
+def _read_up_to(fd: int, limit: int, size: int) -> bytes:
+    """At most ``limit`` bytes of the file open at ``fd`` (``size``: its size when it was
+    opened): the bare system calls, without a Python file object's own four."""
+    chunks = []
+    left = limit
+    while left > 0:
+        # the size it had and one byte more (a file that grew meanwhile says so), or
+        # 64 KiB at a time when it said none (a file of /proc)
+        chunk = os.read(fd, min(left, max(size + 1, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, shown: str) -> str:
