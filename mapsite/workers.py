@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 PARALLEL_FROM = 64  # plans; below this, starting worker processes costs more than it saves
-CHUNK = 25  # plans a worker takes at a time (about 0.1 s of work)
+LAST_CHUNK = 4  # plans: the smallest a worker is given, at the end (about 25 ms of work)
 
 
 def write_plans(
@@ -62,9 +62,7 @@ def _write_all(
         found, pages = _write_chunk(writer, paths, stop=bool(problems))
         problems += found
     else:
-        # small chunks, so that no worker is left with a long one at the end
-        count = max(workers * 4, len(paths) // CHUNK)
-        chunks = [paths[i::count] for i in range(count)]
+        chunks = guided(paths, workers)
         pages = []
         with _worker_pool(writer, workers) as pool:
             for chunk_problems, chunk_pages, clear, entries in pool.map(
@@ -75,6 +73,19 @@ def _write_all(
                 writer.clear |= clear
                 writer.entries |= entries
     return pages, problems
+
+
+def guided(paths: list[Path], workers: int) -> list[list[Path]]:
+    """``paths`` in chunks that shrink toward the end: a third of each worker's share of
+    what is left, down to LAST_CHUNK. Large chunks first, for few round trips; small
+    ones last, so that no worker is still busy with a long one while the others wait."""
+    chunks = []
+    start = 0
+    while start < len(paths):
+        size = max(LAST_CHUNK, -(-(len(paths) - start) // (workers * 3)))
+        chunks.append(paths[start : start + size])
+        start += size
+    return chunks
 
 
 _worker_writer: SiteWriter | None = None
@@ -199,11 +210,11 @@ def _render_all(writer: SiteWriter, paths: list[Path]) -> tuple[list[Page], list
     if len(paths) < PARALLEL_FROM or workers < 2:
         problems, pages = _write_chunk(writer, paths, each=True)
         return pages, problems
-    count = max(workers * 4, len(paths) // CHUNK)
-    chunks = [paths[i::count] for i in range(count)]
+    chunks = guided(paths, workers)
     pages, problems = [], []
     with _worker_pool(writer, workers) as pool:
-        for found, done, clear, _ in pool.map(_write_chunk_in_worker, chunks, [True] * count):
+        each = [True] * len(chunks)
+        for found, done, clear, _ in pool.map(_write_chunk_in_worker, chunks, each):
             problems += found
             pages += done
             writer.clear |= clear

@@ -299,3 +299,18 @@ def test_large_sites_build_in_parallel_with_every_error_reported(
     assert result.stderr.splitlines()[-1] == "3 errors in 2 files"
     assert "plans/plan-007.md:" in result.stderr and "plans/plan-050.md:" in result.stderr
     assert tree_hash(site / "public") == before
+
+
+@pytest.mark.parametrize("plans", [0, 1, 5, 64, 1000, 10_000])
+def test_plans_are_shared_out_in_chunks_that_shrink_toward_the_end(plans: int) -> None:
+    """Every plan once, in order; large chunks first and small ones last (so that no
+    worker is left with a long one while the other waits), none smaller than LAST_CHUNK
+    but the very last."""
+    paths = [Path(f"plans/p{i}.md") for i in range(plans)]
+    chunks = mapsite.workers.guided(paths, 2)
+    assert [p for chunk in chunks for p in chunk] == paths
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(size >= mapsite.workers.LAST_CHUNK for size in sizes[:-1])
+    if plans >= 1000:
+        assert sizes[0] == -(-plans // 6) and sizes[-1] <= mapsite.workers.LAST_CHUNK
