@@ -8,6 +8,7 @@ PDF reach the disk only locked.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import tempfile
@@ -34,6 +35,7 @@ from .writer import SiteWriter
 
 if TYPE_CHECKING:
     from .pdf import Bands, PdfJob
+    from .printing import Printing
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def build(
     previous = None if full else incremental.read(real)
     site_part = incremental.site_key(site, today, pdf=pdf, chromium=chromium)
     record: list[incremental.Record] = []  # what the new output is made from, once made
-    with output.replacing(real, lambda: record[0].build) as tmp:
+    printing = printers(site, chromium) if pdf else contextlib.nullcontext()
+    with output.replacing(real, lambda: record[0].build) as tmp, printing as printers_ahead:
         carried = {} if problems else incremental.unchanged(site, previous, paths, site_part)
         todo = [path for path in paths if path not in carried]
         if site.config.whats_new_days:  # before the workers start: read once, not in each
@@ -80,7 +83,9 @@ def build(
         # the file as shown from here (the last build may have run from another folder)
         kept = [Page.from_json({**entry.page, "file": display_path(path)})
                 for path, entry in carried.items()]  # fmt: skip
-        pages = write_plans(writer, todo, problems, kept)
+        # the PDF printers start as soon as the pages are being written (printing.py)
+        ahead = printers_ahead.start if printers_ahead and not problems else None
+        pages = write_plans(writer, todo, problems, kept, ahead)
         # linked in only now, after every page was written: nothing the build writes
         # can go through a link into the old site
         lost = [path for path, entry in carried.items()
@@ -100,7 +105,7 @@ def build(
             fresh = {entry.page["token"] for entry in carried.values()}
             live = [p for p in published if not p.expired and p.token not in fresh]
             jobs = pdf_jobs(live, tmp, today, clear=writer.clear, language=site.config.language)
-            print_pdfs(jobs, site.config.page_size, chromium)
+            print_pdfs(jobs, site.config.page_size, chromium, printers_ahead)
             # each plan's record was made as its page was written, before its PDF
             by_token = {entry.page["token"]: entry for entry in writer.entries.values()}
             for job in jobs:
@@ -114,6 +119,13 @@ def build(
     drafts = [page.file for page in pages if page.draft]
     rendered = len([path for path in todo if display_path(path) not in drafts])
     return BuildResult(out, len(published), brand_warnings(site), rendered, drafts)
+
+
+def printers(site: Site, chromium: str | None) -> Printing:
+    """The build's PDF printers, not started yet (Playwright: only when printing)."""
+    from .printing import Printing
+
+    return Printing(site.config.page_size, chromium)
 
 
 def write_site(site: Site, dest: Path, today: date, *, pdf: bool = False) -> int:

@@ -16,8 +16,6 @@ once: the same pages, other bytes.)"""
 from __future__ import annotations
 
 import asyncio
-import collections
-import concurrent.futures
 import contextlib
 import dataclasses
 import html
@@ -33,12 +31,14 @@ from typing import TYPE_CHECKING
 
 from . import i18n
 from .bidi import isolated, page_direction
-from .browser import BrowserNotFound, find_chromium, install_hint
+from .browser import install_hint
 from .errors import MapsiteError, Problem
 from .i18n import gettext as _
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, ViewportSize
+
+    from .printing import Printing
 
 # Run once on each loaded page, in print media: load every font the theme declares
 # (the hidden page never asks for them itself), add the style that hides the page on
@@ -148,108 +148,23 @@ class PdfJob:
         return self.bands or Bands(f"As of {self.as_of:%a} {self.as_of.day} {self.as_of:%b %Y}")
 
 
-def print_pdfs(jobs: Sequence[PdfJob], page_size: str, chromium: str | None = None) -> None:
+def print_pdfs(
+    jobs: Sequence[PdfJob],
+    page_size: str,
+    chromium: str | None = None,
+    printing: Printing | None = None,
+) -> None:
     """Print every job; raise MapsiteError when no browser can be found, started or
-    made to print."""
+    made to print. ``printing``: browsers the build started ahead (printing.py)."""
     if not jobs:
         return
-    try:
-        from playwright.async_api import Error as PlaywrightError
-        from playwright.async_api import async_playwright
-    except ImportError:  # pragma: no cover - playwright is a dependency
-        raise no_browser("the playwright package is not installed") from None
+    from .printing import Printing
 
-    async def run() -> None:
-        async with async_playwright() as p:
-            try:
-                executable = find_chromium(chromium, playwright=p)  # type: ignore[arg-type]
-            except BrowserNotFound as exc:
-                raise no_browser(str(exc)) from None
-            queue = collections.deque(jobs)
-            single_process = bool(SINGLE_PROCESS)  # until a browser fails that way
-
-            async def open_printer(first: PdfJob) -> Printer:
-                solo = single_process
-                args = LAUNCH_ARGS + (SINGLE_PROCESS if solo else [])
-                try:
-                    browser = await p.chromium.launch(executable_path=executable, args=args)
-                except PlaywrightError as exc:
-                    if solo:
-                        raise
-                    raise no_browser(f"Chromium would not start: {first_line(exc)}") from None
-                printer = Printer(browser, page_size, single_process=solo)
-                try:
-                    await printer.load(first)
-                except BaseException:
-                    await printer.close()
-                    raise
-                return printer
-
-            async def worker() -> None:
-                nonlocal single_process
-                printer: Printer | None = None
-                try:
-                    while queue:
-                        job = queue.popleft()
-                        while True:
-                            solo = printer.single_process if printer else single_process
-                            try:
-                                async with asyncio.timeout(TIMEOUT):
-                                    printer = printer or await open_printer(job)
-                                    data = await printer.print(job)
-                                break
-                            except (PlaywrightError, TimeoutError) as exc:
-                                if printer is not None:
-                                    await printer.close()
-                                    printer = None
-                                if not solo:
-                                    raise print_failed(job, exc) from None
-                                # a single-process browser failed: an ordinary one
-                                # prints this plan again, and so do all from now on
-                                single_process = False
-                        # only whole PDFs are written: a browser that failed wrote nothing
-                        write_pdf(job, with_metadata(data, job))
-                finally:
-                    if printer is not None:
-                        await printer.close()
-
-            tasks = [asyncio.create_task(worker()) for _ in range(min(CONCURRENCY, len(jobs)))]
-            try:
-                await asyncio.gather(*tasks)
-            finally:  # one failed: stop the others before Playwright goes
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def stoppable() -> int | None:
-        """Run, cancelled by Ctrl-C, SIGTERM or SIGHUP: the browsers close, and the
-        signal is returned to be raised outside the event loop."""
-        from .stop import cancelling
-
-        task = asyncio.current_task()
-        assert task is not None
-        with cancelling(task) as received:
-            try:
-                await run()
-            except asyncio.CancelledError:
-                if received:
-                    return received[0]
-                raise
-        return None
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        signum = asyncio.run(stoppable())
-        if signum is not None:
-            from .stop import Stopped
-
-            raise Stopped(signum) from None
+    if printing is not None:
+        printing.print(jobs)
         return
-    # called from inside an event loop (Jupyter, Playwright's sync API): print from a
-    # thread of our own, which may run a loop of its own
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(lambda: asyncio.run(run())).result()
+    with Printing(page_size, chromium) as own:
+        own.print(jobs)
 
 
 class Printer:

@@ -8,7 +8,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,15 +38,18 @@ def write_plans(
     paths: list[Path],
     problems: list[Problem] | None = None,
     carried: Sequence[Page] = (),
+    started: Callable[[int], None] | None = None,
 ) -> list[Page]:
     """Load, check and render every plan file; raise MapsiteError with all problems
     (``problems`` found before, in the settings, included). ``carried``: the pages of
-    plans carried over from the last build, which share the site's links.
+    plans carried over from the last build, which share the site's links. ``started``
+    is told how many plans are being rendered once they are (once the worker
+    processes run: the build starts its PDF printers then, in a thread).
 
     Plans are independent, so large sites are split across one process per core.
     """
     with heap.tuned():
-        pages, problems = _write_all(writer, paths, list(problems or []))
+        pages, problems = _write_all(writer, paths, list(problems or []), started)
     pages = sorted([*pages, *carried], key=lambda page: page.file)
     problems += token_clashes([((p.token, *p.previous), p.file) for p in pages])
     if problems:
@@ -55,19 +58,25 @@ def write_plans(
 
 
 def _write_all(
-    writer: SiteWriter, paths: list[Path], problems: list[Problem]
+    writer: SiteWriter,
+    paths: list[Path],
+    problems: list[Problem],
+    started: Callable[[int], None] | None = None,
 ) -> tuple[list[Page], list[Problem]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
+        if started is not None:
+            started(len(paths))
         found, pages = _write_chunk(writer, paths, stop=bool(problems))
         problems += found
     else:
         chunks = guided(paths, workers)
         pages = []
         with _worker_pool(writer, workers) as pool:
-            for chunk_problems, chunk_pages, clear, entries in pool.map(
-                _write_chunk_in_worker, chunks
-            ):
+            done = pool.map(_write_chunk_in_worker, chunks)  # the workers run from here
+            if started is not None:
+                started(len(paths))
+            for chunk_problems, chunk_pages, clear, entries in done:
                 problems += chunk_problems
                 pages += chunk_pages
                 writer.clear |= clear

@@ -157,7 +157,7 @@ def test_an_interrupted_build_leaves_the_last_site_untouched(
     real_write_plans = mapsite.build.write_plans
     half_built: list[Path] = []
 
-    def interrupted(writer, paths, problems, carried):  # type: ignore[no-untyped-def]
+    def interrupted(writer, paths, problems, carried, started=None):  # type: ignore[no-untyped-def]
         real_write_plans(writer, paths, problems, carried)  # every page in the temporary folder ...
         half_built.extend(writer.dest.rglob("*"))
         page = writer.dest / page_of(built, "northwind").parent.name / "index.html"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +20,10 @@ from pypdf import PdfReader
 from support import PDF_NAMES, REPO, TODAY, copy_example, page_of, pdf_of
 
 import mapsite.browser
+import mapsite.build
 import mapsite.pdf
+import mapsite.printing
+import mapsite.writer
 from mapsite.cli import main
 from mapsite.config import load_config
 from mapsite.load import load_plan
@@ -485,3 +491,62 @@ def test_node_ids_do_not_depend_on_what_was_printed_before() -> None:
     expected = b"<</ID (node00000001)>> <</ID (node00000002)>> /Names [(node00000001) 1 0 R]"
     assert stable_ids(first) == stable_ids(later) == expected
     assert stable_ids(b"no ids here") == b"no ids here"
+
+
+def children() -> set[str]:
+    """This process's running child processes (Playwright's driver, and through it
+    Chromium), with their state and command line."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            if int(parent) == os.getpid() and state != "Z":
+                command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+                found.add(f"{stat.parent.name} {state} {command.decode()[:200]}")
+    return found
+
+
+def test_the_printers_start_while_the_pages_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browsers are launched as soon as the pages are being written, not after:
+    when the last page is done, they are ready (or nearly) to print."""
+    events: list[str] = []
+    start, write = mapsite.printing.Printing.start, mapsite.writer.SiteWriter.write_plan
+
+    def starting(self: mapsite.printing.Printing, browsers: int = 2) -> None:
+        events.append(f"printers for {browsers}")
+        start(self, browsers)
+
+    def writing(self: mapsite.writer.SiteWriter, doc: Any, page: Any = None) -> Path:
+        events.append("page")
+        return write(self, doc, page)
+
+    monkeypatch.setattr(mapsite.printing.Printing, "start", starting)
+    monkeypatch.setattr(mapsite.writer.SiteWriter, "write_plan", writing)
+    again = build(copy_example(tmp_path / "site"))
+    assert events[:2] == [f"printers for {len(PLANS)}", "page"]
+    assert events.count("page") == len(PLANS)
+    assert all(pdf_of(again, slug).is_file() for slug in PLANS)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_build_stopped_after_the_printers_started_leaves_no_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = children()
+    real = mapsite.build.write_plans
+    threads: list[threading.Thread] = []
+
+    def stopped(*args: Any) -> Any:
+        real(*args)  # the printers were started meanwhile
+        threads.extend(t for t in threading.enumerate() if t.name == "mapsite-printing")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mapsite.build, "write_plans", stopped)
+    site = copy_example(tmp_path / "site")
+    result = CliRunner().invoke(main, ["build", str(site), "--pdf", "--today", TODAY])
+    assert result.exit_code == 1 and "Aborted!" in result.stderr
+    assert threads and not any(t.is_alive() for t in threads)
+    assert children() <= before, "Playwright's driver and its browsers are gone"
+    assert not (site / "public").exists()
