@@ -74,6 +74,9 @@ class Document:
     source: Source = field(repr=False)
     dates: schedule.Dates = field(repr=False)
     calendar: Calendar = field(repr=False)
+    data: bytes = field(default=b"", repr=False, compare=False)
+    """The file's bytes as read (b"" when made from text in memory): the incremental
+    record is made from the bytes the page was rendered from, not from a later read."""
 
 
 def display_path(path: Path) -> str:
@@ -231,20 +234,26 @@ def load_plan(path: Path, holidays: str | None = None) -> Document:
     ``holidays`` is the site's holiday country; the plan's own ``holidays:`` wins.
     """
     shown = display_path(path)
-    return parse_plan(read_text(path, shown), path, holidays, shown)
+    data = read_bytes(path, shown)
+    return parse_plan(decode(data, shown), path, holidays, shown, data)
 
 
 def parse_plan(
-    text: str, path: Path, holidays: str | None = None, shown: str | None = None
+    text: str,
+    path: Path,
+    holidays: str | None = None,
+    shown: str | None = None,
+    data: bytes = b"",
 ) -> Document:
     """A plan from its text, as ``load_plan`` reads it from ``path`` (an edit checks the
-    text it is about to write this way). ``shown`` names the file in messages."""
+    text it is about to write this way). ``shown`` names the file in messages; ``data``:
+    the bytes the text was read from."""
     shown = display_path(path) if shown is None else shown
     front, body, body_line = split_front_matter(text, shown)
     marked = parse_yaml(front, shown, 1)
     source = Source(shown, marked, 1)
     plan, dates, calendar = validated_plan(source, holidays)
-    return Document(path, slug_for(path), plan, body, body_line, source, dates, calendar)
+    return Document(path, slug_for(path), plan, body, body_line, source, dates, calendar, data)
 
 
 def validated_plan(source: Source, holidays: str | None) -> tuple[Plan, schedule.Dates, Calendar]:

@@ -178,7 +178,7 @@ def _write_chunk(
             # a draft's too: its token is taken, no other plan may use it
             pages.append(page)
             if page.draft:
-                writer.remember(path, page)
+                writer.remember(doc, page)
                 continue  # checked, never published: no page, calendar or PDF
         if (problems or stop) and not each:
             continue  # the build fails anyway: keep checking, stop rendering
@@ -187,7 +187,7 @@ def _write_chunk(
         except MapsiteError as exc:  # a template error: the same for every plan
             return problems + exc.problems, pages
         if not each:
-            writer.remember(path, page)
+            writer.remember(doc, page)
         if each:
             pages.append(page)
     return problems, pages

@@ -49,11 +49,13 @@ IMAGE_TYPES = {
 }
 
 
-def _entry(site: Site, site_part: str, path: Path, page: Page, out: Path) -> incremental.Entry:
-    """The record of a plan just rendered into ``out`` (its key from the file as read
-    now: should it have changed during the build, the next build finds it changed)."""
+def _entry(
+    site: Site, site_part: str, path: Path, page: Page, out: Path, data: bytes
+) -> incremental.Entry:
+    """The record of a plan just rendered into ``out`` from ``data``, the file's bytes
+    as read: should the file have changed since, the next build finds it changed."""
     assets = incremental.asset_hashes(site, page.logos)
-    key = incremental.plan_key(site_part, site, path, path.read_bytes(), assets)
+    key = incremental.plan_key(site_part, site, path, data, assets)
     files = incremental.files_of(out, [page.token, *page.previous])
     return incremental.Entry(key, page.to_json(), files, assets)
 
@@ -119,11 +121,13 @@ class SiteWriter:
             )
         return env
 
-    def remember(self, path: Path, page: Page) -> None:
-        """Record what the plan at ``path`` was made from, beside the page written (in
-        the worker that wrote it: a thousand plans' files are walked in parallel)."""
+    def remember(self, doc: Document, page: Page) -> None:
+        """Record what the plan ``doc`` was made from, beside the page written (in the
+        worker that wrote it: a thousand plans' files are walked in parallel)."""
         if self.record is not None:
-            entry = _entry(self.site, self.record, path, page, self.dest)
+            path = doc.path
+            data = doc.data or path.read_bytes()  # b"": a plan made from text in memory
+            entry = _entry(self.site, self.record, path, page, self.dest, data)
             self.entries[incremental.relative(self.site, path)] = entry
 
     @jinja2.pass_context

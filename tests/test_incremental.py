@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from support import TODAY, commit, git, page_of, sealed_of
 
+import mapsite.writer
 from mapsite import seal
 from mapsite.incremental import record_path
 
@@ -365,4 +366,27 @@ def test_a_build_on_every_core_records_and_carries_the_same(
     edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
 
     assert unchanged(build()) == 2
+    assert_same_as_clean(example_site, build)
+
+
+def test_a_plan_edited_while_the_build_runs_is_rendered_again_next_time(
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record holds the bytes the page was made from: a plan saved again after it
+    was read (while the build still runs) is found changed by the next build."""
+    plan = example_site / "plans" / "northwind.md"
+    real = mapsite.writer.SiteWriter.write_plan
+
+    def saved_meanwhile(self, doc, page=None):  # type: ignore[no-untyped-def]
+        written = real(self, doc, page)
+        if doc.path.name == plan.name:
+            edit(plan, "title: ", "title: Renamed ")
+        return written
+
+    monkeypatch.setattr(mapsite.writer.SiteWriter, "write_plan", saved_meanwhile)
+    build()
+    monkeypatch.setattr(mapsite.writer.SiteWriter, "write_plan", real)
+    assert "Renamed" not in page_of(example_site / "public", "northwind").read_text("utf-8")
+    assert unchanged(build()) == 2
+    assert "Renamed" in page_of(example_site / "public", "northwind").read_text("utf-8")
     assert_same_as_clean(example_site, build)
