@@ -61,6 +61,7 @@ def load_settings(
     """
     problems: list[Problem] = []
     asset_problem.cache_clear()  # the dev server loads the same site again after changes
+    _inside.cache_clear()
     asset_bytes.cache_clear()
     try:
         config, config_source = load_config(root)
@@ -152,10 +153,20 @@ PLAN_LINK_HINT = "mapsite reads only files inside plans/: move the file there, o
 def _leads_out(root: Path, path: Path) -> Path | None:
     """Where a file of plans/ really is, when links lead it out of plans/."""
     plans = os.path.abspath(root / PLANS_DIR)
-    if not os.path.abspath(path).startswith(plans + os.sep):
+    where = os.path.abspath(path)
+    if not where.startswith(plans + os.sep):
         return None  # not a file of plans/: a plan file the command was given
-    target = confine.real(path) if os.path.islink(path) else real_path(path)
+    link = os.path.islink(path)
+    if not link and _inside(os.path.dirname(where), plans):
+        return None  # a file in a folder of plans/ (asked once a folder, not once a plan)
+    target = confine.real(path) if link else real_path(path)
     return None if target.is_relative_to(real_path(Path(plans))) else target
+
+
+@functools.lru_cache(maxsize=64)
+def _inside(folder: str, plans: str) -> bool:
+    """Whether ``folder`` is really inside ``plans``, links resolved."""
+    return real_path(Path(folder, "_")).parent.is_relative_to(real_path(Path(plans)))
 
 
 def _not_plans(name: str) -> bool:
