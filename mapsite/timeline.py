@@ -105,8 +105,9 @@ class Bar:
 
     @property
     def end_at(self) -> float:
-        """Where it ends, projected slip included, percent of the span."""
-        return self.x + self.width + self.slip_width
+        """Where it ends, projected slip included, percent of the span (to a thousandth,
+        as the positions: a sum of floats would write 25.308999999999997)."""
+        return round(self.x + self.width + self.slip_width, 3)
 
 
 @dataclass(frozen=True)

@@ -523,3 +523,14 @@ def test_a_plan_without_dates_has_no_timeline(write_plan, run, site: Path) -> No
     assert run("build", "--today", TODAY).exit_code == 0
     html = page_of(site / "public", "undated").read_text(encoding="utf-8")
     assert "gantt" not in html and "Pilot" in html
+
+
+def test_positions_are_written_to_a_thousandth(write_plan, run, site: Path) -> None:
+    """Widths worked out in the template (a halo, a late go-live's slip) are rounded as
+    the positions are: no float dust such as 31.857999999999997% in the page."""
+    write_plan("late", LATE_PLAN)
+    assert run("build", "--today", "2026-11-30").exit_code == 0
+    html = section(page_of(site / "public", "late"))
+    numbers = re.findall(r'(?:x|x1|x2|width)="(-?[0-9.]+)%"', html)
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d{1,3})?", n) for n in numbers), numbers
+    assert 'class="gantt__halo"' in html and 'class="gantt__slip"' in html
