@@ -84,7 +84,7 @@ def build(
         kept = [Page.from_json({**entry.page, "file": display_path(path)})
                 for path, entry in carried.items()]  # fmt: skip
         # the PDF printers start as soon as the pages are being written (printing.py)
-        ahead = printers_ahead.start if printers_ahead and not problems else None
+        ahead = printers_ahead.start if printers_ahead and todo and not problems else None
         pages = write_plans(writer, todo, problems, kept, ahead)
         # linked in only now, after every page was written: nothing the build writes
         # can go through a link into the old site

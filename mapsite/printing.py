@@ -49,8 +49,9 @@ class Printing:
         self._print_task: asyncio.Task[Any] | None = None
 
     def start(self, browsers: int = pdf.CONCURRENCY) -> None:
-        """Start the driver and up to ``browsers`` browsers now, in the background."""
-        if self._started is None:
+        """Start the driver and up to ``browsers`` browsers now, in the background (none
+        for nothing to print: every plan carried over)."""
+        if self._started is None and browsers > 0:
             # made only now: worker processes forked before must not inherit the loop
             self._loop = asyncio.new_event_loop()
             self._thread = threading.Thread(

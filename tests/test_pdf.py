@@ -550,3 +550,23 @@ def test_a_build_stopped_after_the_printers_started_leaves_no_browser(
     assert threads and not any(t.is_alive() for t in threads)
     assert children() <= before, "Playwright's driver and its browsers are gone"
     assert not (site / "public").exists()
+
+
+def test_a_build_with_nothing_to_print_starts_no_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every plan carried over from the last build, PDFs included: no browser starts."""
+    site = copy_example(tmp_path / "site")
+    build(site)
+    started: list[int] = []
+    start = mapsite.printing.Printing.start
+
+    def starting(self: mapsite.printing.Printing, browsers: int = 2) -> None:
+        started.append(browsers)
+        start(self, browsers)
+
+    monkeypatch.setattr(mapsite.printing.Printing, "start", starting)
+    threads = len(threading.enumerate())
+    again = build(site)
+    assert started == [] and len(threading.enumerate()) == threads
+    assert all(pdf_of(again, slug).is_file() for slug in PLANS)
