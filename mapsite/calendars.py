@@ -39,6 +39,7 @@ from .i18n import N_, ngettext
 from .i18n import gettext as _
 from .load import Document
 from .model import Milestone, Plan, Stakeholder, Status, Step
+from .names import one_line
 from .schedule import Key, Projection
 from .share import plan_url
 
@@ -225,7 +226,7 @@ def uids(plan: Plan, slug: str) -> dict[Key, str]:
         if item.id:
             name = f"id:{item.id}"
         else:
-            text = " ".join(_words(item).casefold().split())
+            text = one_line(_words(item).casefold())
             seen[kind, text] += 1
             count = seen[kind, text]
             name = f"text:{text}" + (f"#{count}" if count > 1 else "")
@@ -400,10 +401,6 @@ def _owners(plan: Plan, step: Step, people: dict[str, Stakeholder]) -> str:
 def day(value: date) -> str:
     """``Tue 15 Dec 2026``: with the year always, as a calendar entry is read long after."""
     return i18n.current().full_date(value)
-
-
-def one_line(value: str) -> str:
-    return " ".join(value.split())
 
 
 # --- iCalendar text ---------------------------------------------------------------------

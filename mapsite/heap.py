@@ -45,7 +45,7 @@ def one_shot() -> None:
     """For a command that loads every plan and exits (build, check, report, digest): no
     cycle collection at all, which would re-scan hundreds of thousands of live objects
     many times over for nothing (``tuned`` then leaves it off), and no freeing of them
-    one by one at the end (``leave``)."""
+    one by one at the end (``ending``)."""
     global _one_shot
     _one_shot = True
     gc.freeze()

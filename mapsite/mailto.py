@@ -22,6 +22,7 @@ from urllib.parse import quote
 from .address import address
 from .i18n import gettext as _
 from .model import Plan, Stakeholder, Step
+from .names import one_line
 from .schedule import Key, people_by_name
 
 # RFC 6068 lets these stand unencoded in an address; ',' separates addresses, so a
@@ -43,11 +44,7 @@ class Mail:
         """The ``mailto:`` link (RFC 6068). The subject is one line: a line break in a
         header is no text, and some mail apps would start a new header with it."""
         to = ",".join(map(_quote_address, self.to))
-        return f"mailto:{to}?subject={_encode(_one_line(self.subject))}&body={_encode(self.body)}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+        return f"mailto:{to}?subject={_encode(one_line(self.subject))}&body={_encode(self.body)}"
 
 
 @functools.lru_cache(maxsize=256)  # a plan has a few sellers, written to many times
@@ -122,7 +119,7 @@ class Mailer:
         # to the same link: encoding a line break never depends on what is around it,
         # and no part but the last can end in a CR)
         self._openings = {
-            kind: (_encode(_one_line(f"{word}:")), _encode(opening))
+            kind: (_encode(one_line(f"{word}:")), _encode(opening))
             for kind, (word, opening) in (("done", self.words["done"]),
                                           ("question", self.words["question"]))
         }  # fmt: skip
@@ -152,7 +149,7 @@ class Mailer:
             encoded = self._encoded[key] = (
                 (
                     ",".join(map(_quote_address, to)),
-                    _encode(_one_line(f"{task} [{self.plan.title}]")),
+                    _encode(one_line(f"{task} [{self.plan.title}]")),
                     _encode(greeting) + LINE + LINE,
                     LINE + LINE + _encode("\n".join(rest)),
                 )
@@ -219,7 +216,7 @@ def seller_contact(plan: Plan, people: dict[str, Stakeholder] | None = None) -> 
 def _cut(text: str, width: int) -> str:
     """At most ``width`` characters, cut between words when there is a word break in
     the second half."""
-    text = " ".join(text.split())
+    text = one_line(text)
     if len(text) <= width:
         return text
     head = text[: width - 1]

@@ -11,6 +11,12 @@ import re
 import unicodedata
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line, each run of white space one space: a name or a title as a
+    header, a subject or a calendar entry writes it."""
+    return " ".join(text.split())
+
+
 def slug(text: str) -> str:
     """Letters and digits of ``text`` in lower case, accents dropped, joined by dashes."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -44,8 +44,6 @@ class Printing:
         self._ready: list[Browser] = []
         """Browsers launched ahead, not printing yet."""
         self._single_process = bool(pdf.SINGLE_PROCESS)  # until a browser fails that way
-        self._printing: concurrent.futures.Future[None] | None = None
-        self._starting: asyncio.Task[Any] | None = None
         self._print_task: asyncio.Task[Any] | None = None
 
     def start(self, browsers: int = pdf.CONCURRENCY) -> None:
@@ -68,8 +66,7 @@ class Printing:
             return
         self.start(len(jobs))
         assert self._loop is not None
-        self._printing = asyncio.run_coroutine_threadsafe(self._print(jobs), self._loop)
-        self._printing.result()
+        asyncio.run_coroutine_threadsafe(self._print(jobs), self._loop).result()
 
     def close(self) -> None:
         """Stop printing, close the browsers and the driver, and end the thread."""
@@ -92,7 +89,6 @@ class Printing:
     # --- in the thread's event loop ------------------------------------------------------
 
     async def _start(self, browsers: int) -> None:
-        self._starting = asyncio.current_task()
         try:
             from playwright.async_api import async_playwright
         except ImportError:  # pragma: no cover - playwright is a dependency
@@ -194,9 +190,8 @@ class Printing:
             printing.cancel()
             await asyncio.wait([printing])
         # starting is let finish: a driver cancelled half started could stay behind
-        starting = self._starting
-        if starting is not None and not starting.done():
-            await asyncio.wait([starting], timeout=pdf.TIMEOUT)
+        if self._started is not None and not self._started.done():
+            await asyncio.wait([asyncio.wrap_future(self._started)], timeout=pdf.TIMEOUT)
         for browser in self._ready:
             await _close(browser)
         self._ready = []
