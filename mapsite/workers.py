@@ -112,6 +112,9 @@ def _worker_pool(writer: SiteWriter, workers: int) -> concurrent.futures.Process
             # again, and only a theme's {% extends %} asks for them
             for name in writer.env.list_templates(filter_func=_unprefixed_html):
                 writer.env.get_template(name)
+        # imported here once (icalendar: 40 ms), not by each worker at its first page
+        from . import calendars  # noqa: F401
+
         heap.freeze()  # the workers share these pages with this process, untouched
         _worker_writer = writer
         return concurrent.futures.ProcessPoolExecutor(
