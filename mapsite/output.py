@@ -26,8 +26,10 @@ import errno
 import os
 import platform
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -240,10 +242,68 @@ def remove(folder: Path) -> None:
     """Delete a temporary folder, all of it even when Ctrl-C or a signal comes in
     between (the first one stops the command; this is its cleanup)."""
     try:
-        shutil.rmtree(folder, ignore_errors=True)
+        _delete(folder)
     except KeyboardInterrupt:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+SPLIT_FROM = 64
+"""Entries of a folder from which a forked helper deletes half of it."""
+
+
+def _delete(folder: Path) -> None:
+    """``folder`` and everything in it. The old site a build swapped out has thousands
+    of files, and deleting is one system call a file: a forked helper deletes every
+    other entry meanwhile, on the other core (half the time: 0.06 s instead of 0.12 s
+    for a thousand plans, and more on a slow disk). Not while other threads run (the
+    dev server's, the printers'): a fork copies only the calling thread."""
+    helper: int | None = None
+    names: list[tuple[str, bool]] = []  # (path, is a folder)
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            names = [(e.path, e.is_dir(follow_symlinks=False)) for e in entries]
+        if len(names) >= SPLIT_FROM:
+            helper = _fork_deleting(names[1::2])
+    try:
+        if helper is not None:
+            _delete_entries(names[::2])
+    finally:
+        if helper is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(helper, 0)
+    shutil.rmtree(folder, ignore_errors=True)  # all, or what is left: the helper's, if it stopped
+
+
+def _fork_deleting(names: list[tuple[str, bool]]) -> int | None:
+    """A forked process that deletes ``names`` (``_delete_entries``) and exits; None
+    when none could be started."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        return pid
+    try:  # the helper: nothing of the parent's runs here, not even its exit handlers
+        for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if signum is not None:
+                signal.signal(signum, signal.SIG_DFL)  # a signal simply ends it
+        # no copy of the build's lock on its folder: a build killed meanwhile leaves a
+        # folder the next build can remove at once, helper or not
+        os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
+        _delete_entries(names)
+    finally:
+        os._exit(0)
+
+
+def _delete_entries(entries: list[tuple[str, bool]]) -> None:
+    """Each ``(path, is a folder)``; what fails is left to the last ``rmtree``."""
+    for path, folder in entries:
+        if folder:
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def repair(out: Path) -> Path | None:

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -1029,3 +1030,120 @@ def test_a_process_killed_between_the_two_renames(tmp_path: Path) -> None:
     assert aside.startswith(".public.old-")
     assert output.remove_leftovers(out) == [tmp_path / aside]  # once the site is back
     assert files(out) == [MARKER, "public"]
+
+
+def old_site(folder: Path, plans: int = output.SPLIT_FROM + 6) -> None:
+    """A swapped-out site's shape: plan folders of files, files at the top."""
+    for n in range(plans):
+        (folder / f"plan{n}" / "people").mkdir(parents=True)
+        (folder / f"plan{n}" / "index.html").write_text("page")
+        (folder / f"plan{n}" / "people" / "ana.ics").write_text("calendar")
+    (folder / "404.html").write_text("gone")
+
+
+def forks_seen(monkeypatch: pytest.MonkeyPatch, child_exit: int | None = None) -> list[int]:
+    """The pids of the processes ``os.fork`` starts from here on; with ``child_exit``,
+    each child ends at once with that status, having done nothing."""
+    seen: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid == 0 and child_exit is not None:
+            os._exit(child_exit)
+        seen.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return seen
+
+
+def test_a_large_old_site_is_deleted_by_two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half of it by a forked helper, which is waited for; nothing outside is touched,
+    not through a link either."""
+    folder = tmp_path / ".public.building-x"
+    old_site(folder)
+    outside = tmp_path / "keep"
+    outside.mkdir()
+    (outside / "file").write_text("mine")
+    (folder / "link").symlink_to(outside)
+    forks = forks_seen(monkeypatch)
+
+    output.remove(folder)
+
+    assert not folder.exists()
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # reaped already: no process left behind
+    assert (outside / "file").read_text() == "mine"
+
+
+def test_a_small_folder_is_deleted_without_a_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / ".public.building-x"
+    old_site(folder, plans=output.SPLIT_FROM - 2)  # 63 entries with 404.html
+    forks = forks_seen(monkeypatch)
+    output.remove(folder)
+    assert not folder.exists()
+    assert forks == []
+
+
+def test_no_helper_is_forked_while_other_threads_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dev server's threads, or the printers': a fork would copy none of them, and
+    possibly a lock one of them holds."""
+    folder = tmp_path / ".public.building-x"
+    old_site(folder)
+    forks = forks_seen(monkeypatch)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        output.remove(folder)
+    finally:
+        release.set()
+        other.join()
+    assert not folder.exists()
+    assert forks == []
+
+
+def test_what_a_helper_left_undone_is_deleted_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper that ended before deleting anything (killed, say)."""
+    folder = tmp_path / ".public.building-x"
+    old_site(folder)
+    forks = forks_seen(monkeypatch, child_exit=1)
+    output.remove(folder)
+    assert not folder.exists()
+    assert len(forks) == 1
+
+
+def test_ctrl_c_while_a_helper_deletes_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first Ctrl-C comes while this process deletes its half: the helper is waited
+    for, and the folder still goes, all of it."""
+    folder = tmp_path / ".public.building-x"
+    old_site(folder)
+    forks = forks_seen(monkeypatch)
+    real = shutil.rmtree
+    calls = []
+
+    def interrupted(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if len(calls) == 3:  # the third of this process's plan folders
+            raise KeyboardInterrupt
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        output.remove(folder)
+    assert not folder.exists()
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)
