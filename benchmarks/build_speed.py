@@ -373,20 +373,34 @@ def plan_text(rng: random.Random, buyer: str, seller: str) -> str:
     return "\n".join(lines)
 
 
+# the default theme's footer, which --theme-template copies into the site's own theme
+BUILTIN_FOOTER = (
+    Path(__file__).resolve().parent.parent / "mapsite" / "themes" / "default" / "templates"
+    / "partials" / "footer.html"
+)  # fmt: skip
+
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40">'
     '<rect width="40" height="40" rx="8" fill="#{color}"/></svg>\n'
 )
 
 
-def generate_site(root: Path, n: int, seed: int) -> None:
-    """Write ``mapsite.yml``, ``assets/logos/`` and ``n`` plans into the empty folder ``root``."""
+def generate_site(root: Path, n: int, seed: int, *, theme_template: bool = False) -> None:
+    """Write ``mapsite.yml``, ``assets/logos/`` and ``n`` plans into the empty folder
+    ``root``; with ``theme_template``, the site's theme (``themes/brand``, on top of the
+    default) brings a template of its own, so every template runs in Jinja's sandbox."""
     rng = random.Random(seed)
     (root / "plans").mkdir(parents=True)
     (root / "assets" / "logos").mkdir(parents=True)
+    theme = "brand" if theme_template else "default"
     (root / "mapsite.yml").write_text(
-        "title: Benchmark plans\ntheme: default\nholidays: US\n", encoding="utf-8"
+        f"title: Benchmark plans\ntheme: {theme}\nholidays: US\n", encoding="utf-8"
     )
+    if theme_template:
+        own = root / "themes" / "brand" / "templates" / "partials"
+        own.mkdir(parents=True)
+        (own.parent.parent / "theme.yml").write_text("name: Brand\nextends: default\n")
+        shutil.copy(BUILTIN_FOOTER, own / "footer.html")  # the same page, sandboxed
     logos: set[str] = set()
     for i in range(n):
         buyer, seller = _company(rng), rng.choice(SELLERS)
@@ -593,6 +607,11 @@ def main(argv: list[str] | None = None) -> int:
         help="put each site in a git repository with some history (see make_history)",
     )
     parser.add_argument(
+        "--theme-template",
+        action="store_true",
+        help="give the site's theme a template of its own: every template runs in the sandbox",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the generated sites and the last build of each"
     )
     parser.add_argument(
@@ -634,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{header}\n{'-' * len(header)}")
         for n in args.sizes:
             site = work / f"site-{n}" / "site"
-            generate_site(site, n, args.seed)
+            generate_site(site, n, args.seed, theme_template=args.theme_template)
             if args.history:
                 make_history(site, args.seed)
             size = sum(p.stat().st_size for p in (site / "plans").iterdir())
