@@ -375,7 +375,8 @@ def stable_ids(data: bytes) -> bytes:
 
 def with_metadata(data: bytes, job: PdfJob) -> bytes:
     """Title, author (seller), subject (buyer), and dates from 'today', not the clock;
-    node IDs numbered as in no other print (``stable_ids``)."""
+    node IDs numbered as in no other print (``stable_ids``); the small objects packed
+    (``packed``)."""
     data = stable_ids(data)
     stamp = f"D:{job.as_of:%Y%m%d}000000Z"
     info = {
@@ -388,9 +389,29 @@ def with_metadata(data: bytes, job: PdfJob) -> bytes:
         "ModDate": stamp,
     }
     try:
-        return replace_info(data, info)
+        data = replace_info(data, info)
     except ValueError:  # not laid out as Chromium writes it: let pypdf rewrite the file
-        return rewrite_info(data, info)
+        data = rewrite_info(data, info)
+    return packed(data)
+
+
+def packed(data: bytes) -> bytes:
+    """The PDF with its objects other than streams packed into compressed object
+    streams (PDF 1.5), as qpdf writes it. Chromium writes each object as plain text:
+    a tagged PDF's structure tree is some 800 of them, a quarter of the file
+    (northwind's: 361 KB, packed 271 KB, in 10 ms). The streams stay as Chromium
+    compressed them; the file's ID is made from its content, so the same page prints
+    the same bytes."""
+    import pikepdf  # qpdf: only when printing
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            deterministic_id=True,
+        )
+    return out.getvalue()
 
 
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)\s+%%EOF\s*$", re.DOTALL)
