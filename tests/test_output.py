@@ -1147,3 +1147,33 @@ def test_ctrl_c_while_a_helper_deletes_half(
     assert len(forks) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)
+
+
+def test_the_helper_keeps_no_copy_of_the_builds_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper closes what it inherited: the lock on the build's folder stays the
+    build's alone, so a build killed meanwhile leaves a folder the next one can take."""
+    out = tmp_path / "public"
+    folder, lock = output._temporary(out, "building")
+    old_site(folder)
+    seen = tmp_path / "helper-fds"
+    real = output._delete_entries
+    parent = os.getpid()
+
+    def noting(entries):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:  # the helper
+            with open(seen, "w") as note:
+                note.write(" ".join(sorted(os.listdir("/dev/fd"), key=int)))
+        real(entries)
+
+    monkeypatch.setattr(output, "_delete_entries", noting)
+    forks = forks_seen(monkeypatch)
+    try:
+        output.remove(folder)
+    finally:
+        output._unlock(lock)
+    assert len(forks) == 1 and not folder.exists()
+    # 0 to 2, then only the note being written and the folder listdir reads
+    assert [int(fd) for fd in seen.read_text().split()][:3] == [0, 1, 2]
+    assert len(seen.read_text().split()) == 5
