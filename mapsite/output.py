@@ -278,19 +278,28 @@ def _delete(folder: Path) -> None:
 def _fork_deleting(names: list[tuple[str, bool]]) -> int | None:
     """A forked process that deletes ``names`` (``_delete_entries``) and exits; None
     when none could be started."""
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
         return None
-    if pid:
-        return pid
-    try:  # the helper: nothing of the parent's runs here, not even its exit handlers
+    if pid == 0:
+        _helper(names, parent)
+    return pid
+
+
+def _helper(names: list[tuple[str, bool]], parent: int) -> None:
+    """The forked helper's whole life: nothing of the parent's runs here after it, not
+    even its exit handlers. Never the build itself's (``parent``)."""
+    if os.getpid() == parent:
+        return
+    try:
         for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if signum is not None:
                 signal.signal(signum, signal.SIG_DFL)  # a signal simply ends it
         # no copy of the build's lock on its folder: a build killed meanwhile leaves a
-        # folder the next build can remove at once, helper or not
-        # (the open ones only: closing up to the limit can be a million calls)
+        # folder the next build can remove at once, helper or not (the descriptors open,
+        # not all up to the limit: that can be a million calls)
         with contextlib.suppress(OSError):
             for fd in [int(name) for name in os.listdir("/dev/fd")]:
                 if fd > 2:

@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -1177,3 +1178,39 @@ def test_the_helper_keeps_no_copy_of_the_builds_lock(
     # 0 to 2, then only the note being written and the folder listdir reads
     assert [int(fd) for fd in seen.read_text().split()][:3] == [0, 1, 2]
     assert len(seen.read_text().split()) == 5
+
+
+def test_the_helper_ends_on_a_signal_and_each_process_deletes_its_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the helper Ctrl-C, SIGTERM and SIGHUP simply end it (not the build's handler,
+    which would run the build's cleanup in a copy of it); and the two halves are done
+    before the last ``rmtree``, which finds the folder empty."""
+    folder = tmp_path / ".public.building-x"
+    old_site(folder)
+    note = tmp_path / "helper-signals"
+    parent = os.getpid()
+    real_entries, real_rmtree = output._delete_entries, shutil.rmtree
+    left: list[list[str]] = []
+
+    def noting(entries):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            handlers = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+            note.write_text(repr([h == signal.SIG_DFL for h in handlers]))
+        real_entries(entries)
+
+    def last(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == folder:
+            left.append(sorted(os.listdir(folder)))
+        real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(output, "_delete_entries", noting)
+    monkeypatch.setattr(shutil, "rmtree", last)
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)  # the build's, say
+    try:
+        output.remove(folder)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert note.read_text() == "[True, True, True]"
+    assert left == [[]]
+    assert not folder.exists()
