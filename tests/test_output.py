@@ -1042,9 +1042,12 @@ def old_site(folder: Path, plans: int = output.SPLIT_FROM + 6) -> None:
     (folder / "404.html").write_text("gone")
 
 
-def forks_seen(monkeypatch: pytest.MonkeyPatch, child_exit: int | None = None) -> list[int]:
+def forks_seen(
+    monkeypatch: pytest.MonkeyPatch, child_exit: int | None = None, *, threads: bool = False
+) -> list[int]:
     """The pids of the processes ``os.fork`` starts from here on; with ``child_exit``,
-    each child ends at once with that status, having done nothing."""
+    each child ends at once with that status, having done nothing. ``threads``: the
+    threads running are counted as they are (else as in a build: none but this one)."""
     seen: list[int] = []
     real = os.fork
 
@@ -1056,6 +1059,8 @@ def forks_seen(monkeypatch: pytest.MonkeyPatch, child_exit: int | None = None) -
         return pid
 
     monkeypatch.setattr(os, "fork", fork)
+    if not threads:  # one left running by another test would stop the fork
+        monkeypatch.setattr(threading, "active_count", lambda: 1)
     return seen
 
 
@@ -1099,7 +1104,7 @@ def test_no_helper_is_forked_while_other_threads_run(
     possibly a lock one of them holds."""
     folder = tmp_path / ".public.building-x"
     old_site(folder)
-    forks = forks_seen(monkeypatch)
+    forks = forks_seen(monkeypatch, threads=True)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
