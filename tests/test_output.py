@@ -1221,3 +1221,82 @@ def test_the_helper_ends_on_a_signal_and_each_process_deletes_its_half(
     assert note.read_text() == "[True, True, True]"
     assert left == [[]]
     assert not folder.exists()
+
+
+def is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+class Exited(Exception):
+    """``os._exit`` in a test: raised instead of ending the test run."""
+
+
+def test_the_helpers_life_step_by_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_helper`` run here, as if forked (nothing closed or reset for real): the default
+    handler for each stopping signal, every inherited descriptor but 0 to 2 closed, its
+    entries deleted, and an exit with status 0, whatever happens."""
+    folder = tmp_path / "old"
+    old_site(folder, plans=3)
+    entries = [(e.path, e.is_dir()) for e in os.scandir(folder)]
+    handlers: list[tuple[int, object]] = []
+    closed: list[int] = []
+
+    def exit_(status: int) -> None:
+        raise Exited(status)
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    monkeypatch.setattr(
+        signal, "signal", lambda signum, handler: handlers.append((signum, handler))
+    )
+    open_fds = {fd for fd in map(int, os.listdir("/dev/fd")) if is_open(fd)}  # not listdir's
+    real_close = os.close
+
+    def close(fd: int) -> None:  # noted; really closed only if opened since (rmtree's)
+        closed.append(fd)
+        if fd not in open_fds:
+            real_close(fd)
+
+    monkeypatch.setattr(os, "close", close)
+
+    with pytest.raises(Exited) as exited:
+        output._helper(entries, parent=os.getpid() + 1)
+
+    assert exited.value.args == (0,)
+    assert handlers == [(s, signal.SIG_DFL) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
+    assert 0 not in closed and 1 not in closed and 2 not in closed
+    assert open_fds - {0, 1, 2} <= set(closed)
+    assert os.listdir(folder) == []
+
+
+def test_the_helper_exits_even_when_deleting_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exit_(status: int) -> None:
+        raise Exited(status)
+
+    def broken(entries: list[tuple[str, bool]]) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(os, "_exit", exit_)
+    monkeypatch.setattr(signal, "signal", lambda signum, handler: None)
+    monkeypatch.setattr(os, "close", lambda fd: None)
+    monkeypatch.setattr(output, "_delete_entries", broken)
+    with pytest.raises(Exited) as exited:
+        output._helper([], parent=os.getpid() + 1)
+    assert exited.value.args == (0,)
+
+
+def test_the_helper_never_runs_in_the_build_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Called in the build's own process (a mistake), it does nothing: no exit, no file."""
+    folder = tmp_path / "old"
+    old_site(folder, plans=2)
+    entries = [(e.path, e.is_dir()) for e in os.scandir(folder)]
+    monkeypatch.setattr(os, "_exit", lambda status: pytest.fail("exited"))
+    output._helper(entries, parent=os.getpid())
+    assert len(os.listdir(folder)) == 3
