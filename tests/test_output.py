@@ -1192,9 +1192,13 @@ def test_the_helper_ends_on_a_signal_and_each_process_deletes_its_half(
 ) -> None:
     """In the helper Ctrl-C, SIGTERM and SIGHUP simply end it (not the build's handler,
     which would run the build's cleanup in a copy of it); and the two halves are done
-    before the last ``rmtree``, which finds the folder empty."""
+    before the last ``rmtree``, which finds the folder empty (links to folders
+    included: a link is deleted, never followed)."""
     folder = tmp_path / ".public.building-x"
     old_site(folder)
+    (tmp_path / "elsewhere").mkdir()
+    for n in range(4):  # in either half, whatever order the folder lists them in
+        (folder / f"link{n}").symlink_to(tmp_path / "elsewhere")
     note = tmp_path / "helper-signals"
     parent = os.getpid()
     real_entries, real_rmtree = output._delete_entries, shutil.rmtree
@@ -1300,3 +1304,34 @@ def test_the_helper_never_runs_in_the_build_itself(
     monkeypatch.setattr(os, "_exit", lambda status: pytest.fail("exited"))
     output._helper(entries, parent=os.getpid())
     assert len(os.listdir(folder)) == 3
+
+
+def test_the_helper_is_told_whose_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the fork (``os.fork`` returns 0) the helper is given the build's pid, which is
+    how it knows it is not the build."""
+    told: list[tuple[object, int]] = []
+    monkeypatch.setattr(os, "fork", lambda: 0)
+    monkeypatch.setattr(output, "_helper", lambda names, parent: told.append((names, parent)))
+    assert output._fork_deleting([("x", False)]) == 0
+    assert told == [([("x", False)], os.getpid())]
+
+
+def test_what_cannot_be_deleted_is_left_and_the_rest_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the system refuses to delete, at the top or in a plan's folder: left for
+    the last ``rmtree`` (whose errors are ignored too), nothing raised, all else gone."""
+    folder = tmp_path / "old"
+    old_site(folder, plans=2)
+    (folder / "plan1" / "stuck.txt").write_text("")
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.path.basename(path) in ("stuck.txt", "404.html"):  # rmtree gives bare names
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    entries = sorted((e.path, e.is_dir(follow_symlinks=False)) for e in os.scandir(folder))
+    output._delete_entries(entries)
+    assert files(folder) == ["404.html", "plan1", "plan1/stuck.txt"]
