@@ -67,11 +67,16 @@ def unseal(sealed: Sealed, password: str) -> str:
 
 
 def encrypt_pdf(data: bytes, password: str) -> bytes:
-    """The PDF, readable only with the password (AES-256, as PDF 2.0 defines it)."""
-    from pypdf import PdfReader, PdfWriter
+    """The PDF, readable only with the password (AES-256, as PDF 2.0 defines it), its
+    objects still packed in object streams (``pdf.packed``: qpdf writes both). The owner
+    password is the same: an empty one would open the file to anyone."""
+    import pikepdf
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256")
     out = io.BytesIO()
-    writer.write(out)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(
+            out,
+            encryption=pikepdf.Encryption(owner=password, user=password, R=6),
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
     return out.getvalue()

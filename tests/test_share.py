@@ -403,6 +403,7 @@ def test_a_protected_plans_pdf_is_encrypted(write_plan, run) -> None:
     assert reader.decrypt("correct horse") != 0
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Project Bluebird" in text and "Sign the order form" in text
+    assert len(reader.xref_objStm) > 100  # packed as an open plan's (test_pdf.py)
 
 
 # --- nothing leaks --------------------------------------------------------------------
