@@ -77,8 +77,8 @@ MODULES: dict[str, list[str]] = {
     "yamlwrite": ["tests/test_edit.py"],
 }
 # what the tests read besides the code and the tests themselves
-ALSO_COPY = ["plans", "assets", "themes", "mapsite.yml", "README.md", "docs", "netlify.toml",
-             "babel.cfg"]  # fmt: skip
+ALSO_COPY = ["plans", "assets", "themes", "mapsite.yml", "README.md", "docs", "netlify",
+             "netlify.toml", "babel.cfg"]  # fmt: skip
 KILLED = {"killed", "timeout"}
 CACHE_DECORATOR = re.compile(r"^[ \t]*@(?:functools\.)?(?:lru_cache|cache)\b.*\n", re.MULTILINE)
 
