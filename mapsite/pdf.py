@@ -377,7 +377,6 @@ def with_metadata(data: bytes, job: PdfJob) -> bytes:
     """Title, author (seller), subject (buyer), and dates from 'today', not the clock;
     node IDs numbered as in no other print (``stable_ids``); the small objects packed
     (``packed``)."""
-    data = stable_ids(data)
     stamp = f"D:{job.as_of:%Y%m%d}000000Z"
     info = {
         "Title": job.title,
@@ -388,91 +387,26 @@ def with_metadata(data: bytes, job: PdfJob) -> bytes:
         "CreationDate": stamp,
         "ModDate": stamp,
     }
-    try:
-        data = replace_info(data, info)
-    except ValueError:  # not laid out as Chromium writes it: let pypdf rewrite the file
-        data = rewrite_info(data, info)
-    return packed(data)
+    return packed(stable_ids(data), info)
 
 
-def packed(data: bytes) -> bytes:
-    """The PDF with its objects other than streams packed into compressed object
-    streams (PDF 1.5), as qpdf writes it. Chromium writes each object as plain text:
-    a tagged PDF's structure tree is some 800 of them, a quarter of the file
-    (northwind's: 361 KB, packed 271 KB, in 10 ms). The streams stay as Chromium
-    compressed them; the file's ID is made from its content, so the same page prints
-    the same bytes."""
+def packed(data: bytes, info: dict[str, str]) -> bytes:
+    """The PDF with ``info`` as its document information (and nothing else there), and
+    its objects other than streams packed into compressed object streams (PDF 1.5), in
+    one pass of qpdf. Chromium writes each object as plain text: a tagged PDF's
+    structure tree is some 800 of them, a quarter of the file (northwind's: 361 KB,
+    packed 271 KB, in 10 ms). The streams stay as Chromium compressed them; the file's
+    ID is made from its content, so the same page prints the same bytes."""
     import pikepdf  # qpdf: only when printing
 
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        # a text as PDFDocEncoding where it can be, else UTF-16 (pikepdf.String)
+        fields = {f"/{key}": pikepdf.String(value) for key, value in info.items()}
+        pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(fields))
         pdf.save(
             out,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
             deterministic_id=True,
         )
-    return out.getvalue()
-
-
-_TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s+(\d+)\s+%%EOF\s*$", re.DOTALL)
-_SECTION = re.compile(rb"xref\s+0 (\d+)\s+")
-_INFO_REF = re.compile(rb"/Info (\d+) 0 R")
-
-
-def replace_info(data: bytes, info: dict[str, str]) -> bytes:
-    """Chromium's PDF with its document information object replaced: a new object of
-    the same number where the old one was, and the cross-reference table moved to
-    match. Raises ValueError when the file is not laid out as expected (one
-    cross-reference table, one trailer)."""
-    trailer = _TRAILER.match(data, max(data.rfind(b"trailer"), 0))
-    if trailer is None or b"/Prev" in trailer[1] or b"/Encrypt" in trailer[1]:
-        raise ValueError("no simple trailer")
-    xref_at = int(trailer[2])
-    section = _SECTION.match(data, xref_at)
-    info_ref = _INFO_REF.search(trailer[1])
-    if section is None or info_ref is None:
-        raise ValueError("no single cross-reference table or no /Info")
-    count, number = int(section[1]), int(info_ref[1])
-    rows = data[section.end() : section.end() + 20 * count]
-    if len(rows) != 20 * count or not 0 < number < count:
-        raise ValueError("short cross-reference table")
-    offsets = [int(rows[i * 20 : i * 20 + 10]) for i in range(count)]
-    kinds = [rows[i * 20 + 17 : i * 20 + 18] for i in range(count)]
-    start = offsets[number]
-    if kinds[number] != b"n" or not data.startswith(b"%d 0 obj" % number, start):
-        raise ValueError("the /Info object is not where the table says")
-    # the old object ends where the next one in the file begins (or the table does)
-    end = min(
-        [o for o, k in zip(offsets, kinds, strict=True) if k == b"n" and o > start] + [xref_at]
-    )
-    entries = "".join(f"/{key} {pdf_text(value)}\n" for key, value in info.items())
-    new = f"{number} 0 obj\n<<{entries}>>\nendobj\n".encode("ascii")
-    shift = len(new) - (end - start)
-    table = b"".join(
-        b"%010d" % (o + shift) + rows[i * 20 + 10 : i * 20 + 20]
-        if kinds[i] == b"n" and o > start
-        else rows[i * 20 : i * 20 + 20]
-        for i, o in enumerate(offsets)
-    )
-    rest = data[section.end() + 20 * count : trailer.start(2)]
-    return b"".join(
-        [data[:start], new, data[end:xref_at], data[xref_at : section.end()], table, rest,
-         b"%d\n%%%%EOF\n" % (xref_at + shift)]
-    )  # fmt: skip
-
-
-def pdf_text(value: str) -> str:
-    """A PDF text string: printable ASCII as a literal, anything else as UTF-16 in hex."""
-    if all(" " <= ch <= "~" for ch in value):
-        return "(" + re.sub(r"([\\()])", r"\\\1", value) + ")"
-    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
-
-
-def rewrite_info(data: bytes, info: dict[str, str]) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    writer.metadata = {f"/{key}": value for key, value in info.items()}
-    out = io.BytesIO()
-    writer.write(out)
     return out.getvalue()
