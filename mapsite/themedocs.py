@@ -62,7 +62,9 @@ def _fields_table(cls: type) -> list[str]:
         if name in docs:
             doc = " ".join(docs[name].split())
         else:
-            doc = (inspect.getdoc(getattr(cls, name, None)) or "").partition("\n")[0]
+            # the first paragraph, whole: its first line alone can stop mid-sentence
+            text = inspect.getdoc(getattr(cls, name, None)) or ""
+            doc = " ".join(text.split("\n\n")[0].split())
         kind_text = _type_name(kind).replace("|", "\\|")
         rows.append(f"| `{name}` | `{kind_text}` | {doc} |")
     return rows
