@@ -393,7 +393,10 @@ def _temporary(out: Path, kind: str) -> tuple[Path, int | None]:
         folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.{kind}-", dir=out.parent))
         if fcntl is None:  # pragma: no cover
             return folder, None
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:  # removed as a leftover before this build could open it
+            continue
         fcntl.flock(fd, fcntl.LOCK_EX)  # waits while another build's cleanup holds it
         if os.fstat(fd).st_nlink > 0:
             return folder, fd

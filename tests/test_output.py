@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -566,6 +567,32 @@ def test_a_temporary_folder_removed_before_it_was_locked_is_not_used(
     assert files(out) == [MARKER, "index.html"]
     assert leftovers(tmp_path) == []
     assert len(os.listdir("/proc/self/fd")) == before  # the first folder's lock closed too
+
+
+def test_a_temporary_folder_removed_before_it_was_opened_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another build's cleanup removed it between its creation and the opening that
+    locks it (two builds started together: 'cannot write the new site beside it: No
+    such file or directory', once in about 25 runs of test_two_builds_at_once)."""
+    out = tmp_path / "public"
+    real_mkdtemp = tempfile.mkdtemp
+    removed: list[Path] = []
+
+    def mkdtemp(*args, **kwargs):  # type: ignore[no-untyped-def]
+        folder = real_mkdtemp(*args, **kwargs)
+        if not removed:
+            os.rmdir(folder)
+            removed.append(Path(folder))
+        return folder
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    with output.replacing(out) as new:
+        assert new.is_dir() and new != removed[0]
+        (new / "index.html").write_text("")
+
+    assert files(out) == [MARKER, "index.html"]
+    assert leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize("when", ["while it deletes", "as it finishes"])
