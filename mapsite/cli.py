@@ -486,7 +486,8 @@ def done(args: tuple[str, ...], dry_run: bool, today: datetime | None) -> None:
 @click.option(
     "--expected",
     callback=_checked("parse_expected"),
-    help="The owner's new estimate (YYYY-MM-DD), kept beside the due date they agreed.",
+    help="The owner's new estimate (YYYY-MM-DD), kept beside the due date they agreed; "
+    "'none' takes it out.",
 )
 @click.option(
     "--owner",
@@ -505,7 +506,7 @@ def set_command(
     args: tuple[str, ...],
     status: Status | None,
     due: DateSpec | None,
-    expected: date | None,
+    expected: date | str | None,
     owner: tuple[str, ...] | None,
     note: str | None,
     dry_run: bool,

@@ -47,10 +47,11 @@ _MIN_WIDTH = 80
 class Change:
     """Set the value at ``loc``, a YAML path such as ``("milestones", 2, "steps", 1,
     "status")``; a missing key is added (with the mappings above it, when they are
-    missing too)."""
+    missing too). A value of None takes the key out, with its line (nothing happens
+    when it is not there)."""
 
     loc: Loc
-    value: Value
+    value: Value | None
     collapse: bool = False
     """A one-item list is written as its item (``owner: Lee Park``), unless the old
     value is a block list."""
@@ -65,7 +66,8 @@ class _Op:
     add ``key: value`` to the mapping at the end of ``path``."""
 
     path: list[tuple[_Node | None, _Node]]
-    value: Value
+    value: Value | None
+    """None: take the key at the end of ``path`` out."""
     key: str | None
     collapse: bool
 
@@ -114,6 +116,11 @@ def _plan(marked: yamlmarks.Marked, changes: Sequence[Change], front: str, shown
     for change in changes:
         path, rest = _walk(root, change.loc)
         node = path[-1][1]
+        if change.value is None:
+            if rest:
+                continue  # not there: nothing to take out
+            ops[id(node), None] = _removal(path, shared, change.loc, front, marked, shown)
+            continue
         null = _is_null(node)
         if rest and not (all(isinstance(p, str) for p in rest) and (null or _is_mapping(node))):
             where = format_path(change.loc[: len(change.loc) - len(rest) + 1])
@@ -128,6 +135,25 @@ def _plan(marked: yamlmarks.Marked, changes: Sequence[Change], front: str, shown
         else:
             op.value = _merge(op.value, value, change.loc)
     return list(ops.values())
+
+
+def _removal(
+    path: list[tuple[_Node | None, _Node]],
+    shared: set[int],
+    loc: Loc,
+    front: str,
+    marked: yamlmarks.Marked,
+    shown: str,
+) -> _Op:
+    """The op that takes out the key at the end of ``path``: only a key of a mapping,
+    never the only one (what is left must still be a mapping of fields)."""
+    parent = path[-2][1] if len(path) > 1 else None
+    if path[-1][0] is None or not isinstance(parent, yaml.MappingNode) or len(parent.value) < 2:
+        where = format_path(loc)
+        raise Invalid([_located(marked, shown, loc, f"cannot take {where} out",
+                                "edit the file by hand")])  # fmt: skip
+    _refuse_shared(path, shared, loc, front, marked, shown, whole=True)
+    return _Op(path, None, None, False)
 
 
 def _walk(root: _Node, loc: Loc) -> tuple[list[tuple[_Node | None, _Node]], Loc]:
@@ -247,7 +273,12 @@ def _splice(front: str, ops: list[_Op], newline: str, *, blocks: bool) -> str:
     cuts: list[tuple[int, bool, int, int, str]] = []
     for i, op in enumerate(ops):
         added = op.key is not None
-        made = _insert(front, op, newline) if added else _replace(front, op, newline, blocks)
+        if added:
+            made = _insert(front, op, newline)
+        elif op.value is None:
+            made = _remove(front, op)
+        else:
+            made = _replace(front, op, newline, blocks)
         cuts += [(start, added, i, end, text) for start, end, text in made]
     out, last = [], 0
     for start, _, _, end, text in sorted(cuts):
@@ -258,8 +289,32 @@ def _splice(front: str, ops: list[_Op], newline: str, *, blocks: bool) -> str:
     return "".join([*out, front[last:]])
 
 
+def _remove(front: str, op: _Op) -> list[_Cut]:
+    """A key and its value taken out of their mapping (``_removal``: one of several keys).
+    In ``{...}``, with the comma before it (or after it, when it comes first); in a block,
+    with its whole lines and the comment on them, or from the key to the next key when
+    something else starts its line (``- expected: ...`` as a list item's first key)."""
+    mapping = op.path[-2][1]
+    key, node = op.path[-1]
+    assert key is not None
+    pairs = [k for k, _ in mapping.value]
+    at = next(i for i, k in enumerate(pairs) if k is key)
+    if mapping.flow_style:
+        if at:
+            return [(mapping.value[at - 1][1].end_mark.index, node.end_mark.index, "")]
+        return [(key.start_mark.index, pairs[1].start_mark.index, "")]
+    start = key.start_mark.index
+    line_start = start - key.start_mark.column
+    if front[line_start:start].strip():  # '- ' before the first key: the next one follows it
+        return [(start, pairs[at + 1].start_mark.index, "")]
+    end = _eol(front, _end(front, node))
+    found = _BREAK.match(front, end)  # the front matter's every line has its break
+    return [(line_start, found.end() if found else end, "")]
+
+
 def _replace(front: str, op: _Op, newline: str, blocks: bool) -> list[_Cut]:
     node, value = op.node, op.value
+    assert value is not None
     start = node.start_mark.index
     if isinstance(node, yaml.ScalarNode) and node.style in _BLOCK and isinstance(value, str):
         block = _block(front, node, value, newline) if blocks else None
@@ -439,6 +494,11 @@ def _misread(new: str, old: Any, changes: Sequence[Change]) -> Change | None:
     expected = copy.deepcopy(old)
     for change in changes:
         got = _get(data, change.loc)
+        if change.value is None:
+            if got is not _MISSING:
+                return change
+            expected = _unset(expected, change.loc)
+            continue
         if got is _MISSING or not same(got, change.value, change.collapse):
             return change
         expected = _set(expected, change.loc, got)
@@ -451,6 +511,14 @@ def _get(data: Any, loc: Loc) -> Any:
             data = data[part]
     except (KeyError, IndexError, TypeError):
         return _MISSING
+    return data
+
+
+def _unset(data: Any, loc: Loc) -> Any:
+    """``data`` without the key at ``loc`` (as it was when there is none)."""
+    parent = _get(data, loc[:-1])
+    if isinstance(parent, dict):
+        parent.pop(loc[-1], None)
     return data
 
 

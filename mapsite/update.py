@@ -40,7 +40,8 @@ class Values:
     due: DateSpec | None = None
     owner: tuple[str, ...] | None = None
     notes: str | None = None
-    expected: date | None = None
+    expected: date | str | None = None
+    """A date, or ``NO_ESTIMATE`` to take the estimate out."""
 
     def given(self) -> list[tuple[str, Any]]:
         """(field, value) of each value to set: status, due, expected, owner, notes."""
@@ -67,9 +68,16 @@ def parse_due(text: str) -> DateSpec:
         raise ValueError(f"{exc.message()} ({DATE_HINT})") from None
 
 
-def parse_expected(text: str) -> date:
-    """The owner's new estimate: a date, never an offset (it is a day someone named)."""
-    hint = "use YYYY-MM-DD: the day the owner now expects"
+NO_ESTIMATE = "none"
+"""``--expected none``: the owner no longer expects another day than the due date."""
+
+
+def parse_expected(text: str) -> date | str:
+    """The owner's new estimate: a date, never an offset (it is a day someone named), or
+    ``none`` to take it out."""
+    hint = "use YYYY-MM-DD: the day the owner now expects, or none to take it out"
+    if text.strip().casefold() == NO_ESTIMATE:
+        return NO_ESTIMATE
     try:
         spec = parse_date_spec(text)
     except PydanticCustomError as exc:
@@ -194,8 +202,9 @@ def _changes(plan: edit.PlanFile, key: Key, values: Values) -> list[edit.Change]
     for name, new in values.given():
         if new == _current(step, name):
             continue
-        value: edit.Value = (
-            str(new) if isinstance(new, Offset | Status)
+        value: edit.Value | None = (
+            None if new == NO_ESTIMATE and name == "expected"
+            else str(new) if isinstance(new, Offset | Status)
             else list(new) if isinstance(new, tuple)
             else new
         )  # fmt: skip
@@ -205,6 +214,8 @@ def _changes(plan: edit.PlanFile, key: Key, values: Values) -> list[edit.Change]
 
 def _current(step: Step, name: str) -> object:
     value = getattr(step, name)
+    if name == "expected" and value is None:
+        return NO_ESTIMATE  # none to take out
     return tuple(value) if isinstance(value, list) else value
 
 

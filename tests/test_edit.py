@@ -570,6 +570,101 @@ def test_two_changes_of_one_value_are_a_mistake() -> None:
                    "t.md")  # fmt: skip
 
 
+# --- keys taken out (``Change(loc, None)``: ``mapsite set --expected none``) ------------
+
+BLOCK_STEP = (
+    "      - task: T\n        expected: 2026-12-09  # Aisha, on the call\n        due: 2026-12-01\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # a block: its line goes, with the comment on it
+        (BLOCK_STEP, "      - task: T\n        due: 2026-12-01\n"),
+        # the last key of the step
+        ("      - task: T\n        expected: 2026-12-09\n", "      - task: T\n"),
+        # the first key of a list item: the next key takes its place after the dash
+        ("      - expected: 2026-12-09\n        task: T\n", "      - task: T\n"),
+        # flow: with the comma before it, or after it when it comes first
+        ("      - {task: T, expected: 2026-12-09, due: 2026-12-01}\n",
+         "      - {task: T, due: 2026-12-01}\n"),
+        ("      - {task: T, expected: 2026-12-09}\n", "      - {task: T}\n"),
+        ("      - {expected: 2026-12-09, task: T}\n", "      - {task: T}\n"),
+        ("      - {task: T,\n         expected: 2026-12-09}\n", "      - {task: T}\n"),
+        # a block of notes: all its lines
+        ("      - task: T\n        notes: |\n          one\n          two\n"
+         "        due: 2026-12-01\n",
+         "      - task: T\n        due: 2026-12-01\n"),
+    ],
+)  # fmt: skip
+def test_a_key_is_taken_out_with_its_lines_or_its_comma(before: str, after: str) -> None:
+    name = "notes" if "notes" in before else "expected"
+
+    new = apply(plan(f"  - name: M\n    steps:\n{before}"), Change(at(name), None))
+
+    assert new == plan(f"  - name: M\n    steps:\n{after}")
+
+
+def test_a_key_that_is_not_there_is_left_out() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n")
+
+    assert edit.apply(text, [Change(at("expected"), None)], "plans/t.md") == text
+
+
+def test_the_last_line_of_the_front_matter_goes_with_its_line_break() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n", "updated: 2026-11-20\n")
+
+    after = plan("  - name: M\n    steps:\n      - task: T\n")
+    assert apply(text, Change(("updated",), None)) == after
+    bare = "---\ntitle: T\nupdated: 2026-11-20\n---\n"
+    assert edit.apply(bare, [Change(("updated",), None)], "t.md") == "---\ntitle: T\n---\n"
+
+
+def test_a_key_is_taken_out_in_the_files_line_endings() -> None:
+    text = plan(f"  - name: M\n    steps:\n{BLOCK_STEP}").replace("\n", "\r\n")
+
+    new = apply(text, Change(at("expected"), None))
+
+    after = plan("  - name: M\n    steps:\n      - task: T\n        due: 2026-12-01\n")
+    assert new == after.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "loc", "message"),
+    [
+        (plan("  - name: M\n    steps:\n      - task: T\n        expected: &e 2026-12-09\n"
+              "      - task: U\n        expected: *e\n"),
+         at("expected"),
+         "plans/t.md:11:9: milestones[0].steps[0].expected: this value is shared through the "
+         "YAML anchor '&e' on line 11: changing it would also change every '*e' (write the "
+         "value out in full instead of '*e', then run the command again)"),
+        # an anchor inside the value taken out: its alias would be left with nothing
+        (plan("  - name: M\n    steps:\n      - task: T\n        owner: [&o Sam, Lee]\n"
+              "      - task: U\n        owner: *o\n"),
+         at("owner"),
+         "plans/t.md:11:9: milestones[0].steps[0].owner: this value is shared through the "
+         "YAML anchor '&o' on line 11: changing it would also change every '*o' (write the "
+         "value out in full instead of '*o', then run the command again)"),
+        (plan("  - name: M\n    steps:\n      - task: T\n"),
+         at("task"),
+         "plans/t.md:10:9: milestones[0].steps[0].task: cannot take milestones[0].steps[0].task "
+         "out (edit the file by hand)"),
+        (plan("  - name: M\n    steps:\n      - task: T\n"),
+         ("milestones", 0, "steps", 0),
+         "plans/t.md:10:9: milestones[0].steps[0]: cannot take milestones[0].steps[0] out "
+         "(edit the file by hand)"),
+    ],
+)  # fmt: skip
+def test_a_key_that_cannot_go_alone_is_refused(
+    text: str, loc: tuple[str | int, ...], message: str
+) -> None:
+    with pytest.raises(Invalid) as caught:
+        edit.apply(text, [Change(loc, None)], "plans/t.md")
+
+    assert [str(p) for p in caught.value.problems] == [message]
+
+
 # --- files: read, checked, written whole or not at all ----------------------------------
 
 

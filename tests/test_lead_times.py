@@ -751,8 +751,34 @@ def test_set_expected_takes_a_date(write_plan, run, value: str, message: str) ->
 
     assert result.exit_code == 2
     assert (
-        f"Invalid value for '--expected': {message} (use YYYY-MM-DD: the day the owner now expects)"
+        f"Invalid value for '--expected': {message} (use YYYY-MM-DD: the day the owner now "
+        "expects, or none to take it out)"
     ) in result.stderr
+
+
+def test_set_expected_none_takes_the_estimate_out(write_plan, run) -> None:
+    estimate = "due: approval - 1w\n        expected: 2026-12-09\n"
+    text = plan_text(CHAIN.replace("due: approval - 1w\n", estimate))
+    path = write_plan("northwind", text)
+    before = path.read_text(encoding="utf-8")
+
+    result = run("set", "northwind", "review", "--expected", "none", "--today", TODAY)
+    again = run("set", "northwind", "review", "--expected", "None", "--today", TODAY)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "plans/northwind.md: review 'Architecture review' -> expected none\n"
+    after = path.read_text(encoding="utf-8")
+    # the line goes, and nothing else changes but updated:, added as today
+    assert after.replace(f"updated: {TODAY}\n", "") == before.replace(
+        "        expected: 2026-12-09\n", ""
+    )
+    assert f"updated: {TODAY}\n" in after
+    assert again.exit_code == 0, again.output
+    assert again.stdout == (
+        "plans/northwind.md: review 'Architecture review' nothing to change: "
+        "expected already none\n"
+    )
+    assert path.read_text(encoding="utf-8") == after
 
 
 def test_an_expected_that_is_not_a_date_is_located(write_plan, run) -> None:
