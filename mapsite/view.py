@@ -336,9 +336,10 @@ def build_view(
         step = milestone.steps[si]
         due = dates.due(key)
         done = question = None
+        open_ = step.status is not Status.DONE  # a done step's estimate is history
         if mailer is not None:
             question = mailer.link(key, "question")
-            if step.status is not Status.DONE and sides[key] in ("buyer", "joint"):
+            if open_ and sides[key] in ("buyer", "joint"):
                 done = mailer.link(key, "done")
         return StepView(
             step=step,
@@ -354,7 +355,9 @@ def build_view(
             anchor=anchor(plan, key),
             done_mail=done,
             question_mail=question,
-            expected=step.expected if due and step.expected and step.expected > due else None,
+            expected=step.expected
+            if open_ and due and step.expected and step.expected > due
+            else None,
         )
 
     step_views = {key: step_view(key) for key in step_keys(plan)}  # next_up shows some again

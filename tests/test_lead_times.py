@@ -708,6 +708,20 @@ def test_the_page_says_why_and_shows_the_expected_date(write_plan, site, run) ->
     assert "Pushed to" not in sign  # the estimate says it already
 
 
+def test_a_done_step_shows_no_estimate(write_plan, site, run) -> None:
+    # done on time, and the estimate left in the file: it says nothing any more
+    write_plan("northwind", plan_text(CHAIN.replace(
+        "        due: order + 1w\n",
+        "        due: order + 1w\n        expected: 2026-12-15\n        status: done\n",
+    )))  # fmt: skip
+
+    assert run("build", "--today", TODAY).exit_code == 0
+    html = page_of(site / "public", "northwind").read_text(encoding="utf-8")
+
+    sign = html[html.index("Sign the order form") :]
+    assert "Expected" not in sign[: sign.index("</li>")]
+
+
 def test_check_and_report_say_the_same_sentence(write_plan, run) -> None:
     write_plan("northwind", plan_text(CHAIN))
 
