@@ -19,6 +19,7 @@ import math
 import types
 from typing import Any
 
+import jinja2.sandbox
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
@@ -42,6 +43,30 @@ what a template reads, never the methods every pydantic model has."""
 
 
 _METHODS = (types.MethodType, types.BuiltinMethodType)
+
+
+_UNSAFE_NAMES = frozenset(
+    {"format", "format_map", "mro"}
+    | jinja2.sandbox.UNSAFE_FUNCTION_ATTRIBUTES
+    | jinja2.sandbox.UNSAFE_METHOD_ATTRIBUTES
+    | jinja2.sandbox.UNSAFE_GENERATOR_ATTRIBUTES
+    | jinja2.sandbox.UNSAFE_COROUTINE_ATTRIBUTES
+    | jinja2.sandbox.UNSAFE_ASYNC_GENERATOR_ATTRIBUTES
+    | {name for _, names in jinja2.sandbox._mutable_spec for name in names}
+)
+
+
+def plain_name(name: str) -> bool:
+    """An attribute name the sandbox lets a template read on any object it can reach:
+    no '_' name, none of Jinja's internal names (frames, code, generators), no method
+    that changes a list, dict or set, no pydantic method, not ``str.format`` (whose
+    sandboxed version Jinja hands out instead)."""
+    return not (
+        name.startswith("_")
+        or name in _UNSAFE_NAMES
+        or name in _PYDANTIC
+        or name.startswith(("co_", "f_", "tb_", "gi_", "cr_", "ag_"))
+    )
 
 
 class TooMuch(SecurityError):

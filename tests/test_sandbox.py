@@ -31,6 +31,7 @@ from mapsite.sandbox import (
     check_power,
     check_repeat,
     explain,
+    plain_name,
 )
 from mapsite.themes import BUILTIN_THEMES
 
@@ -139,6 +140,74 @@ def test_a_format_method_met_where_a_plain_value_was_is_still_sandboxed() -> Non
     assert env.from_string("{{ box.f }}").render(box=plain) == "text"
     with pytest.raises(SecurityError, match="'__class__' of 'Card'"):
         env.from_string("{{ box.f(card) }}").render(box=method, card=Card("x"))
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("milestones", True), ("items", True), ("get", True), ("name", True),
+        ("_x", False), ("__class__", False), ("format", False), ("format_map", False),
+        ("mro", False), ("append", False), ("update", False), ("setdefault", False),
+        ("popleft", False), ("model_dump", False), ("parse_file", False), ("gi_frame", False),
+        ("f_globals", False), ("tb_frame", False), ("co_code", False),
+    ],
+)  # fmt: skip
+def test_names_read_as_they_are_in_mapsites_own_templates(name: str, plain: bool) -> None:
+    assert plain_name(name) is plain
+
+
+@pytest.fixture
+def templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """(site theme folder, built-in theme folder, environment loading from both)."""
+    from mapsite import render
+
+    theirs, ours = tmp_path / "site-theme", tmp_path / "builtin"
+    theirs.mkdir()
+    ours.mkdir()
+    monkeypatch.setattr(render, "BUILTIN_THEMES", ours)
+    render._is_builtin.cache_clear()
+    env = render.SandboxEnvironment(
+        loader=jinja2.FileSystemLoader([theirs, ours]), undefined=jinja2.StrictUndefined
+    )
+    env.template_class = render._Template
+    yield theirs, ours, env
+    render._is_builtin.cache_clear()
+
+
+def test_only_mapsites_own_templates_read_attributes_as_they_are(templates) -> None:
+    theirs, ours, env = templates
+    for folder in (theirs, ours):
+        (folder / f"{folder.name}.html").write_text("{{ box.f(card) }}", encoding="utf-8")
+    box = Box()
+    box.f = "{0.__class__}".format  # type: ignore[attr-defined]
+
+    # a theme's template: the sandbox's check, which hands out its own formatter
+    with pytest.raises(SecurityError, match="'__class__' of 'Card'"):
+        env.get_template("site-theme.html").render(box=box, card=Card("x"))
+    # mapsite's own template reads the attribute as it is (no theme can make such a box)
+    assert env.get_template("builtin.html").render(box=box, card=Card("x")) == str(Card)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("{{ card.__class__ }}", "access to attribute '__class__' of 'Card' object is unsafe"),
+        ("{{ cards.append(1) }}", "access to attribute 'append' of 'list' object is unsafe"),
+        ("{{ site.model_dump() }}",
+         "access to attribute 'model_dump' of 'SiteConfig' object is unsafe"),
+        ("{{ '{0.__class__}'.format(card) }}",
+         "access to attribute '__class__' of 'Card' object is unsafe"),
+    ],
+)  # fmt: skip
+def test_mapsites_own_templates_leave_other_names_to_the_sandbox(
+    templates, expression: str, message: str
+) -> None:
+    _, ours, env = templates
+    (ours / "own.html").write_text(expression, encoding="utf-8")
+    data = {"card": Card("x"), "cards": [], "site": SiteConfig(title="Plans")}
+
+    with pytest.raises(SecurityError, match=re.escape(message)):
+        env.get_template("own.html").render(**data)
 
 
 def test_a_refused_value_stays_refused_along_the_way() -> None:
