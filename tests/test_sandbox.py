@@ -150,6 +150,9 @@ def test_a_format_method_met_where_a_plain_value_was_is_still_sandboxed() -> Non
         ("mro", False), ("append", False), ("update", False), ("setdefault", False),
         ("popleft", False), ("model_dump", False), ("parse_file", False), ("gi_frame", False),
         ("f_globals", False), ("tb_frame", False), ("co_code", False),
+        # the rest of what frames, tracebacks, code and generators hold
+        ("f_lineno", False), ("tb_lineno", False), ("co_name", False), ("gi_yieldfrom", False),
+        ("cr_await", False), ("ag_await", False),
     ],
 )  # fmt: skip
 def test_names_read_as_they_are_in_mapsites_own_templates(name: str, plain: bool) -> None:
