@@ -66,9 +66,15 @@
       if (row) row.classList.add(row.classList.contains("step") ? "step--overdue" : "next--overdue");
     });
     if (note) {
-      var shown = new Date(today).toLocaleDateString(lang, {
-        weekday: "short", day: "numeric", month: "short", timeZone: "UTC"
-      });
+      var style = { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
+      var shown = new Date(today).toLocaleDateString(lang, style);
+      if (lang === "en" && Intl.DateTimeFormat.prototype.formatToParts) {
+        // as the page writes a date in English: "Fri 27 Nov", not the browser's "Fri, Nov 27"
+        var part = {};
+        new Intl.DateTimeFormat("en", style).formatToParts(new Date(today))
+          .forEach(function (p) { part[p.type] = p.value; });
+        shown = part.weekday + " " + part.day + " " + part.month;
+      }
       note.textContent = " · " + words(note, "checked", "dates checked against today, {date}")
         .replace("{date}", shown);
       note.hidden = false;
