@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
-from support import CHANGED_DAY, PDF_NAMES, copy_example, page_of
+from support import PDF_NAMES, copy_example, page_of
 
 PLANS = ["northwind", "tailspin", "fabrikam-renewal"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def open_plan(browser: Browser, public: Path, slug: str, **context: object) -> Page:
-    """The page as read on the day it was built (mapsite.js re-checks its dates against
-    the reader's clock: read later, the page says so, and it is a line longer)."""
+    """The page as read on the day it was built (conftest.READ_AT: read later, the
+    page says that its dates were checked against the reader's today, a line longer)."""
     page = browser.new_page(**context)  # type: ignore[arg-type]
-    page.clock.set_fixed_time(f"{CHANGED_DAY}T10:00:00")
     page.goto(page_of(public, slug).as_uri())
     return page
 
