@@ -38,7 +38,7 @@ sys.path.insert(0, {here!r})
 from build_speed import TODAY, generate_site
 from mapsite import build
 site, out = Path({site!r}), Path({out!r})
-generate_site(site, {plans}, 2026)
+generate_site(site, {plans}, 2026, theme_template={theme_template})
 try:
     from mapsite import workers as parallel
 except ImportError:  # a checkout from before workers.py
@@ -51,7 +51,7 @@ for _ in range(2 + {builds}):
 """
 
 
-def count(plans: int, builds: int, *, valgrind: bool = True) -> int:
+def count(plans: int, builds: int, *, valgrind: bool = True, theme_template: bool = False) -> int:
     """Instructions of a process that generates the site and builds it 2 + ``builds``
     times (without ``valgrind``: only run it, to fill mapsite's cache of compiled
     templates, which the first process of a checkout would pay for and the next not)."""
@@ -59,7 +59,7 @@ def count(plans: int, builds: int, *, valgrind: bool = True) -> int:
     try:
         code = CHILD.format(
             here=str(HERE), site=str(work / "site"), out=str(work / "out"), plans=plans,
-            builds=builds,
+            builds=builds, theme_template=theme_template,
         )  # fmt: skip
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         # children forked by the build (the helper that deletes half of the old output)
@@ -83,6 +83,11 @@ def count(plans: int, builds: int, *, valgrind: bool = True) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=20)
+    parser.add_argument(
+        "--theme-template",
+        action="store_true",
+        help="the site's theme brings a template of its own: every template runs in the sandbox",
+    )
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
@@ -90,12 +95,15 @@ def main(argv: list[str] | None = None) -> int:
 
     import mapsite
 
-    count(args.plans, 0, valgrind=False)
-    one, three = count(args.plans, 1), count(args.plans, 3)
+    sandboxed = args.theme_template
+    count(args.plans, 0, valgrind=False, theme_template=sandboxed)
+    one = count(args.plans, 1, theme_template=sandboxed)
+    three = count(args.plans, 3, theme_template=sandboxed)
     per_plan = (three - one) / (2 * args.plans)
     where = Path(mapsite.__file__).parent
     print(f"{where}: {per_plan / 1e6:.2f} million instructions a plan "
-          f"({args.plans} plans, full build in one process)")  # fmt: skip
+          f"({args.plans} plans, full build in one process"
+          f"{', theme template: sandboxed' if sandboxed else ''})")  # fmt: skip
     return 0
 
 
