@@ -52,8 +52,14 @@ _UNSAFE_NAMES = frozenset(
     | jinja2.sandbox.UNSAFE_GENERATOR_ATTRIBUTES
     | jinja2.sandbox.UNSAFE_COROUTINE_ATTRIBUTES
     | jinja2.sandbox.UNSAFE_ASYNC_GENERATOR_ATTRIBUTES
-    | {name for _, names in jinja2.sandbox._mutable_spec for name in names}
-)
+    # what changes a set, a mapping, a list or a deque (ImmutableSandboxedEnvironment's
+    # refusals; its table is private, so the names are written out here as well)
+    | {"add", "append", "appendleft", "clear", "difference_update", "discard", "extend",
+       "extendleft", "insert", "intersection_update", "pop", "popitem", "popleft",
+       "remove", "reverse", "rotate", "setdefault", "sort", "symmetric_difference_update",
+       "update"}
+    | {name for _, names in getattr(jinja2.sandbox, "_mutable_spec", ()) for name in names}
+)  # fmt: skip
 
 
 def plain_name(name: str) -> bool:
