@@ -90,6 +90,13 @@ def apply(text: str, changes: Sequence[Change], shown: str) -> str:
     its own value: a value shared through a YAML anchor, a list item that does not exist.
     """
     front, _, _ = _split(text, shown)
+    kept = [c for c in changes if c.value is not None]
+    if len(kept) not in (0, len(changes)):
+        # keys taken out first, the rest written into what is left: a key added after
+        # a mapping's last entry must not land in the line of an entry taken out. Every
+        # change is placed in the file as it is first, so a refusal says where it is.
+        _plan(parse_yaml(front, shown, 1), changes, front, shown)
+        return apply(apply(text, [c for c in changes if c.value is None], shown), kept, shown)
     first = text.splitlines(keepends=True)[0]
     head = len(first)  # the front matter starts after the opening '---' line
     newline = first[len(first.rstrip("\r\n")) :] or "\n"  # the file's own: CRLF stays CRLF
@@ -119,6 +126,8 @@ def _plan(marked: yamlmarks.Marked, changes: Sequence[Change], front: str, shown
         if change.value is None:
             if rest:
                 continue  # not there: nothing to take out
+            if (id(node), None) in ops:
+                raise ValueError(f"two changes of {format_path(change.loc)}")
             ops[id(node), None] = _removal(path, shared, change.loc, front, marked, shown)
             continue
         null = _is_null(node)

@@ -630,6 +630,39 @@ def test_a_key_is_taken_out_in_the_files_line_endings() -> None:
     assert new == after.replace("\n", "\r\n")
 
 
+def test_a_key_added_where_the_last_one_is_taken_out() -> None:
+    # notes go after the step's last entry: that is status, whose line goes
+    text = plan("  - name: M\n    steps:\n      - task: T\n        status: done\n")
+
+    new = apply(text, Change(at("status"), None), Change(at("notes"), "N"))
+
+    assert new == plan("  - name: M\n    steps:\n      - task: T\n        notes: N\n")
+
+
+def test_a_refusal_beside_a_key_taken_out_says_where_it_is_in_the_file() -> None:
+    text = plan(
+        "  - name: M\n    steps:\n      - task: T\n        expected: 2026-12-09\n"
+        "        owner: &o Sam\n      - task: U\n        owner: *o\n"
+    )
+
+    with pytest.raises(Invalid) as caught:
+        edit.apply(text, [Change(at("expected"), None), Change(at("owner"), ["Lee"])], "t.md")
+
+    assert str(caught.value.problems[0]).startswith(
+        "t.md:12:9: milestones[0].steps[0].owner: this value is shared through the YAML "
+        "anchor '&o' on line 12"
+    )
+
+
+def test_taking_out_and_setting_one_value_is_a_mistake() -> None:
+    text = plan("  - name: M\n    steps:\n      - task: T\n        notes: N\n")
+
+    for changes in ([Change(at("notes"), None), Change(at("notes"), "M")],
+                    [Change(at("notes"), "M"), Change(at("notes"), None)]):  # fmt: skip
+        with pytest.raises(ValueError, match=r"^two changes of milestones\[0\].steps\[0\].notes$"):
+            edit.apply(text, changes, "t.md")
+
+
 @pytest.mark.parametrize(
     ("text", "loc", "message"),
     [
@@ -894,6 +927,21 @@ def value_lines(text: str, loc: tuple[str | int, ...]) -> range:
     return range(node.start_mark.line + 1, end + 2)  # the '---' line comes first
 
 
+def key_lines(text: str, loc: tuple[str | int, ...]) -> range:
+    """The 0-based line of the file ``loc``'s key is written on (empty when missing)."""
+    front = split_front_matter(text, "")[0]
+    node = yaml.compose(front, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    key = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            key, node = next(((k, v) for k, v in node.value if k.value == part), (None, None))
+        else:
+            node = node.value[part]
+        if node is None:
+            return range(0)
+    return range(key.start_mark.line + 1, key.start_mark.line + 2) if key else range(0)
+
+
 def changed_lines(before: str, after: str) -> set[int]:
     """0-based lines of ``before`` that the edit replaced or removed."""
     matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
@@ -912,7 +960,13 @@ def expected_plan(old: Plan, values: dict[tuple[int, int], dict[str, object]], t
     return old.model_copy(update={"milestones": milestones, "updated": today})
 
 
+DEFAULTS: dict[str, object] = {"status": Status.TODO, "owner": [], "notes": None}
+"""What a step says when the key is taken out (``Change(loc, None)``)."""
+
+
 def model_value(name: str, value: object) -> object:
+    if value is None:
+        return DEFAULTS[name]
     if name == "status":
         return Status(value)
     if name == "due" and isinstance(value, str):
@@ -939,6 +993,8 @@ def edit_and_check(path: Path, changes: dict[tuple[int, int], dict[str, object]]
     allowed = set(value_lines(opened.text, ("updated",)))
     for change in made:
         allowed |= set(value_lines(opened.text, change.loc))
+        if change.value is None:  # taken out: its key's line too
+            allowed |= set(key_lines(opened.text, change.loc))
     assert changed_lines(opened.text, done.text) <= allowed
     return done.text
 
@@ -979,12 +1035,12 @@ notes = st.text(
     min_size=1,
     max_size=120,
 ).map(str.strip).filter(bool)  # fmt: skip
-VALUES = {
-    "status": st.sampled_from([s.value for s in Status]),
+VALUES = {  # None: the key taken out (mapsite set --expected none does it)
+    "status": st.sampled_from([s.value for s in Status]) | st.none(),
     "due": st.dates(date(2020, 1, 1), date(2035, 12, 31))
     | st.builds(lambda n: f"go_live - {n}w", st.integers(0, 30)),
-    "owner": st.lists(names, min_size=1, max_size=3),
-    "notes": notes,
+    "owner": st.lists(names, min_size=1, max_size=3) | st.none(),
+    "notes": notes | st.none(),
 }
 
 
