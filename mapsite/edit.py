@@ -90,24 +90,37 @@ def apply(text: str, changes: Sequence[Change], shown: str) -> str:
     its own value: a value shared through a YAML anchor, a list item that does not exist.
     """
     front, _, _ = _split(text, shown)
+    marked = parse_yaml(front, shown, 1)
     kept = [c for c in changes if c.value is not None]
     if len(kept) not in (0, len(changes)):
         # keys taken out first, the rest written into what is left: a key added after
         # a mapping's last entry must not land in the line of an entry taken out. Every
         # change is placed in the file as it is first, so a refusal says where it is.
-        _plan(parse_yaml(front, shown, 1), changes, front, shown)
-        return apply(apply(text, [c for c in changes if c.value is None], shown), kept, shown)
+        _plan(marked, changes, front, shown)
+        removed = _apply(text, [c for c in changes if c.value is None], shown, marked)
+        return _apply(removed, kept, shown, marked, as_is=False)
+    return _apply(text, changes, shown, marked)
+
+
+def _apply(
+    text: str, changes: Sequence[Change], shown: str, original: yamlmarks.Marked,
+    *, as_is: bool = True,
+) -> str:  # fmt: skip
+    """``apply`` in one pass. ``original``: the file as it is, where a value that does
+    not read back is located; this ``text`` is that file ``as_is``, or with keys taken
+    out (its lines are not the file's)."""
+    front, _, _ = _split(text, shown)
     first = text.splitlines(keepends=True)[0]
     head = len(first)  # the front matter starts after the opening '---' line
     newline = first[len(first.rstrip("\r\n")) :] or "\n"  # the file's own: CRLF stays CRLF
-    marked = parse_yaml(front, shown, 1)
+    marked = original if as_is else parse_yaml(front, shown, 1)
     ops = _plan(marked, changes, front, shown)
     for blocks in (True, False):  # a block of text that does not read back: one line
         new = text[:head] + _splice(front, ops, newline, blocks=blocks) + text[head + len(front) :]
         wrong = _misread(new, marked.data, changes)
         if wrong is None:
             return new
-    raise Invalid([_located(marked, shown, wrong.loc, "cannot write this value here without "
+    raise Invalid([_located(original, shown, wrong.loc, "cannot write this value here without "
                             "changing others", "edit the file by hand")])  # fmt: skip
 
 

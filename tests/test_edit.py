@@ -654,6 +654,23 @@ def test_a_refusal_beside_a_key_taken_out_says_where_it_is_in_the_file() -> None
     )
 
 
+def test_a_value_that_cannot_be_written_beside_a_key_taken_out_is_located_in_the_file() -> None:
+    # the value is refused after the key is out, in a text a line shorter: the line
+    # named is the file's
+    text = plan(
+        "  - name: M\n    steps:\n      - task: T\n        expected: 2026-12-09\n      - task: U\n"
+    )
+    second = ("milestones", 0, "steps", 1, "task")
+
+    with pytest.raises(Invalid) as caught:
+        edit.apply(text, [Change(at("expected"), None), Change(second, "lone \udc80")], "t.md")
+
+    assert caught.value.problems == [
+        Problem("t.md", 12, 9, "milestones[0].steps[1].task",
+                "cannot write this value here without changing others", "edit the file by hand")
+    ]  # fmt: skip
+
+
 def test_taking_out_and_setting_one_value_is_a_mistake() -> None:
     text = plan("  - name: M\n    steps:\n      - task: T\n        notes: N\n")
 
