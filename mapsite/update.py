@@ -209,7 +209,20 @@ def _changes(plan: edit.PlanFile, key: Key, values: Values) -> list[edit.Change]
             else new
         )  # fmt: skip
         changes.append(edit.Change(("milestones", mi, "steps", si, name), value, name == "owner"))
+    if _estimate_ends(step, values):
+        changes.append(edit.Change(("milestones", mi, "steps", si, "expected"), None))
     return changes
+
+
+def _estimate_ends(step: Step, values: Values) -> bool:
+    """A step being done takes its owner's estimate out (unless one is given with it): it
+    says nothing any more, and would be back in force if the step were opened again."""
+    return (
+        values.status == Status.DONE
+        and step.status != Status.DONE
+        and step.expected is not None
+        and values.expected is None
+    )
 
 
 def _current(step: Step, name: str) -> object:
@@ -234,6 +247,8 @@ def _line(plan: edit.PlanFile, done: edit.Edit, key: Key, values: Values, today:
             kept.append(f"already {said}" if bare else said.replace(" ", " already ", 1))
         else:
             changed.append(said)
+    if _estimate_ends(step, values):
+        changed.append(f"its estimate ({_say('expected', step.expected, None, today)}) taken out")
     where = f"{plan.shown}: {address(model, key)} '{short(step.task)}'"
     if not changed:
         return f"{where} nothing to change: {'; '.join(kept)}"

@@ -795,6 +795,34 @@ def test_set_expected_none_takes_the_estimate_out(write_plan, run) -> None:
     assert path.read_text(encoding="utf-8") == after
 
 
+def test_a_step_done_takes_its_estimate_out(write_plan, run) -> None:
+    estimate = "due: approval - 1w\n        expected: 2026-12-09\n"
+    path = write_plan("northwind", plan_text(CHAIN.replace("due: approval - 1w\n", estimate)))
+    before = path.read_text(encoding="utf-8")
+
+    result = run("done", "northwind", "review", "--today", TODAY)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "plans/northwind.md: review 'Architecture review' -> done; its estimate (Wed 9 Dec) "
+        "taken out\n"
+    )
+    after = path.read_text(encoding="utf-8").replace(f"updated: {TODAY}\n", "")
+    assert "expected:" not in after
+    assert "        due: approval - 1w\n        status: done\n" in after
+    assert after.count("\n") == before.count("\n")  # one line out, status in
+
+
+def test_an_estimate_given_with_done_is_kept(write_plan, run) -> None:
+    path = write_plan("northwind", plan_text(CHAIN))
+
+    args = ("set", "northwind", "review", "--status", "done", "--expected", "2026-12-09")
+    result = run(*args, "--today", TODAY)
+
+    assert result.exit_code == 0, result.output
+    assert "        expected: 2026-12-09\n" in path.read_text(encoding="utf-8")
+
+
 def test_an_expected_that_is_not_a_date_is_located(write_plan, run) -> None:
     write_plan(
         "northwind",
