@@ -4,6 +4,9 @@
 #   make test   installs everything and runs the whole test suite
 VENV := .venv
 PY := $(VENV)/bin/python
+# The interpreter the virtual environment is made with (make site PYTHON=python3.12).
+# Its build matters: benchmarks/README.md, "The interpreter".
+PYTHON ?= python3
 TODAY ?=
 
 .PHONY: site test install install-test lint messages
@@ -17,7 +20,7 @@ test: install-test
 	$(PY) -m pytest
 
 $(PY):
-	python3 -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 
 # An editable install leaves mapsite's own modules uncompiled, and where
 # PYTHONDONTWRITEBYTECODE is set (CI, containers) Python compiles them again on every

@@ -584,6 +584,34 @@ def describe_mapsite() -> str:
     return f"{version} from {folder}, commit {commit.stdout.strip()}{state}"
 
 
+SPEED_PROBE = "sum(i * i for i in range(10**7))"
+"""A fixed pure-Python loop: how fast this interpreter runs on this host right now."""
+
+_DESCRIBE = f"""
+import platform, sys, time
+try:  # Linux: is libpython a shared library of this process?
+    with open("/proc/self/maps") as maps:
+        linked = ", libpython shared" if "libpython" in maps.read() else ", libpython static"
+except OSError:
+    linked = ""
+start = time.perf_counter()
+{SPEED_PROBE}
+probe = time.perf_counter() - start
+name = f"{{platform.python_implementation()}} {{platform.python_version()}}"
+print(f"{{name}} ({{sys.executable}}{{linked}}); 10^7 squares in {{probe:.2f}} s")
+"""
+
+
+def describe_python() -> str:
+    """The interpreter the builds run on, and how fast it runs ``SPEED_PROBE`` now. Its
+    build matters as much as the host's load: a CPython compiled without profile-guided
+    optimisation and with libpython as a shared library (pyenv's build with
+    ``--enable-shared``) runs mapsite about a fifth slower than Debian's
+    (benchmarks/README.md, "The interpreter")."""
+    found = subprocess.run([sys.executable, "-c", _DESCRIBE], capture_output=True, text=True)
+    return found.stdout.strip() or f"{sys.executable} (not described: {found.stderr.strip()})"
+
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
@@ -631,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     cpus = os.cpu_count()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
     print(f"machine: {platform.platform()}, {cpus} CPUs ({usable} usable)")
-    print(f"python:  {platform.python_implementation()} {platform.python_version()}")
+    print(f"python:  {describe_python()}")
     print(f"mapsite: {describe_mapsite()}")
     print(f"today:   {TODAY.isoformat()}, seed {args.seed}, {args.repeat} run(s) per size\n")
 

@@ -35,7 +35,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import TODAY, Run, _sizes, describe_mapsite, generate_site, run_child
+from build_speed import (
+    TODAY,
+    Run,
+    _sizes,
+    describe_mapsite,
+    describe_python,
+    generate_site,
+    run_child,
+)
 
 TARGET_PLANS = 1000
 TARGET_RATIO = 2.0
@@ -76,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs")
+    print(f"python:  {describe_python()}")
     print(f"mapsite: {describe_mapsite()}")
     print(f"hugo:    {version}\n")
     heads = f"{'plans':>6} {'hugo s':>8} {'mapsite s':>10} {'ratio':>6}"

@@ -36,7 +36,15 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import TODAY, Run, _sizes, describe_mapsite, generate_site, run_child
+from build_speed import (
+    TODAY,
+    Run,
+    _sizes,
+    describe_mapsite,
+    describe_python,
+    generate_site,
+    run_child,
+)
 
 TARGET_PLANS = 1000
 TARGET_HTML = 0.3
@@ -107,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs")
+    print(f"python:  {describe_python()}")
     print(f"mapsite: {describe_mapsite()}")
     print(f"builds:  {'with PDFs' if args.pdf else 'HTML only'}, {args.repeat} run(s) each\n")
     work = Path(tempfile.mkdtemp(prefix="mapsite-incremental-"))
