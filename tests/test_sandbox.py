@@ -213,6 +213,45 @@ def test_mapsites_own_templates_leave_other_names_to_the_sandbox(
         env.get_template("own.html").render(**data)
 
 
+@pytest.mark.parametrize("environment", ["BuiltinEnvironment", "SandboxEnvironment"])
+def test_mapsites_own_templates_read_as_jinja_does(tmp_path, monkeypatch, environment) -> None:
+    # x.name compiled to Python's own read, with Jinja's where that finds nothing
+    from mapsite import render
+
+    monkeypatch.setattr(render, "BUILTIN_THEMES", tmp_path)
+    render._is_builtin.cache_clear()
+    env = getattr(render, environment)(
+        loader=jinja2.FileSystemLoader(tmp_path), undefined=jinja2.StrictUndefined
+    )
+    env.template_class = render._Template
+    calls = []
+
+    def made() -> Card:
+        calls.append(1)
+        return Card("made")
+
+    cases = {
+        "{{ card.title }}|{{ key.title }}|{{ outer.inner.title }}": "x|from the key|deep",
+        "{{ made().title }}": "made",  # the object is made once
+        "{% if card.nothing is defined %}yes{% else %}no{% endif %}": "no",
+        "{% for c in cards if c.title != 'b' %}{{ c.title }}{% endfor %}": "ac",
+    }
+    data = {
+        "card": Card("x"), "key": {"title": "from the key"}, "made": made,
+        "outer": {"inner": Card("deep")}, "cards": [Card("a"), Card("b"), Card("c")],
+    }  # fmt: skip
+    try:
+        for n, (text, shown) in enumerate(cases.items()):
+            (tmp_path / f"{n}.html").write_text(text, encoding="utf-8")
+            assert env.get_template(f"{n}.html").render(**data) == shown
+        assert calls == [1]
+        (tmp_path / "missing.html").write_text("{{ card.nothing }}", encoding="utf-8")
+        with pytest.raises(jinja2.UndefinedError, match=r"Card object' has no attribute 'nothing'"):
+            env.get_template("missing.html").render(card=Card("x"))
+    finally:
+        render._is_builtin.cache_clear()
+
+
 def test_a_refused_value_stays_refused_along_the_way() -> None:
     env = sandbox()
     first = env.getattr(Card("a"), "__class__")
