@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import ctypes
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -40,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import TODAY, generate_site
+from build_speed import TODAY, describe_python, generate_site
 
 TARGET_SECONDS = 10.0
 TARGET_SECONDS_NOW = 4.0  # issue 18
@@ -200,7 +199,8 @@ def main() -> None:
 
     pdf_seconds = median(with_pdf, 0) - median(html_only, 0)
     pdf_cpu = median(with_pdf, 1) - median(html_only, 1)
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {os.cpu_count()} cores")
+    print(f"python:  {describe_python()}")
     browsers = "ordinary browsers" if args.ordinary_browsers else "browsers as mapsite chooses"
     print(f"{args.plans} plans, {browsers}, median of {args.repeat} run(s):")
     cpu_note = "" if whole_tree else " (processes orphaned before they exit are not counted)"

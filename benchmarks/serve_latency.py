@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import signal
 import statistics
@@ -28,7 +27,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_speed import generate_site
+from build_speed import describe_python, generate_site
 
 from mapsite.browser import find_chromium
 from mapsite.serve import DEBOUNCE, SETTLE
@@ -102,7 +101,8 @@ def main() -> None:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=10)
 
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {os.cpu_count()} cores")
+    print(f"python:  {describe_python()}")
     print(f"site: {args.plans} plans; server start: {startup}")
     print(
         f"save -> updated page over {len(latencies)} edits: median "
