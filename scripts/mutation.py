@@ -66,7 +66,7 @@ MODULES: dict[str, list[str]] = {
     "sheets": ["tests/test_import.py", "tests/test_cells.py"],
     "status": ["tests/test_update_cli.py"],
     "timeline": ["tests/test_timeline.py"],
-    "update": ["tests/test_update_cli.py"],
+    "update": ["tests/test_update_cli.py", "tests/test_lead_times.py"],
     "yamlmarks": [
         "tests/test_yamlmarks.py",
         "tests/test_many_errors.py",
