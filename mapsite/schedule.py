@@ -118,6 +118,30 @@ def milestone_state(milestone: Milestone) -> MilestoneState:
     return "upcoming"
 
 
+def lasting_reasons(plan: Plan, projection: Projection) -> list[str]:
+    """The reasons a plan is at risk that a later day does not take away: steps blocked,
+    go-live projected late (``health``; mapsite.js re-rates the rest on the day a page
+    is read, see ``recheck.py``)."""
+    reasons = []
+    blocked = sum(s.status is Status.BLOCKED for _, s in plan.steps())
+    if blocked:
+        reasons.append(
+            ngettext("%(count)s step blocked", "%(count)s steps blocked", blocked)
+            % {"count": blocked}
+        )
+    late = projection.late_by(plan)
+    if late:
+        reasons.append(
+            ngettext(
+                "go-live projected %(count)s day late",
+                "go-live projected %(count)s days late",
+                late,
+            )
+            % {"count": late}
+        )
+    return reasons
+
+
 def days_overdue(step: Step, due: date | None, today: date) -> int:
     """How many days an open step is past its target date (0 when not overdue)."""
     if step.status is Status.DONE or due is None:
@@ -227,22 +251,7 @@ def health(
             ngettext("no update for %(count)s day", "no update for %(count)s days", days)
             % {"count": days}
         )
-    blocked = sum(s.status is Status.BLOCKED for _, s in plan.steps())
-    if blocked:
-        at_risk.append(
-            ngettext("%(count)s step blocked", "%(count)s steps blocked", blocked)
-            % {"count": blocked}
-        )
-    late = projection.late_by(plan)
-    if late:
-        at_risk.append(
-            ngettext(
-                "go-live projected %(count)s day late",
-                "go-live projected %(count)s days late",
-                late,
-            )
-            % {"count": late}
-        )
+    at_risk += lasting_reasons(plan, projection)
     if stalled:
         return Health("stalled", stalled + at_risk)
     if at_risk:

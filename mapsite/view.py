@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import audience, explain, i18n, mailto, schedule
+from . import audience, explain, i18n, mailto, recheck, schedule
 from .address import address, anchor, step_keys
 from .config import SiteConfig
 from .i18n import gettext as _
@@ -253,6 +253,9 @@ class PlanView:
     """The milestone the deal is at now."""
     health: schedule.Health
     """on track, at risk or stalled, with the reasons (state, label, reasons)."""
+    health_facts: str
+    """What mapsite.js needs to rate the health again on a later day (JSON,
+    ``recheck.facts``): the health card's ``data-health``."""
     go_live: date | None
     """The target go-live date."""
     projected_go_live: date | None
@@ -390,6 +393,7 @@ def build_view(
         next_up=[step_views[k] for k in schedule.next_up(plan, dates, projection, config.next_up)],
         current=milestones[current] if current is not None else None,
         health=schedule.health(plan, dates, projection, today, last_update),
+        health_facts=recheck.facts(plan, dates, projection, last_update),
         go_live=plan.go_live,
         projected_go_live=projection.go_live,
         late_days=projection.late_by(plan),

@@ -67,6 +67,7 @@ MODULES: dict[str, list[str]] = {
     "status": ["tests/test_update_cli.py"],
     "timeline": ["tests/test_timeline.py"],
     "update": ["tests/test_update_cli.py", "tests/test_lead_times.py"],
+    "recheck": ["tests/test_recheck.py"],
     "yamlmarks": [
         "tests/test_yamlmarks.py",
         "tests/test_many_errors.py",

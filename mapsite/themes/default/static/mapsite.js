@@ -65,6 +65,8 @@
       var row = el.closest(".step, .next");
       if (row) row.classList.add(row.classList.contains("step") ? "step--overdue" : "next--overdue");
     });
+    var card = document.querySelector("[data-health]");
+    if (card) rate(card);
     if (note) {
       var style = { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
       var shown = new Date(today).toLocaleDateString(lang, style);
@@ -79,6 +81,41 @@
         .replace("{date}", shown);
       note.hidden = false;
     }
+  }
+
+  // the plan's health on the reader's day, rated as schedule.health rates it (the data
+  // and words: recheck.py); the reasons a later day cannot take away come as built
+  function rate(card) {
+    var facts = JSON.parse(card.getAttribute("data-health"));
+    function say(name, n) {
+      var forms = facts.words[name];
+      var form = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
+      return (forms[form] || forms.other).replace("{n}", n);
+    }
+    var overdue = [], expected = 0;
+    facts.steps.forEach(function (step) {
+      var due = parse(step[0]), days = Math.round((today - due) / DAY);
+      if (days > 0) overdue.push(days);
+      else if (step[1] && parse(step[1]) > due) expected += 1;
+    });
+    var stalled = [], atRisk = [];
+    var long = overdue.filter(function (days) { return days >= facts.stalledDays; });
+    if (long.length) stalled.push(say("stalled", long.length));
+    else if (overdue.length) atRisk.push(say("overdue", overdue.length));
+    if (expected) atRisk.push(say("expected", expected));
+    var quiet = facts.updated ? Math.round((today - parse(facts.updated)) / DAY) : 0;
+    if (quiet >= facts.staleDays) stalled.push(say("stale", quiet));
+    var reasons = stalled.concat(atRisk, facts.lasting);
+    var state = stalled.length ? "stalled" : reasons.length ? "at risk" : "on track";
+    card.className = card.className.replace(/\bhealth--\S+/, "health--" + state.replace(" ", "-"));
+    card.querySelector("[data-health-label]").textContent = facts.labels[state];
+    var text = reasons.join("; ");
+    card.querySelector("[data-health-reasons]").textContent =
+      reasons.length ? text.charAt(0).toUpperCase() + text.slice(1) : facts.none;
+    var icons = card.querySelector("template[data-health-icons]");
+    var icon = icons && icons.content.querySelector('[data-state="' + state + '"] svg');
+    var shown = card.querySelector(".fact__big > svg");
+    if (icon && shown) shown.replaceWith(icon.cloneNode(true));
   }
 
   // "Subscribe" to a calendar is a webcal:// link, which calendar apps subscribe to
