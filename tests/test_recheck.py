@@ -24,10 +24,14 @@ PLAN = VALID_PLAN.replace(
 )
 
 
-def facts(write_plan, text: str = PLAN, updated: date | None = date(2026, 11, 20)) -> dict:
+def raw_facts(write_plan, text: str = PLAN, updated: date | None = date(2026, 11, 20)) -> str:
     doc = load_plan(write_plan("northwind", text))
     projection = schedule.project(doc.plan, doc.dates, doc.calendar, TODAY)
-    return json.loads(recheck.facts(doc.plan, doc.dates, projection, updated))
+    return recheck.facts(doc.plan, doc.dates, projection, updated)
+
+
+def facts(write_plan, text: str = PLAN, updated: date | None = date(2026, 11, 20)) -> dict:
+    return json.loads(raw_facts(write_plan, text, updated))
 
 
 def test_the_open_dated_steps_with_their_estimates(write_plan) -> None:
@@ -79,3 +83,12 @@ def test_the_words_in_each_plural_form_of_the_language(write_plan) -> None:
     assert arabic["two"] == "{n} خطوتان متأخرتان"  # the catalog's dual
     assert arabic["few"] == "{n} خطوات متأخرة"
     assert found["labels"]["stalled"] != "Stalled"
+
+
+def test_the_facts_are_written_compactly(write_plan) -> None:
+    # an attribute of every page: no spaces, and the page's letters as they are
+    with i18n.speaking(i18n.language("ar")):
+        raw = raw_facts(write_plan)
+
+    assert raw.startswith('{"steps":[["2026-12-01",null],["2026-12-15","2026-12-18"],')
+    assert '"two":"{n} خطوتان متأخرتان"' in raw
