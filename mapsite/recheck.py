@@ -39,9 +39,7 @@ _CHANGING = {
 }
 
 
-def facts(
-    plan: Plan, dates: Dates, projection: Projection, last_update: date | None
-) -> str:
+def facts(plan: Plan, dates: Dates, projection: Projection, last_update: date | None) -> str:
     """The ``data-health`` attribute of the page's health card: JSON with the open steps'
     due and expected dates, the last update, the lasting reasons and the words."""
     steps = [
