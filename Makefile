@@ -41,7 +41,7 @@ install-test: $(PY)
 # misses a string.
 LOCALES := mapsite/locale
 messages: $(PY)
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k pgettext:1c,2 -k npgettext:1c,2,3 \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k NN_:1,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
 		--no-location --sort-output --add-comments=Translators: --project=mapsite \
 		--copyright-holder="mapsite contributors" -o $(LOCALES)/mapsite.pot .
 	$(VENV)/bin/pybabel -q update -i $(LOCALES)/mapsite.pot -d $(LOCALES) -D mapsite \

@@ -411,3 +411,9 @@ def N_(message: str) -> str:
     """Marks a string for the catalogs where it is defined; ``gettext`` translates it
     where it is shown (a module-level table is made once, in no language)."""
     return message
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and its plural for the catalogs where they are defined, as one
+    entry; ``ngettext(*words, n)`` says them where they are shown."""
+    return singular, plural

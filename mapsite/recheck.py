@@ -22,20 +22,12 @@ from .i18n import ngettext
 from .model import Plan, Status
 from .schedule import Dates, Projection
 
-# the health reasons that change with the day, worded as schedule.health's ngettext
-# calls word them (the catalogs take them from there; tests/browser/test_health_later.py
-# checks that the page read later says what a build on that day says)
+# the health reasons that change with the day, as schedule.health words them
 _CHANGING = {
-    "overdue": ("%(count)s step overdue", "%(count)s steps overdue"),
-    "stalled": (
-        "%(count)s step %(days)s or more days overdue",
-        "%(count)s steps %(days)s or more days overdue",
-    ),
-    "expected": (
-        "%(count)s step expected after its due date",
-        "%(count)s steps expected after their due dates",
-    ),
-    "stale": ("no update for %(count)s day", "no update for %(count)s days"),
+    "overdue": schedule.OVERDUE,
+    "stalled": schedule.STALLED_OVERDUE,
+    "expected": schedule.EXPECTED_LATE,
+    "stale": schedule.NO_UPDATE,
 }
 
 

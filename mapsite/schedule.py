@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from .i18n import N_, gettext, ngettext
+from .i18n import N_, NN_, gettext, ngettext
 from .model import Milestone, Plan, Stakeholder, Status, Step
 from .projection import Projection, expected, project
 from .workback import DateProblem, Dates, Key, Loc, due_loc, item, keys, resolve
@@ -27,6 +27,17 @@ Side = Literal["buyer", "seller", "joint", "unassigned"]
 HealthState = Literal["on track", "at risk", "stalled"]
 
 STALE_DAYS = 21
+
+# the health reasons that change with the day (mapsite.js says them on a later day too:
+# recheck.py), each with its count as %(count)s
+OVERDUE = NN_("%(count)s step overdue", "%(count)s steps overdue")
+STALLED_OVERDUE = NN_(
+    "%(count)s step %(days)s or more days overdue", "%(count)s steps %(days)s or more days overdue"
+)
+EXPECTED_LATE = NN_(
+    "%(count)s step expected after its due date", "%(count)s steps expected after their due dates"
+)
+NO_UPDATE = NN_("no update for %(count)s day", "no update for %(count)s days")
 STALLED_OVERDUE_DAYS = 7
 
 
@@ -212,19 +223,10 @@ def health(
     worst = max(overdue, default=0)
     if worst >= STALLED_OVERDUE_DAYS:
         n = sum(d >= STALLED_OVERDUE_DAYS for d in overdue)
-        stalled.append(
-            ngettext(
-                "%(count)s step %(days)s or more days overdue",
-                "%(count)s steps %(days)s or more days overdue",
-                n,
-            )
-            % {"count": n, "days": STALLED_OVERDUE_DAYS}
-        )
+        stalled.append(ngettext(*STALLED_OVERDUE, n) % {"count": n, "days": STALLED_OVERDUE_DAYS})
     elif overdue:
         n = len(overdue)
-        at_risk.append(
-            ngettext("%(count)s step overdue", "%(count)s steps overdue", n) % {"count": n}
-        )
+        at_risk.append(ngettext(*OVERDUE, n) % {"count": n})
     # open steps not overdue yet whose owner expects them after their due date
     expected_late = sum(
         1
@@ -237,20 +239,10 @@ def health(
         and step.expected > due
     )
     if expected_late:
-        at_risk.append(
-            ngettext(
-                "%(count)s step expected after its due date",
-                "%(count)s steps expected after their due dates",
-                expected_late,
-            )
-            % {"count": expected_late}
-        )
+        at_risk.append(ngettext(*EXPECTED_LATE, expected_late) % {"count": expected_late})
     if last_update is not None and (today - last_update).days >= STALE_DAYS:
         days = (today - last_update).days
-        stalled.append(
-            ngettext("no update for %(count)s day", "no update for %(count)s days", days)
-            % {"count": days}
-        )
+        stalled.append(ngettext(*NO_UPDATE, days) % {"count": days})
     at_risk += lasting_reasons(plan, projection)
     if stalled:
         return Health("stalled", stalled + at_risk)

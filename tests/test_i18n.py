@@ -70,8 +70,8 @@ def extracted(tmp_path: Path) -> set[tuple[str | None, str | tuple[str, ...]]]:
     out = tmp_path / "now.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-         "-k", "N_", "-k", "pgettext:1c,2", "-k", "npgettext:1c,2,3", "--no-location",
-         "-o", str(out), "."],
+         "-k", "N_", "-k", "NN_:1,2", "-k", "pgettext:1c,2", "-k", "npgettext:1c,2,3",
+         "--no-location", "-o", str(out), "."],
         cwd=REPO, check=True,
     )  # fmt: skip
     with out.open("rb") as f:
