@@ -4,10 +4,10 @@ A page is built on one day and read on later ones. On those, mapsite.js marks th
 that have become overdue since; with this it also rates the plan again, as
 ``schedule.health`` would on that day: steps overdue (7 days or more: stalled), steps
 expected after their due date, no update for 21 days, and the reasons a later day does
-not take away (steps blocked, go-live projected late: ``schedule.lasting_reasons``, as
-of the build; a slip that moves go-live further is only known to a new build). The
-words come in the page's language, each plural form of each reason with ``{n}`` for the
-count, picked by the browser's plural rules (Intl.PluralRules). Pure functions; no I/O.
+not take away (steps blocked, go-live projected late: ``Health.lasting``, as of the
+build; a slip that moves go-live further is only known to a new build). The words come
+in the page's language, each plural form of each reason with ``{n}`` for the count,
+picked by the browser's plural rules (Intl.PluralRules). Pure functions; no I/O.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from . import i18n, schedule
 from .i18n import gettext as _
 from .i18n import ngettext
 from .model import Plan, Status
-from .schedule import Dates, Projection
+from .schedule import Dates, Health
 
 # the health reasons that change with the day, as schedule.health words them
 _CHANGING = {
@@ -31,9 +31,10 @@ _CHANGING = {
 }
 
 
-def facts(plan: Plan, dates: Dates, projection: Projection, last_update: date | None) -> str:
+def facts(plan: Plan, dates: Dates, health: Health, last_update: date | None) -> str:
     """The ``data-health`` attribute of the page's health card: JSON with the open steps'
-    due and expected dates, the last update, the lasting reasons and the words."""
+    due and expected dates, the last update, the reasons of ``health`` (as built) that
+    a later day does not take away, and the words."""
     steps = [
         [due.isoformat(), step.expected.isoformat() if step.expected else None]
         for mi, milestone in enumerate(plan.milestones)
@@ -43,7 +44,7 @@ def facts(plan: Plan, dates: Dates, projection: Projection, last_update: date | 
     this = {
         "steps": steps,
         "updated": last_update.isoformat() if last_update else None,
-        "lasting": schedule.lasting_reasons(plan, projection),
+        "lasting": health.lasting,
     }
     # the words are the same on every page in a language: written out once
     return _dumps(this)[:-1] + "," + _words(i18n.current())[1:]

@@ -27,6 +27,7 @@ Side = Literal["buyer", "seller", "joint", "unassigned"]
 HealthState = Literal["on track", "at risk", "stalled"]
 
 STALE_DAYS = 21
+STALLED_OVERDUE_DAYS = 7
 
 # the health reasons that change with the day (mapsite.js says them on a later day too:
 # recheck.py), each with its count as %(count)s
@@ -38,7 +39,6 @@ EXPECTED_LATE = NN_(
     "%(count)s step expected after its due date", "%(count)s steps expected after their due dates"
 )
 NO_UPDATE = NN_("no update for %(count)s day", "no update for %(count)s days")
-STALLED_OVERDUE_DAYS = 7
 
 
 # --- progress, sides, health ------------------------------------------------------------
@@ -129,10 +129,8 @@ def milestone_state(milestone: Milestone) -> MilestoneState:
     return "upcoming"
 
 
-def lasting_reasons(plan: Plan, projection: Projection) -> list[str]:
-    """The reasons a plan is at risk that a later day does not take away: steps blocked,
-    go-live projected late (``health``; mapsite.js re-rates the rest on the day a page
-    is read, see ``recheck.py``)."""
+def _lasting_reasons(plan: Plan, projection: Projection) -> list[str]:
+    """``Health.lasting``."""
     reasons = []
     blocked = sum(s.status is Status.BLOCKED for _, s in plan.steps())
     if blocked:
@@ -186,6 +184,10 @@ def current_milestone(plan: Plan) -> int | None:
 class Health:
     state: HealthState
     reasons: list[str] = field(default_factory=list)
+    lasting: list[str] = field(default_factory=list, compare=False)
+    """The reasons among ``reasons`` that a later day does not take away (steps blocked,
+    go-live projected late): what mapsite.js keeps when it rates the plan again on the
+    day a page is read (``recheck.py``)."""
 
     @property
     def label(self) -> str:
@@ -243,9 +245,10 @@ def health(
     if last_update is not None and (today - last_update).days >= STALE_DAYS:
         days = (today - last_update).days
         stalled.append(ngettext(*NO_UPDATE, days) % {"count": days})
-    at_risk += lasting_reasons(plan, projection)
+    lasting = _lasting_reasons(plan, projection)
+    at_risk += lasting
     if stalled:
-        return Health("stalled", stalled + at_risk)
+        return Health("stalled", stalled + at_risk, lasting)
     if at_risk:
-        return Health("at risk", at_risk)
-    return Health("on track", [])
+        return Health("at risk", at_risk, lasting)
+    return Health("on track", [], lasting)

@@ -380,6 +380,7 @@ def build_view(
         )
         for mi, m in enumerate(plan.milestones)
     ]
+    health = schedule.health(plan, dates, projection, today, last_update)
     return PlanView(
         plan=plan,
         slug=doc.slug,
@@ -392,8 +393,8 @@ def build_view(
         milestones=milestones,
         next_up=[step_views[k] for k in schedule.next_up(plan, dates, projection, config.next_up)],
         current=milestones[current] if current is not None else None,
-        health=schedule.health(plan, dates, projection, today, last_update),
-        health_facts=recheck.facts(plan, dates, projection, last_update),
+        health=health,
+        health_facts=recheck.facts(plan, dates, health, last_update),
         go_live=plan.go_live,
         projected_go_live=projection.go_live,
         late_days=projection.late_by(plan),

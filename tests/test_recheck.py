@@ -27,7 +27,8 @@ PLAN = VALID_PLAN.replace(
 def raw_facts(write_plan, text: str = PLAN, updated: date | None = date(2026, 11, 20)) -> str:
     doc = load_plan(write_plan("northwind", text))
     projection = schedule.project(doc.plan, doc.dates, doc.calendar, TODAY)
-    return recheck.facts(doc.plan, doc.dates, projection, updated)
+    health = schedule.health(doc.plan, doc.dates, projection, TODAY, updated)
+    return recheck.facts(doc.plan, doc.dates, health, updated)
 
 
 def facts(write_plan, text: str = PLAN, updated: date | None = date(2026, 11, 20)) -> dict:
