@@ -68,6 +68,15 @@ def _encode(value: str) -> str:
     return LINE.join(map(_quote, value.split("\n")))
 
 
+def _encode_lines(lines: tuple[str, ...]) -> str:
+    """``_encode`` of the lines joined: when none holds a line break or a control
+    character (as good as always), each line as it is, through ``_quote``'s memory of
+    the lines it has seen (a plan's milestones, its name)."""
+    if all(map(str.isprintable, lines)):
+        return LINE.join(map(_quote, lines))
+    return _encode("\n".join(lines))
+
+
 # urllib's quote() works a character at a time in Python, and made these links most of
 # the time of a page; str.translate does the same for ASCII text in C
 _UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
@@ -151,7 +160,7 @@ class Mailer:
                     ",".join(map(_quote_address, to)),
                     _encode(one_line(f"{task} [{self.plan.title}]")),
                     _encode(greeting) + LINE + LINE,
-                    LINE + LINE + _encode("\n".join(rest)),
+                    LINE + LINE + _encode_lines(rest),
                 )
                 if to
                 else None

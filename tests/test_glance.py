@@ -4,6 +4,7 @@ deal is working on, and progress numbers that add up."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ def build(site: Path, run) -> str:
 
 
 def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+    """What a reader sees: tags gone, character references (``&times;``) read."""
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())
 
 
 def one(html: str, pattern: str) -> str:
