@@ -14,6 +14,10 @@ import unicodedata
 def one_line(text: str) -> str:
     """``text`` on one line, each run of white space one space: a name or a title as a
     header, a subject or a calendar entry writes it."""
+    # the usual text is on one line already: printable (so its only white space is the
+    # plain space) with no space doubled or at either end; the check runs in C
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
