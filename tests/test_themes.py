@@ -97,6 +97,38 @@ def test_overriding_one_block_changes_only_that_block(example_site: Path, run) -
     assert without("why", after) == without("why", before)
 
 
+def test_a_partial_included_into_a_variable_or_by_a_list_of_names_is_the_same(
+    example_site: Path, run
+) -> None:
+    """An included partial's output is joined where it is rendered (render.py): inside
+    ``{% set %}`` and when the name is chosen from a list, it is what it was."""
+    use_theme(example_site, "default")
+    before = main_html(page_of(build(run, example_site), "tailspin"))
+    page = example_site / "themes" / "mine" / "templates" / "plan.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '{% extends "default:plan.html" %}\n'
+        "{% block why %}{% set why %}{% include 'partials/why.html' %}{% endset %}"
+        '<div class="kept">{{ why }}</div>{% endblock %}\n'
+        "{% block risks %}{% include ['partials/none.html', 'partials/risks.html'] %}"
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    use_theme(example_site, "mine")
+
+    after = main_html(page_of(build(run, example_site), "tailspin"))
+
+    why = re.search(r'<section class="[^"]*\bwhy\b.*?</section>', before, flags=re.S)
+    kept = re.search(r'<div class="kept">(.*?</section>\s*)</div>', after, flags=re.S)
+    assert why is not None and kept is not None
+    assert kept[1].strip() == why[0]
+    assert fold(after.replace(kept[0], why[0])) == fold(before)
+
+
+def fold(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
 def test_brand_tokens_reach_the_css(example_site: Path, run) -> None:
     fonts = example_site / "assets" / "fonts"
     fonts.mkdir(parents=True)
