@@ -39,8 +39,23 @@ def main_html(page: Path) -> str:
 
 def without(section: str, html: str) -> str:
     """The page without that section, whitespace between tags folded."""
-    cut = re.sub(rf'<section class="[^"]*\b{section}\b.*?</section>', "", html, flags=re.S)
-    return re.sub(r"\s+", " ", cut)
+    return fold(re.sub(rf'<section class="[^"]*\b{section}\b.*?</section>', "", html, flags=re.S))
+
+
+def fold(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def own_plan_template(site: Path, run, text: str) -> tuple[str, str]:
+    """Tailspin's page with the default theme, then with a theme "mine" whose own
+    plan.html is ``text``."""
+    use_theme(site, "default")
+    before = main_html(page_of(build(run, site), "tailspin"))
+    page = site / "themes" / "mine" / "templates" / "plan.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(text, encoding="utf-8")
+    use_theme(site, "mine")
+    return before, main_html(page_of(build(run, site), "tailspin"))
 
 
 def test_there_are_two_builtin_themes_and_a_site_theme() -> None:
@@ -80,18 +95,12 @@ def test_overriding_one_partial_changes_only_that_part(example_site: Path, run) 
 
 
 def test_overriding_one_block_changes_only_that_block(example_site: Path, run) -> None:
-    use_theme(example_site, "default")
-    before = main_html(page_of(build(run, example_site), "tailspin"))
-    page = example_site / "themes" / "mine" / "templates" / "plan.html"
-    page.parent.mkdir(parents=True)
-    page.write_text(
+    before, after = own_plan_template(
+        example_site,
+        run,
         '{% extends "default:plan.html" %}\n'
         '{% block why %}<section class="why"><p>Why, our way</p></section>{% endblock %}\n',
-        encoding="utf-8",
     )
-    use_theme(example_site, "mine")
-
-    after = main_html(page_of(build(run, example_site), "tailspin"))
 
     assert "Why, our way" in after
     assert without("why", after) == without("why", before)
@@ -102,31 +111,21 @@ def test_a_partial_included_into_a_variable_or_by_a_list_of_names_is_the_same(
 ) -> None:
     """An included partial's output is joined where it is rendered (render.py): inside
     ``{% set %}`` and when the name is chosen from a list, it is what it was."""
-    use_theme(example_site, "default")
-    before = main_html(page_of(build(run, example_site), "tailspin"))
-    page = example_site / "themes" / "mine" / "templates" / "plan.html"
-    page.parent.mkdir(parents=True)
-    page.write_text(
+    before, after = own_plan_template(
+        example_site,
+        run,
         '{% extends "default:plan.html" %}\n'
         "{% block why %}{% set why %}{% include 'partials/why.html' %}{% endset %}"
         '<div class="kept">{{ why }}</div>{% endblock %}\n'
         "{% block risks %}{% include ['partials/none.html', 'partials/risks.html'] %}"
         "{% endblock %}\n",
-        encoding="utf-8",
     )
-    use_theme(example_site, "mine")
-
-    after = main_html(page_of(build(run, example_site), "tailspin"))
 
     why = re.search(r'<section class="[^"]*\bwhy\b.*?</section>', before, flags=re.S)
     kept = re.search(r'<div class="kept">(.*?</section>\s*)</div>', after, flags=re.S)
     assert why is not None and kept is not None
     assert kept[1].strip() == why[0]
     assert fold(after.replace(kept[0], why[0])) == fold(before)
-
-
-def fold(html: str) -> str:
-    return re.sub(r"\s+", " ", html)
 
 
 def test_brand_tokens_reach_the_css(example_site: Path, run) -> None:
