@@ -117,7 +117,9 @@ def build(
         record.append(incremental.Record(site_part, entries))
     incremental.write(real, record[0])
     drafts = [page.file for page in pages if page.draft]
-    rendered = len([path for path in todo if display_path(path) not in drafts])
+    rendered = len(todo)
+    if drafts:  # not shown: a draft is checked, never rendered
+        rendered -= len([path for path in todo if display_path(path) in drafts])
     return BuildResult(out, len(published), brand_warnings(site), rendered, drafts)
 
 

@@ -81,7 +81,11 @@ class Document:
 
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
-    cwd = os.getcwd()
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a build asks for each plan's in several places
+def _display_path(path: Path, cwd: str) -> str:
     try:
         return str(real_path(path).relative_to(_real_dir(cwd)))
     except ValueError:
@@ -534,7 +538,9 @@ def _unwrap(tp: Any) -> Any:
 
 def find_plans(plans_dir: Path) -> list[Path]:
     """Every ``*.md`` plan in ``plans_dir`` and below, sorted (see ``is_plan``)."""
-    return sorted(p for p in plans_dir.rglob("*.md") if p.is_file() and is_plan(plans_dir, p))
+    inside = len(plans_dir.parts)  # rglob's paths are plans_dir's own, then theirs
+    found = plans_dir.rglob("*.md")
+    return sorted(p for p in found if _is_plan(p, p.parts[inside:]) and p.is_file())
 
 
 def is_plan(plans_dir: Path, path: Path) -> bool:
@@ -545,6 +551,11 @@ def is_plan(plans_dir: Path, path: Path) -> bool:
         parts = path.relative_to(plans_dir).parts
     except ValueError:
         return False
+    return _is_plan(path, parts)
+
+
+def _is_plan(path: Path, parts: tuple[str, ...]) -> bool:
+    """``is_plan``, given the parts of ``path`` inside the plans' folder."""
     return (
         path.suffix == ".md"
         and path.name.lower() != "readme.md"

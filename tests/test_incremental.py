@@ -15,10 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support import TODAY, commit, git, page_of, sealed_of
 
 import mapsite.writer
-from mapsite import seal
+from mapsite import incremental, seal
 from mapsite.incremental import record_path
 
 PASSWORD = "correct horse battery staple"
@@ -390,3 +392,23 @@ def test_a_plan_edited_while_the_build_runs_is_rendered_again_next_time(
     assert unchanged(build()) == 2
     assert "Renamed" in page_of(example_site / "public", "northwind").read_text("utf-8")
     assert_same_as_clean(example_site, build)
+
+
+_PARTS = st.sampled_from(["plans", "a", ".", "..", "b.md", "site", " x", "é"])
+
+
+@given(
+    root=st.tuples(st.sampled_from(["", "/", "//", "///"]), st.lists(_PARTS, max_size=4)),
+    path=st.tuples(st.sampled_from(["", "/", "//"]), st.lists(_PARTS, max_size=5)),
+)
+def test_a_plans_name_in_the_record_is_pathlibs_relative_name(
+    root: tuple[str, list[str]], path: tuple[str, list[str]]
+) -> None:
+    """The record names a plan by its path inside the site, worked out in strings; it
+    is what pathlib says (the name a record written before holds), for any path."""
+    top, inside = (Path(start + "/".join(parts)) for start, parts in (root, path))
+    try:
+        expected = inside.absolute().relative_to(top.absolute()).as_posix()
+    except ValueError:
+        expected = inside.absolute().as_posix()
+    assert incremental._relative(top, inside, os.getcwd()) == expected
