@@ -292,36 +292,32 @@ def _link(source: str, target: str) -> None:
 
 # --- fingerprints -------------------------------------------------------------------------
 
-_code_key: str | None = None
 
-
+@functools.cache  # once a process: the package does not change under a running build
 def _code() -> str:
     """This mapsite: its version, every file of the package (their sizes and times,
     as an installed or edited mapsite changes them), Python and the libraries."""
-    global _code_key
-    if _code_key is None:
-        from importlib.util import find_spec
+    from importlib.util import find_spec
 
-        from . import __version__
+    from . import __version__
 
-        parts: list[object] = [__version__, sys.version_info[:3]]
-        for name in LIBRARIES:
-            # the module's file, not its version from importlib.metadata: as telling
-            # (an upgrade writes it anew), without reading every installed package's
-            # metadata (40 ms)
-            spec = find_spec(name)
-            origin = spec.origin if spec is not None else None
-            stat = os.stat(origin) if origin else None
-            parts.append((name, origin, stat and (stat.st_size, stat.st_mtime_ns)))
-        package = Path(__file__).parent
-        for here, dirs, files in os.walk(package):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                stat = (Path(here) / name).stat()
-                parts.append((os.path.relpath(Path(here) / name, package), stat.st_size,
-                              stat.st_mtime_ns))  # fmt: skip
-        _code_key = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return _code_key
+    parts: list[object] = [__version__, sys.version_info[:3]]
+    for name in LIBRARIES:
+        # the module's file, not its version from importlib.metadata: as telling (an
+        # upgrade writes it anew), without reading every installed package's metadata
+        # (40 ms)
+        spec = find_spec(name)
+        origin = spec.origin if spec is not None else None
+        stat = os.stat(origin) if origin else None
+        parts.append((name, origin, stat and (stat.st_size, stat.st_mtime_ns)))
+    package = Path(__file__).parent
+    for here, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            stat = (Path(here) / name).stat()
+            parts.append((os.path.relpath(Path(here) / name, package), stat.st_size,
+                          stat.st_mtime_ns))  # fmt: skip
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _browser() -> str:

@@ -48,6 +48,7 @@ MODULES: dict[str, list[str]] = {
         "tests/test_i18n.py::test_the_committed_template_holds_every_string_the_code_and_templates_use",
     ],
     "importer": ["tests/test_import.py", "tests/test_export.py"],
+    "incremental": ["tests/test_incremental.py"],
     "lint": ["tests/test_lint.py"],
     "mailto": ["tests/test_mailto.py"],
     "reader": ["tests/test_hostile_input.py", "tests/test_errors.py"],

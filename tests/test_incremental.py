@@ -7,11 +7,15 @@ afresh in every build, so they are compared decrypted."""
 
 from __future__ import annotations
 
+import errno
+import importlib
 import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,9 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import TODAY, commit, git, page_of, sealed_of
 
+import mapsite
+import mapsite.browser
 import mapsite.writer
 from mapsite import incremental, seal
 from mapsite.incremental import record_path
+from mapsite.site import load_settings
 
 PASSWORD = "correct horse battery staple"
 NEXT_DAY = "2026-11-24"
@@ -412,3 +419,177 @@ def test_a_plans_name_in_the_record_is_pathlibs_relative_name(
     except ValueError:
         expected = inside.absolute().as_posix()
     assert incremental._relative(top, inside, os.getcwd()) == expected
+
+
+def test_the_brands_logo_reaches_the_plans_that_name_no_logo_of_their_own(
+    example_site: Path, build
+) -> None:
+    """A plan without a seller's logo shows the brand's (mapsite.yml): a new brand logo
+    is a change of every page, though no plan names the file."""
+    shutil.copy(example_site / "assets/logos/contoso.svg", example_site / "assets/logos/brand.svg")
+    settings = example_site / "mapsite.yml"
+    edit(settings, "holidays: US", "holidays: US\nbrand:\n  logo: logos/brand.svg")
+    edit(example_site / "plans/tailspin.md", "  logo: logos/contoso.svg\n", "")
+    build()
+    logo = example_site / "assets/logos/brand.svg"
+    logo.write_text(logo.read_text().replace("</svg>", "<g/></svg>"))
+
+    assert unchanged(build()) == 0
+    assert_same_as_clean(example_site, build)
+
+
+def test_a_plan_missing_a_file_is_rendered_afresh_never_through_a_link_to_the_old_site(
+    example_site: Path, build
+) -> None:
+    """A plan whose output lost a file (its last) was linked in file by file up to it:
+    those links are taken out again before the plan is rendered, so that the render
+    writes new files and never into the old site's (which must stay whole until the
+    new one is swapped in)."""
+    build()
+    public = example_site / "public"
+    folder = page_of(public, "northwind").parent
+    last = sorted(p for p in folder.rglob("*") if p.is_file())[-1]
+    assert last.name == "plan.ics"
+    last.unlink()
+    old_page = example_site / "old-page.html"  # the old site's page, kept past its swap
+    os.link(page_of(public, "northwind"), old_page)
+
+    assert unchanged(build()) == 2
+    new_page = page_of(public, "northwind")
+    assert new_page.stat().st_ino != old_page.stat().st_ino
+    assert (folder / "plan.ics").is_file()
+    assert_same_as_clean(example_site, build)
+
+
+class _FullDisk:
+    """``os`` for incremental.py, where the record's bytes do not fit on the disk (or
+    the writing is interrupted by ``error``)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def fdopen(self, fd: int, *args: object, **kwargs: object) -> _FullDisk:
+        self.fd = fd
+        return self
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+
+def test_a_record_that_does_not_fit_on_the_disk_leaves_no_part_of_it(
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build()
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental, "os", _FullDisk(OSError(errno.ENOSPC, "No space left")))
+        edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
+        assert unchanged(build()) == 2  # the site is built and published all the same
+    assert sorted(p.name for p in example_site.glob(".*mapsite-record*")) == []
+    assert unchanged(build()) == 0
+    assert_same_as_clean(example_site, build)
+
+
+def test_a_record_interrupted_while_written_leaves_no_part_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    monkeypatch.setattr(incremental, "os", _FullDisk(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        incremental.write(out, incremental.Record("site", {}))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+def _code_key() -> str:
+    """What mapsite is, worked out afresh (``incremental._code``: once a process)."""
+    incremental._code.cache_clear()
+    return incremental._code()
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A stand-in for mapsite's package folder, where ``incremental._code`` reads it."""
+    root = tmp_path / "mapsite"
+    (root / "themes").mkdir(parents=True)
+    (root / "__pycache__").mkdir()
+    (root / "incremental.py").write_text("# code\n")
+    (root / "themes" / "page.html").write_text("<p>")
+    (root / "__pycache__" / "incremental.cpython-311.pyc").write_bytes(b"\0")
+    monkeypatch.setattr(incremental, "__file__", str(root / "incremental.py"))
+    yield root
+    incremental._code.cache_clear()
+
+
+def test_an_edited_or_upgraded_mapsite_is_a_change_of_every_plan(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _code_key()
+    assert _code_key() == before
+    (package / "__pycache__" / "incremental.cpython-311.pyc").write_bytes(b"\1\2")
+    assert _code_key() == before  # compiled copies are not the code
+    monkeypatch.chdir(package / "themes")
+    assert _code_key() == before  # wherever the command runs from
+
+    keys = [before]
+    page = package / "themes" / "page.html"
+    page.write_text("<p>!")  # edited
+    keys.append(_code_key())
+    os.utime(page, ns=(0, 12345))  # as long as before, but written anew (reinstalled)
+    keys.append(_code_key())
+    page.rename(package / "themes" / "other.html")
+    keys.append(_code_key())
+    monkeypatch.setattr(mapsite, "__version__", "99.0")
+    keys.append(_code_key())
+    assert len(set(keys)) == 5
+
+
+def test_an_upgraded_library_is_a_change_of_every_plan(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    libraries = tmp_path / "site-packages"
+    libraries.mkdir()
+    module = libraries / "library_of_pages.py"
+    module.write_text("VERSION = 1\n")
+    monkeypatch.syspath_prepend(str(libraries))
+    monkeypatch.setattr(incremental, "LIBRARIES", ("library_of_pages", "not_installed_here"))
+
+    keys = [_code_key()]
+    module.write_text("VERSION = 10\n")
+    keys.append(_code_key())
+    module.unlink()
+    importlib.invalidate_caches()
+    keys.append(_code_key())
+    assert len(set(keys)) == 3
+
+
+def test_the_browser_that_prints_the_pdfs_is_a_change_of_every_plan(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, _, _ = load_settings(example_site)
+    browser = tmp_path / "chromium"
+    browser.write_bytes(b"v1")
+    monkeypatch.setitem(mapsite.browser.SYSTEM_CANDIDATES, sys.platform, [str(browser)])
+    monkeypatch.delenv("MAPSITE_CHROMIUM", raising=False)
+
+    def key(**options: object) -> str:
+        return incremental.site_key(site, date(2026, 11, 23), **options)  # type: ignore[arg-type]
+
+    keys = [key(pdf=False, chromium=None), key(pdf=True, chromium=None)]
+    browser.write_bytes(b"version 2")  # the system's browser upgraded
+    keys.append(key(pdf=True, chromium=None))
+    assert key(pdf=False, chromium=None) == keys[0]  # HTML alone: no browser in it
+    chosen = key(pdf=True, chromium="/opt/chromium-a")
+    keys.append(chosen)
+    monkeypatch.setenv("MAPSITE_CHROMIUM", "/opt/chromium-b")
+    keys.append(key(pdf=True, chromium=None))
+    assert key(pdf=True, chromium="/opt/chromium-a") == chosen  # the option over the variable
+    assert len(set(keys)) == 5
