@@ -295,6 +295,10 @@ def _link(source: str, target: str) -> None:
 
 @functools.cache  # once a process: the package does not change under a running build
 def _code() -> str:
+    return code_fingerprint()
+
+
+def code_fingerprint() -> str:
     """This mapsite: its version, every file of the package (their sizes and times,
     as an installed or edited mapsite changes them), Python and the libraries."""
     from importlib.util import find_spec

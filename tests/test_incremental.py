@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -509,15 +509,9 @@ def test_a_record_interrupted_while_written_leaves_no_part_of_it(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
 
 
-def _code_key() -> str:
-    """What mapsite is, worked out afresh (``incremental._code``: once a process)."""
-    incremental._code.cache_clear()
-    return incremental._code()
-
-
 @pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A stand-in for mapsite's package folder, where ``incremental._code`` reads it."""
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for mapsite's package folder, where ``incremental.code_fingerprint`` reads it."""
     root = tmp_path / "mapsite"
     (root / "themes").mkdir(parents=True)
     (root / "__pycache__").mkdir()
@@ -525,30 +519,29 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (root / "themes" / "page.html").write_text("<p>")
     (root / "__pycache__" / "incremental.cpython-311.pyc").write_bytes(b"\0")
     monkeypatch.setattr(incremental, "__file__", str(root / "incremental.py"))
-    yield root
-    incremental._code.cache_clear()
+    return root
 
 
 def test_an_edited_or_upgraded_mapsite_is_a_change_of_every_plan(
     package: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = _code_key()
-    assert _code_key() == before
+    before = incremental.code_fingerprint()
+    assert incremental.code_fingerprint() == before
     (package / "__pycache__" / "incremental.cpython-311.pyc").write_bytes(b"\1\2")
-    assert _code_key() == before  # compiled copies are not the code
+    assert incremental.code_fingerprint() == before  # compiled copies are not the code
     monkeypatch.chdir(package / "themes")
-    assert _code_key() == before  # wherever the command runs from
+    assert incremental.code_fingerprint() == before  # wherever the command runs from
 
     keys = [before]
     page = package / "themes" / "page.html"
     page.write_text("<p>!")  # edited
-    keys.append(_code_key())
+    keys.append(incremental.code_fingerprint())
     os.utime(page, ns=(0, 12345))  # as long as before, but written anew (reinstalled)
-    keys.append(_code_key())
+    keys.append(incremental.code_fingerprint())
     page.rename(package / "themes" / "other.html")
-    keys.append(_code_key())
+    keys.append(incremental.code_fingerprint())
     monkeypatch.setattr(mapsite, "__version__", "99.0")
-    keys.append(_code_key())
+    keys.append(incremental.code_fingerprint())
     assert len(set(keys)) == 5
 
 
@@ -562,12 +555,12 @@ def test_an_upgraded_library_is_a_change_of_every_plan(
     monkeypatch.syspath_prepend(str(libraries))
     monkeypatch.setattr(incremental, "LIBRARIES", ("library_of_pages", "not_installed_here"))
 
-    keys = [_code_key()]
+    keys = [incremental.code_fingerprint()]
     module.write_text("VERSION = 10\n")
-    keys.append(_code_key())
+    keys.append(incremental.code_fingerprint())
     module.unlink()
     importlib.invalidate_caches()
-    keys.append(_code_key())
+    keys.append(incremental.code_fingerprint())
     assert len(set(keys)) == 3
 
 
