@@ -1362,3 +1362,35 @@ def test_what_cannot_be_deleted_is_left_and_the_rest_goes(
     entries = sorted((e.path, e.is_dir(follow_symlinks=False)) for e in os.scandir(folder))
     output._delete_entries(entries)
     assert files(folder) == ["404.html", "plan1", "plan1/stuck.txt"]
+
+
+def test_the_site_is_readable_by_a_web_server_and_runs_nothing(built: Path) -> None:
+    """Every file of the site as a web server needs it: readable by all, executable by
+    none (the process's umask applies, as to any file it writes)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    modes = {path.relative_to(built).as_posix(): path.stat().st_mode & 0o777
+             for path in built.rglob("*")}  # fmt: skip
+    assert "index.html" in modes and any(name.endswith("/index.html") for name in modes)
+    wrong = {name: oct(mode) for name, mode in modes.items()
+             if mode != (0o777 if (built / name).is_dir() else 0o666) & ~mask}  # fmt: skip
+    assert wrong == {}
+
+
+def test_a_page_is_written_whole_when_the_system_takes_it_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``write`` may take fewer bytes than given (a signal, a pipe, some file systems)."""
+    real_write = os.write
+    calls = []
+
+    def part(fd: int, data: bytes) -> int:
+        calls.append(len(data))
+        return real_write(fd, bytes(data[:1000]))
+
+    monkeypatch.setattr(os, "write", part)
+    page = ("<p>" + "x" * 4990 + "é</p>").encode()
+    output.write_file(tmp_path / "index.html", page)
+    monkeypatch.undo()
+    assert (tmp_path / "index.html").read_bytes() == page
+    assert calls == [4999, 3999, 2999, 1999, 999]  # what was left, each time
