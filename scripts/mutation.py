@@ -50,6 +50,13 @@ MODULES: dict[str, list[str]] = {
     "importer": ["tests/test_import.py", "tests/test_export.py"],
     "incremental": ["tests/test_incremental.py"],
     "lint": ["tests/test_lint.py"],
+    "load": [
+        "tests/test_errors.py",
+        "tests/test_model.py",
+        "tests/test_hostile_input.py",
+        "tests/test_find_site.py",
+        "tests/test_drafts.py",
+    ],
     "mailto": ["tests/test_mailto.py"],
     "reader": ["tests/test_hostile_input.py", "tests/test_errors.py"],
     "matching": ["tests/test_changes.py"],

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support import VALID_PLAN, with_token
 
-from mapsite.load import Invalid, load_plan
+from mapsite.load import Invalid, load_plan, slug_for
 from mapsite.model import Status
 
 
@@ -129,3 +129,40 @@ def test_windows_line_endings_are_fine(site: Path) -> None:
 def test_holiday_country_in_any_case(write_plan) -> None:
     path = write_plan("northwind", VALID_PLAN.replace("go_live:", "holidays: us\ngo_live:", 1))
     assert load_plan(path).plan.holidays == "US"
+
+
+@pytest.mark.parametrize(
+    ("fences", "newline"),
+    [(("---", "---"), "\n"), (("--- ", "...\t"), "\n"), (("---", "---"), "\r\n")],
+)
+def test_the_body_is_what_follows_the_front_matter(
+    site: Path, fences: tuple[str, str], newline: str
+) -> None:
+    """The text after the closing '---' (or '...') line, its first line included, and
+    where it starts (a playbook's placeholders in the body are located by it)."""
+    opening, closing = fences
+    text = with_token(VALID_PLAN, "northwind").replace("---\n", f"{opening}\n", 1)
+    text = text.replace("\n---\n## Notes", f"\n{closing}\n## Notes").replace("\n", newline)
+    path = site / "plans" / "northwind.md"
+    path.write_bytes(text.encode("utf-8"))
+
+    doc = load_plan(path)
+
+    assert doc.body == newline.join(["## Notes", "", "Agreed on the kickoff call.", ""])
+    lines = text.split(newline)
+    assert lines[doc.body_line] == "## Notes"
+
+
+@pytest.mark.parametrize(
+    ("file", "slug"),
+    [
+        ("northwind.md", "northwind"),
+        ("Northwind EMEA (2027).md", "northwind-emea-2027"),
+        ("--Fabrikam__renewal--.md", "fabrikam-renewal"),
+        ("___.md", "plan"),
+    ],
+)
+def test_a_plans_short_name_comes_from_its_file_name(file: str, slug: str) -> None:
+    """The name a plan goes by in mails' bodies ("Plan: northwind, step 2.1"), reports
+    and exported spreadsheets (northwind.xlsx): lower case, words joined by '-'."""
+    assert slug_for(Path("plans") / file) == slug
