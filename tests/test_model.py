@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,23 @@ def test_a_plans_short_name_comes_from_its_file_name(file: str, slug: str) -> No
     """The name a plan goes by in mails' bodies ("Plan: northwind, step 2.1"), reports
     and exported spreadsheets (northwind.xlsx): lower case, words joined by '-'."""
     assert slug_for(Path("plans") / file) == slug
+
+
+def test_business_days_skip_the_sites_holidays_unless_the_plan_names_its_own(
+    write_plan,
+) -> None:
+    """``holidays:`` in mapsite.yml is every plan's default; a plan's own wins."""
+    thanksgiving = date(2026, 11, 26)
+    path = write_plan("northwind")
+    assert load_plan(path).calendar.is_business_day(thanksgiving)  # no country: weekends only
+    assert not load_plan(path, "US").calendar.is_business_day(thanksgiving)
+
+    own = write_plan("northwind", VALID_PLAN.replace("go_live:", "holidays: GB\ngo_live:", 1))
+    assert load_plan(own, "US").calendar.is_business_day(thanksgiving)
+    assert not load_plan(own, "US").calendar.is_business_day(date(2026, 12, 28))  # Boxing Day
+
+
+def test_a_plan_keeps_the_bytes_it_was_read_from(write_plan) -> None:
+    """What the page is made from, for the incremental record (not a later read)."""
+    path = write_plan("northwind")
+    assert load_plan(path).data == path.read_bytes()
