@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from support import TODAY, token_for
 
+from mapsite.load import find_plans, is_plan
+
 NO_SITE = "no mapsite.yml here or in any parent folder (run mapsite init, or cd into a site)\n"
 
 
@@ -133,3 +135,29 @@ def test_pdf_finds_the_site_of_a_plan_by_its_mapsite_yml(in_plans: Path, run) ->
 
     stray = in_plans / "plans" / "plans" / "x.md"
     assert site_root(stray).resolve() == in_plans.resolve()
+
+
+@pytest.mark.parametrize(
+    ("name", "plan"),
+    [
+        ("northwind.md", True),
+        ("emea/fabrikam.md", True),
+        ("README.md", False),
+        ("emea/readme.md", False),
+        ("notes.txt", False),
+        ("_drafts/contoso.md", False),
+        ("emea/.northwind.md.swp.md", False),
+        (".archive/northwind.md", False),
+        ("../northwind.md", False),
+    ],
+)
+def test_which_files_in_plans_are_plans(tmp_path: Path, name: str, plan: bool) -> None:
+    """What the build reads and the dev server rebuilds on: Markdown files in plans/,
+    not a README, nor anything kept aside under a name starting with '_' or '.'."""
+    plans = tmp_path / "plans"
+    path = plans / name
+    assert is_plan(plans, path) is plan
+    if not name.startswith(".."):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n---\n", encoding="utf-8")
+        assert (path in find_plans(plans)) is plan
