@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -289,22 +290,50 @@ def test_a_plan_taking_a_carried_plans_link_changes_nothing(example_site: Path, 
     assert files(example_site / "public") == before
 
 
+class _FullDisk:
+    """``os`` for incremental.py, where the record's bytes do not fit on the disk (or
+    the writing is interrupted by ``error``)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def fdopen(self, fd: int, *args: object, **kwargs: object) -> _FullDisk:
+        self.fd = fd
+        return self
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+
+def _no_room(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("short", ["of a file", "for its bytes"])
 def test_a_record_that_cannot_be_written_means_a_full_build_next(
-    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
+    example_site: Path, build, monkeypatch: pytest.MonkeyPatch, short: str
 ) -> None:
-    import errno
-    import tempfile
-
+    """A full disk, before the record's temporary file is made or while it is
+    written: no record, and no part of one, is left (the old one is dropped)."""
     build()
-
-    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OSError(errno.ENOSPC, "No space left on device")
-
     with monkeypatch.context() as patch:
-        patch.setattr(tempfile, "mkstemp", full_disk)
+        if short == "of a file":
+            patch.setattr(tempfile, "mkstemp", _no_room)
+        else:
+            patch.setattr(incremental, "os", _FullDisk(OSError(errno.ENOSPC, "No space left")))
         edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
         assert unchanged(build()) == 2  # the site is built and published all the same
-    assert not record_path(example_site / "public").exists()  # the old one is dropped
+    assert not record_path(example_site / "public").exists()
+    assert sorted(p.name for p in example_site.glob(".*mapsite-record*")) == []
     assert unchanged(build()) == 0
     assert_same_as_clean(example_site, build)
 
@@ -458,43 +487,6 @@ def test_a_plan_missing_a_file_is_rendered_afresh_never_through_a_link_to_the_ol
     new_page = page_of(public, "northwind")
     assert new_page.stat().st_ino != old_page.stat().st_ino
     assert (folder / "plan.ics").is_file()
-    assert_same_as_clean(example_site, build)
-
-
-class _FullDisk:
-    """``os`` for incremental.py, where the record's bytes do not fit on the disk (or
-    the writing is interrupted by ``error``)."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(os, name)
-
-    def fdopen(self, fd: int, *args: object, **kwargs: object) -> _FullDisk:
-        self.fd = fd
-        return self
-
-    def __enter__(self) -> _FullDisk:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        os.close(self.fd)
-
-    def write(self, text: str) -> int:
-        raise self.error
-
-
-def test_a_record_that_does_not_fit_on_the_disk_leaves_no_part_of_it(
-    example_site: Path, build, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    build()
-    with monkeypatch.context() as patch:
-        patch.setattr(incremental, "os", _FullDisk(OSError(errno.ENOSPC, "No space left")))
-        edit(example_site / "plans/tailspin.md", "status: done", "status: in progress")
-        assert unchanged(build()) == 2  # the site is built and published all the same
-    assert sorted(p.name for p in example_site.glob(".*mapsite-record*")) == []
-    assert unchanged(build()) == 0
     assert_same_as_clean(example_site, build)
 
 
