@@ -56,11 +56,6 @@ class Source:
         line, column = self.locate(loc, key=key)
         return Problem(self.file, line, column, format_path(loc), message, hint)
 
-    def problem_at(
-        self, mark: yamlmarks.Mark, loc: yamlmarks.Loc, message: str, hint: str = ""
-    ) -> Problem:
-        return _located(self.file, self.first_line, mark, loc, message, hint)
-
 
 @dataclass(frozen=True)
 class Document:
@@ -193,6 +188,10 @@ def _located(
     return Problem(shown, line, column, format_path(loc), message, hint)
 
 
+# what libyaml (and pure-Python PyYAML) says of a line indented out of its block
+_INDENTATION = ("expected <block end>", "did not find expected key", "expected '-' indicator")
+
+
 def _yaml_hint(problem: str, at: str = "") -> str:
     if problem.startswith("character U+"):
         return "remove it; it often comes from copying out of a PDF or a terminal"
@@ -204,8 +203,12 @@ def _yaml_hint(problem: str, at: str = "") -> str:
         return "every field needs 'name: value'; check the line above too"
     if "found undefined alias" in problem:
         return "quote values that start with '*'"
-    if "expected <block end>" in problem:
+    if any(sign in problem for sign in _INDENTATION):
         return "check the indentation of this line against the ones above"
+    if "',' or ']'" in problem:  # libyaml and pure Python alike
+        return "close the list's '[' with ']', and quote items that contain ',' or ']'"
+    if "',' or '}'" in problem:
+        return "close the mapping's '{' with '}', and quote values that contain ',' or '}'"
     return "check the indentation and quote values with special characters"
 
 
@@ -392,7 +395,7 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, datetime):
-        return f"'{value.isoformat(sep=' ')}' (a date and time)"
+        return f"the date and time {value.isoformat(sep=' ')}"
     if isinstance(value, date):
         return f"the date {value.isoformat()}"
     if isinstance(value, int | float):
@@ -480,7 +483,9 @@ def _explain(
             return "must not be empty", f"give '{name}' a value", False
         return "must not be empty", f"give '{name}' a value or remove the line", False
     if kind == "string_type":
-        hint = "put quotes around it" if isinstance(value, bool) else "write it as plain text"
+        # YAML read a scalar as something else (yes, 2026, 2026-12-01): quotes keep it text
+        quote = isinstance(value, bool | int | float | date)
+        hint = "put quotes around it" if quote else "write it as plain text"
         return f"expected text, got {describe(value)}", hint, False
     if kind == "list_type":
         return f"expected a list, got {describe(value)}", "start each item with '- '", False

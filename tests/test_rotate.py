@@ -126,8 +126,8 @@ TAIL = "milestones:\n  - name: M\n    due: 2026-12-15\n---\n"
         ),
         (
             f"share: {{token: {OLD}\n",
-            "plans/p.md:6:11: invalid YAML: did not find expected ',' or '}' (check the "
-            "indentation and quote values with special characters)\n",
+            "plans/p.md:6:11: invalid YAML: did not find expected ',' or '}' (close the "
+            "mapping's '{' with '}', and quote values that contain ',' or '}')\n",
         ),
         (
             f"share: {{token: {OLD}}}\ngo_live: next tuesday\n",
