@@ -13,6 +13,7 @@ import os
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import i18n, schedule, yamlmarks
+from . import i18n, names, schedule, yamlmarks
 from .dates import DATE_HINT as OFFSET_HINT
 from .dates import GO_LIVE, Calendar, supported_countries
 from .errors import Invalid, Problem, format_path
@@ -73,6 +74,14 @@ class Document:
     """The file's bytes as read (b"" when made from text in memory): the incremental
     record is made from the bytes the page was rendered from, not from a later read."""
 
+    @property
+    def handle(self) -> str:
+        """``handle_for`` the plan's path inside the last folder named plans/ (or its
+        file alone, outside any)."""
+        parts = self.path.parts
+        folders = [i for i, part in enumerate(parts[:-1]) if part == PLANS_DIR]
+        return handle_for(parts[folders[-1] + 1 :] if folders else parts[-1:])
+
 
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
@@ -98,8 +107,28 @@ def _real_dir(folder: str) -> Path:
     return Path(folder).resolve()
 
 
+PLANS_DIR = "plans"
+
+
 def slug_for(path: Path) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "plan"
+    """A plan's short name, from its file name (``Northwind EMEA (2027).md`` ->
+    ``northwind-emea-2027``, ``münchen.md`` -> ``munchen``): exports and reports."""
+    return _file_slug(path.stem)
+
+
+def _file_slug(name: str) -> str:
+    if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", name)):
+        # letters that folding to ASCII would drop (東京, ß): kept, words joined by '-'
+        return re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or "plan"
+    return names.slug(name) or "plan"
+
+
+def handle_for(inside: typing.Sequence[str]) -> str:
+    """The name of a plan that ``mapsite done`` and ``set`` take and its mails print
+    ("Plan eu/acme, step 2.1"), from its path inside plans/ (``inside``, as parts): each
+    part a slug, so a shell takes it unquoted and two folders' ``acme.md`` differ."""
+    *folders, file = inside
+    return "/".join([*map(_file_slug, folders), slug_for(Path(file))])
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
@@ -289,8 +318,8 @@ def check_contact(plan: Plan, source: Source) -> list[Problem]:
         return []
     person = next((p for p in plan.stakeholders if p.name.casefold() == name.casefold()), None)
     if person is None:
-        names = [p.name for p in plan.stakeholders if p.side == "seller"]
-        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        sellers = [p.name for p in plan.stakeholders if p.side == "seller"]
+        close = difflib.get_close_matches(name, sellers, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "list them under stakeholders first"
         return [source.problem(("seller", "contact"), f"'{name}' is not a stakeholder", hint)]
     if person.side == "buyer":

@@ -96,11 +96,11 @@ def _quote(line: str) -> str:
 
 
 class Mailer:
-    """The messages of one plan's page (``slug``: the plan file's name, as the rep
-    types it in ``mapsite done SLUG STEP``)."""
+    """The messages of one plan's page (``handle``: the plan's name as the rep types
+    it in ``mapsite done PLAN STEP``, ``Document.handle``)."""
 
-    def __init__(self, plan: Plan, slug: str) -> None:
-        self.plan, self.slug = plan, slug
+    def __init__(self, plan: Plan, handle: str) -> None:
+        self.plan, self.handle = plan, handle
         self.people = people_by_name(plan)
         self.contact = seller_contact(plan, self.people)
         self.footer = [
@@ -204,8 +204,8 @@ class Mailer:
         if step.owner:
             lines.append(words["owner"] % {"owners": ", ".join(step.owner)})
         lines += self.footer
-        # what the rep types: mapsite done SLUG STEP
-        lines.append(words["plan"] % {"plan": self.slug, "step": address(self.plan, key)})
+        # what the rep types: mapsite done PLAN STEP
+        lines.append(words["plan"] % {"plan": self.handle, "step": address(self.plan, key)})
         addresses = tuple(p.email for p in to if p.email)
         hi = words["hi"] % {"names": greeting}
         return addresses, hi, tuple(lines), _cut(step.task, SUBJECT_TASK)

@@ -18,9 +18,18 @@ from pathlib import Path
 from . import brand, confine, history, i18n, themes, wording
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .errors import MapsiteError, Problem
-from .load import Document, Invalid, Source, display_path, find_plans, load_plan, real_path
+from .load import (
+    PLANS_DIR,
+    Document,
+    Invalid,
+    Source,
+    display_path,
+    find_plans,
+    handle_for,
+    load_plan,
+    real_path,
+)
 
-PLANS_DIR = "plans"
 ASSETS_DIR = "assets"
 NO_SITE_HINT = "give the plan file's path, or cd into a site"
 
@@ -297,8 +306,13 @@ def find_plan(name: str, root: Path | None = None) -> Path:
             raise Invalid([Problem.about(name, "no such plan file", NO_SITE_HINT)]) from None
     plans_dir = root / PLANS_DIR
     found = find_plans(plans_dir) if plans_dir.is_dir() and name.strip() else []
-    names = {p: p.relative_to(plans_dir).with_suffix("").as_posix() for p in found}
-    matches = [p for p, n in names.items() if name in (n, p.stem)]
+    inside = {p: p.relative_to(plans_dir) for p in found}
+    # its path inside plans/, its file's name, or the handle its mails print
+    matches = [
+        p
+        for p, n in inside.items()
+        if name in (n.with_suffix("").as_posix(), p.stem, handle_for(n.parts))
+    ]
     if len(matches) == 1:
         return matches[0]
     if matches:

@@ -330,7 +330,7 @@ def build_view(
     sides = schedule.sides(plan, people)
 
     asking = config.email_actions if plan.email_actions is None else plan.email_actions
-    mailer = mailto.Mailer(plan, doc.slug) if asking else None
+    mailer = mailto.Mailer(plan, doc.handle) if asking else None
 
     def step_view(key: schedule.Key) -> StepView:
         mi, si = key

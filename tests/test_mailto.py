@@ -6,7 +6,9 @@ The links are read back the way a mail app reads them (RFC 6068): addresses, the
 
 from __future__ import annotations
 
+import html
 import re
+import shlex
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -14,9 +16,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import TODAY, VALID_PLAN, sealed_of
+from support import TODAY, VALID_PLAN, sealed_of, token_for, with_token
 
 from mapsite import mailto, seal
+from mapsite.load import load_plan
 from mapsite.model import Plan
 
 # RFC 3986: what a URI may hold unencoded (unreserved, reserved and '%' of an escape)
@@ -365,3 +368,34 @@ def test_a_link_made_from_parts_is_the_link_of_the_whole_message(
 
 
 NO_CONTROLS = {c: None for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]}
+
+
+@pytest.mark.parametrize(
+    "file", ["northwind.md", "Northwind EMEA (2027).md", "eu/acme.md", "münchen.md", "東京 支社.md"]
+)
+def test_the_plan_a_mail_names_is_the_one_mapsite_done_marks(file: str, site: Path, run) -> None:
+    """The buyer's "Done? Tell us" mail tells the rep what to type ("Plan eu/acme, step
+    1.1"): those words, given to ``mapsite done`` as a shell splits them, mark that
+    step of that plan, whatever the file is called and beside another ``acme.md``."""
+    text = VALID_PLAN.replace(
+        "    side: seller\n", "    side: seller\n    email: sam@contoso.example\n"
+    )
+    for name in {file, "us/acme.md"}:
+        path = site / "plans" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(with_token(text, name), encoding="utf-8")
+    assert run("build", "--today", "2026-11-23", "--no-pdf").exit_code == 0
+    page = (site / "public" / token_for(file) / "index.html").read_text(encoding="utf-8")
+    link = re.search(r'class="action action--done" href="([^"]+)"', page)
+    assert link is not None
+    _, fields = read(html.unescape(link[1]))
+    said = re.search(r"^Plan (.+), step (.+)$", fields["body"], re.MULTILINE)
+    assert said is not None, fields["body"]
+    before = {p: p.read_bytes() for p in (site / "plans").rglob("*.md")}
+    result = run("done", *shlex.split(said[1]), said[2])
+    assert result.exit_code == 0, result.stderr
+    assert [p for p, data in before.items() if p.read_bytes() != data] == [site / "plans" / file]
+    steps = load_plan(site / "plans" / file).plan.milestones[0].steps
+    done = [s.task for s in steps if s.status.value == "done"]
+    assert len(done) == 1
+    assert f"\r\n{done[0]}\r\n" in fields["body"]  # the step the mail is about

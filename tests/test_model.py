@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import VALID_PLAN, with_token
 
-from mapsite.load import Invalid, load_plan, slug_for
+from mapsite.load import Invalid, load_plan, parse_plan, slug_for
 from mapsite.model import Status
 
 
@@ -161,12 +161,34 @@ def test_the_body_is_what_follows_the_front_matter(
         ("Northwind EMEA (2027).md", "northwind-emea-2027"),
         ("--Fabrikam__renewal--.md", "fabrikam-renewal"),
         ("___.md", "plan"),
+        ("☃.md", "plan"),
+        ("Zoë's Café.md", "zoe-s-cafe"),  # accents dropped, letters kept
+        ("münchen.md", "munchen"),
+        ("Straße.md", "strasse"),  # no ASCII letter for ß: the name's own, in lower case
+        ("東京 支社.md", "東京-支社"),
+        ("東京 Office.md", "東京-office"),
     ],
 )
 def test_a_plans_short_name_comes_from_its_file_name(file: str, slug: str) -> None:
-    """The name a plan goes by in mails' bodies ("Plan: northwind, step 2.1"), reports
-    and exported spreadsheets (northwind.xlsx): lower case, words joined by '-'."""
+    """The name a plan goes by in reports and exported spreadsheets (northwind.xlsx):
+    lower case, words joined by '-', no letter dropped."""
     assert slug_for(Path("plans") / file) == slug
+
+
+@pytest.mark.parametrize(
+    ("path", "handle"),
+    [
+        ("plans/northwind.md", "northwind"),
+        ("site/plans/EU West/Acme Corp.md", "eu-west/acme-corp"),
+        ("plans/東京/Acme.md", "東京/acme"),
+        ("plans/eu/plans/acme.md", "acme"),  # inside the last folder called plans
+        ("notes/acme.md", "acme"),  # outside plans/: the file alone
+    ],
+)
+def test_a_plans_handle_is_its_path_inside_plans(path: str, handle: str) -> None:
+    """What its mails tell the rep to type ("Plan eu-west/acme-corp, step 2.1"), one
+    word to a shell: tests/test_mailto.py types it."""
+    assert parse_plan(with_token(VALID_PLAN, "x"), Path(path), shown="x.md").handle == handle
 
 
 def test_business_days_skip_the_sites_holidays_unless_the_plan_names_its_own(
