@@ -231,7 +231,8 @@ class PlanView:
     """The plan as its buyer sees it (also passed as ``plan``): as written, without the
     roles of the buyer's people unless ``show_buyer_roles`` is on (audience.py)."""
     slug: str
-    """The plan file's name without .md."""
+    """The plan's short name, from its file name: lower case, words joined by '-'
+    (``Northwind EMEA.md``: ``northwind-emea``)."""
     today: date
     """The date the page counts from (--today, or the build's day)."""
     body_html: Markup

@@ -78,6 +78,17 @@ MODULES: dict[str, list[str]] = {
     "status": ["tests/test_update_cli.py"],
     "timeline": ["tests/test_timeline.py"],
     "update": ["tests/test_update_cli.py", "tests/test_lead_times.py"],
+    # the view as themes receive it, and read back from rendered pages
+    "view": [
+        "tests/test_view.py",
+        "tests/test_glance.py",
+        "tests/test_audience.py",
+        "tests/test_page.py",
+        "tests/test_lead_times.py",
+        "tests/test_whats_new.py",
+        "tests/test_mailto.py",
+        "tests/test_timeline.py",
+    ],
     "recheck": ["tests/test_recheck.py"],
     "yamlmarks": [
         "tests/test_yamlmarks.py",
