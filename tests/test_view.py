@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import pytest
 from support import with_token
 
-from mapsite import i18n, schedule
+from mapsite import calendars, i18n, schedule
 from mapsite.changes import KINDS, Change, Item
 from mapsite.config import SiteConfig
 from mapsite.load import parse_plan
@@ -224,7 +224,13 @@ def test_the_last_update_reaches_the_health_and_its_facts() -> None:
 
 
 def test_the_page_as_a_whole() -> None:
-    page = view(pdf="northwind.pdf", logos={"buyer": "logo-buyer.svg"}, plan_css="plan.css")
+    doc = parse_plan(with_token(PLAN, "view"), Path("plans/x.md"), shown="plans/x.md")
+    links = calendars.calendars(doc, TODAY, "https://plans.example/T/").links()
+    page = view(
+        pdf="northwind.pdf", logos={"buyer": "logo-buyer.svg"}, plan_css="plan.css", calendar=links
+    )
+    assert page.calendar is links
+    assert page.calendar.people["Priya Raman"]  # each stakeholder's own
     assert page.slug == "northwind-emea"
     assert page.today == TODAY
     assert page.body_html == "<p>Agreed on the <strong>kickoff</strong> call.</p>\n"
