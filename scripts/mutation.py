@@ -183,10 +183,11 @@ def run(module: str, children: int, show: bool = False) -> tuple[Counter[str], l
         uncache(work / "mapsite" / f"{module}.py")
         mutmut = [sys.executable, "-m", "mutmut"]
         print(f"== {module}: mutmut run in {work}", flush=True)
-        subprocess.run(
+        ran = subprocess.run(
             [*mutmut, "run", "--max-children", str(children)],
             cwd=work,
-            stdout=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
             check=False,
         )
         results = subprocess.run(
@@ -198,6 +199,8 @@ def run(module: str, children: int, show: bool = False) -> tuple[Counter[str], l
             counts[status.strip()] += 1
             if status.strip() == "survived":
                 survivors.append(name)
+        if counts and set(counts) == {"not checked"}:  # the tests failed before any mutant
+            print(f"mutmut checked no mutant; the end of its output:\n{ran.stderr[-3000:]}")
         # the diffs live in the scratch copy: read them before it goes
         for name in survivors if show else []:
             diff = subprocess.run(
