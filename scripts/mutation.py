@@ -200,7 +200,8 @@ def run(module: str, children: int, show: bool = False) -> tuple[Counter[str], l
             if status.strip() == "survived":
                 survivors.append(name)
         if counts and set(counts) == {"not checked"}:  # the tests failed before any mutant
-            print(f"mutmut checked no mutant; the end of its output:\n{ran.stderr[-3000:]}")
+            print(f"mutmut checked no mutant; the end of its output:\n{ran.stdout[-3000:]}")
+            print(ran.stderr[-3000:])
         # the diffs live in the scratch copy: read them before it goes
         for name in survivors if show else []:
             diff = subprocess.run(
