@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import i18n, names
 from .load import Document
-
-if TYPE_CHECKING:
-    pass
-
 
 NAME_LENGTH = 80  # characters of a PDF's name before .pdf
 

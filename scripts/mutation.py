@@ -70,6 +70,12 @@ MODULES: dict[str, list[str]] = {
     "projection": ["tests/test_lead_times.py", "tests/test_schedule.py"],
     "explain": ["tests/test_lead_times.py"],
     "workback": ["tests/test_schedule.py", "tests/test_errors.py"],
+    "page": [
+        "tests/test_sealing.py",
+        "tests/test_share.py",
+        "tests/test_drafts.py",
+        "tests/test_incremental.py",
+    ],
     "passwords": ["tests/test_check_build.py", "tests/test_share.py"],
     "playbooks": ["tests/test_playbooks.py"],
     "seal": ["tests/test_share.py"],
