@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import os
 import signal
+from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from support import TODAY, VALID_PLAN, leftovers, sealed_of, token_for, tree_hash
+from support import TODAY, VALID_PLAN, leftovers, sealed_of, token_for, tree_hash, with_token
 
 import mapsite.build
 import mapsite.page
 import mapsite.writer
 from mapsite import output, seal, stop
+from mapsite.load import parse_plan
 from mapsite.page import Page
 
 PHRASE = "Zanzibar escrow arrangement"
@@ -181,3 +183,27 @@ def test_ctrl_c_stops_a_build_cleanly(
     assert tree_hash(site / "public") == before
     assert leftovers(site) == []
     assert signal.getsignal(signal.SIGINT) is handler
+
+
+@pytest.mark.parametrize(
+    ("language", "as_of"),
+    [(None, "Situation au lun. 23 nov. 2026"), ("de", "Stand: Mo., 23. Nov. 2026")],
+)
+def test_a_pdfs_document_information_and_bands_come_from_its_plan(
+    language: str | None, as_of: str
+) -> None:
+    """Title, author (the seller) and subject (the buyer) of the PDF's document
+    information, and its header and footer in the plan's language, else the site's."""
+    text = (
+        VALID_PLAN if language is None else VALID_PLAN.replace("go_live:", "language: de\ngo_live:")
+    )
+    doc = parse_plan(with_token(text, "nw"), Path("plans/northwind.md"), shown="plans/northwind.md")
+    page = Page.of(doc, date(2026, 11, 23))
+    [job] = mapsite.build.pdf_jobs([page], Path("public"), date(2026, 11, 23), language="fr")
+    assert (job.title, job.author, job.subject) == (
+        "Revenue forecasting rollout", "Contoso", "Northwind Financial",
+    )  # fmt: skip
+    assert job.out == Path(
+        "public", token_for("nw"), "northwind-financial-revenue-forecasting-rollout.pdf"
+    )
+    assert job.bands is not None and job.bands.as_of == as_of
