@@ -13,7 +13,6 @@ import os
 import re
 import types
 import typing
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -76,11 +75,10 @@ class Document:
 
     @property
     def handle(self) -> str:
-        """``handle_for`` the plan's path inside the last folder named plans/ (or its
-        file alone, outside any)."""
-        parts = self.path.parts
-        folders = [i for i, part in enumerate(parts[:-1]) if part == PLANS_DIR]
-        return handle_for(parts[folders[-1] + 1 :] if folders else parts[-1:])
+        """``handle_for`` the plan's path inside its plans/ folder (``plans_folder``), or
+        its file alone outside any."""
+        folder = plans_folder(self.path)
+        return handle_for(self.path.relative_to(folder).parts if folder else (self.path.name,))
 
 
 def display_path(path: Path) -> str:
@@ -110,6 +108,11 @@ def _real_dir(folder: str) -> Path:
 PLANS_DIR = "plans"
 
 
+def plans_folder(path: Path) -> Path | None:
+    """The nearest folder above ``path`` named plans/, if any."""
+    return next((parent for parent in path.parents if parent.name == PLANS_DIR), None)
+
+
 def slug_for(path: Path) -> str:
     """A plan's short name, from its file name (``Northwind EMEA (2027).md`` ->
     ``northwind-emea-2027``, ``münchen.md`` -> ``munchen``): exports and reports."""
@@ -117,10 +120,7 @@ def slug_for(path: Path) -> str:
 
 
 def _file_slug(name: str) -> str:
-    if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", name)):
-        # letters that folding to ASCII would drop (東京, ß): kept, words joined by '-'
-        return re.sub(r"[\W_]+", "-", name.casefold()).strip("-") or "plan"
-    return names.slug(name) or "plan"
+    return names.slug_any_script(name) or "plan"
 
 
 def handle_for(inside: typing.Sequence[str]) -> str:

@@ -27,6 +27,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
+def slug_any_script(text: str) -> str:
+    """``slug``, unless folding to ASCII would drop letters (東京, ß): then the text's own
+    letters, case folded, words joined by '-' (``東京 支社`` -> ``東京-支社``)."""
+    if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
+        return re.sub(r"[\W_]+", "-", text.casefold()).strip("-")
+    return slug(text)
+
+
 def possessive(name: str, apostrophe: str = "'") -> str:
     """``Contoso's``, and ``Fabrikam Logistics'``: a name ending in s takes the
     apostrophe alone (``AWS``, an acronym, still takes 's)."""

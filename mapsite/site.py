@@ -27,6 +27,7 @@ from .load import (
     find_plans,
     handle_for,
     load_plan,
+    plans_folder,
     real_path,
 )
 
@@ -285,10 +286,8 @@ def site_root(plan: Path) -> Path:
     found = _config_folder(plan.parent)
     if found is not None:
         return found
-    for parent in plan.absolute().parents:
-        if parent.name == PLANS_DIR:
-            return parent.parent
-    return plan.absolute().parent
+    folder = plans_folder(plan.absolute())
+    return folder.parent if folder else plan.absolute().parent
 
 
 def find_plan(name: str, root: Path | None = None) -> Path:
