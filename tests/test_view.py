@@ -15,7 +15,7 @@ from support import with_token
 from mapsite import calendars, i18n, schedule
 from mapsite.changes import KINDS, Change, Item
 from mapsite.config import SiteConfig
-from mapsite.load import parse_plan
+from mapsite.load import Document, parse_plan
 from mapsite.model import Stakeholder
 from mapsite.render import markdown_renderer
 from mapsite.view import CHANGE_LOOKS, PlanView, build_view, news_view, script_words
@@ -75,6 +75,10 @@ Agreed on the **kickoff** call.
 """
 
 
+def document(text: str = PLAN, path: str = "plans/x.md") -> Document:
+    return parse_plan(with_token(text, "view"), Path(path), shown="plans/x.md")
+
+
 def view(
     text: str = PLAN,
     *,
@@ -84,7 +88,7 @@ def view(
     last_update: date | None = None,
     **more,
 ) -> PlanView:
-    doc = parse_plan(with_token(text, "view"), Path(path), shown="plans/x.md")
+    doc = document(text, path)
     md = markdown_renderer()
     return build_view(doc, today, config or SiteConfig(), md, last_update, **more)
 
@@ -156,7 +160,7 @@ def test_projected_dates_and_the_critical_path() -> None:
 
 
 def projection() -> schedule.Projection:
-    doc = parse_plan(with_token(PLAN, "view"), Path("plans/x.md"), shown="plans/x.md")
+    doc = document()
     return schedule.project(doc.plan, doc.dates, doc.calendar, TODAY)
 
 
@@ -207,10 +211,7 @@ def test_next_up_and_health() -> None:
     assert [s.address for s in page.next_up] == ["1.1", "1.4", "backtest"]
     assert [s.address for s in view(config=SiteConfig(next_up=1)).next_up] == ["1.1"]
     assert page.next_up[2] is page.milestones[0].steps[1]  # the same view, not a copy
-    assert page.health == schedule.health(
-        page.plan, parse_plan(with_token(PLAN, "v"), Path("x.md"), shown="x").dates,
-        projection(), TODAY, None,
-    )  # fmt: skip
+    assert page.health == schedule.health(page.plan, document().dates, projection(), TODAY, None)
     assert [s.address for s in page.overdue] == ["1.1"]
 
 
@@ -224,7 +225,7 @@ def test_the_last_update_reaches_the_health_and_its_facts() -> None:
 
 
 def test_the_page_as_a_whole() -> None:
-    doc = parse_plan(with_token(PLAN, "view"), Path("plans/x.md"), shown="plans/x.md")
+    doc = document()
     links = calendars.calendars(doc, TODAY, "https://plans.example/T/").links()
     page = view(
         pdf="northwind.pdf", logos={"buyer": "logo-buyer.svg"}, plan_css="plan.css", calendar=links
